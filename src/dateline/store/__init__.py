@@ -1,1 +1,195 @@
-"""dateline.store"""
+"""The DuckDB event store: open it, write coded documents in batches, read it back.
+
+Writes go through Arrow tables, one transaction per batch, so a crash loses at most the
+batch in flight and re-running the same inputs adds nothing (documents are keyed by the
+content hash of their text).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Self
+
+import duckdb
+import pyarrow as pa
+
+from dateline.records import CodedDocument
+from dateline.store.schema import SCHEMA_VERSION, applied_migrations, apply_migrations
+from dateline.store.writer import build_tables
+
+__all__ = ["SCHEMA_VERSION", "Store", "StoreBusyError", "StoreError", "WriteResult",
+           "open_store"]
+
+DEFAULT_DB = "dateline.duckdb"
+_INSERT_ORDER = ("documents", "events", "event_actors", "quotes", "claims", "rejections")
+
+
+class StoreError(RuntimeError):
+    """The store could not be opened or written (a clear message, not a traceback)."""
+
+
+class StoreBusyError(StoreError):
+    """Another process holds the store open for writing."""
+
+
+@dataclass
+class WriteResult:
+    """What one batch added to the store."""
+
+    documents: int = 0
+    skipped: int = 0  # documents (or rejections) already stored, or repeated in the batch
+    events: int = 0
+    quotes: int = 0
+    claims: int = 0
+    rejections: int = 0
+    event_ids: tuple[str, ...] = ()
+
+    def __iadd__(self, other: WriteResult) -> Self:
+        self.documents += other.documents
+        self.skipped += other.skipped
+        self.events += other.events
+        self.quotes += other.quotes
+        self.claims += other.claims
+        self.rejections += other.rejections
+        self.event_ids = self.event_ids + other.event_ids
+        return self
+
+
+def _is_lock_error(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return "lock" in text and ("conflicting" in text or "could not set" in text)
+
+
+def _connect(path: str, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
+    deadline = time.monotonic() + max(wait, 0.0)
+    delay = 0.05
+    while True:
+        try:
+            return duckdb.connect(path, read_only=read_only)
+        except duckdb.Error as exc:
+            if not _is_lock_error(exc):
+                raise StoreError(f"cannot open store {path}: {exc}") from exc
+            if time.monotonic() >= deadline:
+                raise StoreBusyError(
+                    f"store busy: {path} is open for writing by another process "
+                    f"(e.g. a running `dateline code`); try again when it finishes"
+                ) from exc
+            time.sleep(delay)
+            delay = min(delay * 2, 1.0)
+
+
+class Store:
+    """An open dateline store. Use :func:`open_store`; close it or use it as a context."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: str, read_only: bool) -> None:
+        self.con = con
+        self.path = path
+        self.read_only = read_only
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection (idempotent)."""
+        if self.con is not None:
+            self.con.close()
+            self.con = None
+
+    @property
+    def schema_version(self) -> int:
+        applied = applied_migrations(self.con)
+        return max(applied) if applied else 0
+
+    def known_ids(self, ids: Iterable[str]) -> set[str]:
+        """The subset of ``ids`` already stored as documents or rejections."""
+        wanted = pa.table({"id": pa.array(sorted(set(ids)), type=pa.string())})
+        if wanted.num_rows == 0:
+            return set()
+        # A cursor of our own: a caller's half-read result on .con must not block us.
+        cur = self.con.cursor()
+        cur.register("_dl_wanted", wanted)
+        try:
+            rows = cur.execute(
+                "SELECT w.id FROM _dl_wanted w WHERE w.id IN (SELECT id FROM documents) "
+                "OR w.id IN (SELECT id FROM rejections)"
+            ).fetchall()
+        finally:
+            cur.close()
+        return {r[0] for r in rows}
+
+    def write_batch(self, coded: list[CodedDocument]) -> WriteResult:
+        """Store a batch in one transaction; documents already stored are skipped."""
+        if self.read_only:
+            raise StoreError(f"store {self.path} is open read-only")
+        from dateline.coder import CODER_VERSION
+        from dateline.store.dedup import update_clusters
+
+        fresh, seen = [], set()
+        for item in coded:
+            key = _item_id(item)
+            if key is None or key in seen:
+                continue
+            seen.add(key)
+            fresh.append(item)
+        known = self.known_ids(seen)
+        fresh = [item for item in fresh if _item_id(item) not in known]
+        result = WriteResult(skipped=len(coded) - len(fresh))
+        if not fresh:
+            return result
+        tables = build_tables(fresh, CODER_VERSION)
+        con = self.con.cursor()
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for name in _INSERT_ORDER:
+                rows = getattr(tables, name)
+                if not rows:
+                    continue
+                view = f"_dl_new_{name}"
+                con.register(view, tables.arrow(name))
+                try:
+                    con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM {view}")
+                finally:
+                    con.unregister(view)
+            event_ids = [row["id"] for row in tables.events]
+            update_clusters(con, event_ids)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        finally:
+            con.close()
+        result.documents = len(tables.documents)
+        result.events = len(tables.events)
+        result.quotes = len(tables.quotes)
+        result.claims = len(tables.claims)
+        result.rejections = len(tables.rejections)
+        result.event_ids = tuple(event_ids)
+        return result
+
+
+def _item_id(item: CodedDocument) -> str | None:
+    if item.doc is not None:
+        return item.doc.id
+    return (item.rejected or {}).get("id")
+
+
+def open_store(path: str | Path = DEFAULT_DB, read_only: bool = False,
+               wait: float = 0.0) -> Store:
+    """Open (creating and migrating when writable) a store; ``wait`` seconds of retry if busy."""
+    path = str(path)
+    if read_only and path != ":memory:" and not Path(path).exists():
+        raise StoreError(f"no store at {path} (create one with `dateline code ... --db {path}`)")
+    con = _connect(path, read_only, wait)
+    if not read_only:
+        try:
+            apply_migrations(con)
+        except BaseException:
+            con.close()
+            raise
+    return Store(con, path, read_only)

@@ -71,6 +71,95 @@ CREATE TABLE IF NOT EXISTS rejections (
     rejected_at TIMESTAMP
 );
 """),
+    # 10-19: store analytics (cross-story dedup, imports). Owned by issue 5.
+    (10, """
+-- Dedup keys of each mention (computed by dateline.store.dedup), and the counts an
+-- imported dataset (GDELT, ICEWS, POLECAT) already carries for its own canonical events.
+ALTER TABLE events ADD COLUMN IF NOT EXISTS dedup_block VARCHAR;
+ALTER TABLE events ADD COLUMN IF NOT EXISTS dedup_day DATE;
+ALTER TABLE events ADD COLUMN IF NOT EXISTS num_mentions INTEGER;
+ALTER TABLE events ADD COLUMN IF NOT EXISTS num_sources INTEGER;
+ALTER TABLE events ADD COLUMN IF NOT EXISTS num_articles INTEGER;
+ALTER TABLE events ADD COLUMN IF NOT EXISTS source_event_id VARCHAR;
+
+-- One row per canonical event (a cluster of mentions of one real happening). id is the
+-- id of the cluster's first mention in dedup order, so it does not depend on arrival order.
+CREATE TABLE IF NOT EXISTS clusters (
+    id VARCHAR PRIMARY KEY,
+    origin VARCHAR NOT NULL,
+    type VARCHAR, mode VARCHAR, cameo VARCHAR, quad_class TINYINT, goldstein DOUBLE,
+    plover_score DOUBLE,
+    actor1_code VARCHAR, actor1_country VARCHAR, actor1_sector VARCHAR, actor1_name VARCHAR,
+    actor2_code VARCHAR, actor2_country VARCHAR, actor2_sector VARCHAR, actor2_name VARCHAR,
+    actor_countries VARCHAR[], recipient_countries VARCHAR[], party_codes VARCHAR[],
+    party_sectors VARCHAR[], n_parties INTEGER,
+    contexts VARCHAR[],
+    date VARCHAR, date_precision VARCHAR, event_date DATE,
+    location_name VARCHAR, location_country VARCHAR, location_admin1 VARCHAR,
+    lat DOUBLE, lon DOUBLE, geonameid BIGINT,
+    negated BOOLEAN, hypothetical BOOLEAN, future BOOLEAN, historical BOOLEAN,
+    factual BOOLEAN,
+    num_mentions INTEGER, num_sources INTEGER, num_stories INTEGER,
+    first_seen DATE, last_seen DATE,
+    representative_id VARCHAR, doc_id VARCHAR, sentence VARCHAR, trigger VARCHAR,
+    confidence DOUBLE, source VARCHAR, url VARCHAR, source_event_id VARCHAR
+);
+
+-- One row per imported file: what was loaded, skipped, and when.
+CREATE TABLE IF NOT EXISTS import_files (
+    path VARCHAR, sha256 VARCHAR, format VARCHAR, origin VARCHAR,
+    rows_loaded INTEGER, rows_skipped INTEGER, imported_at TIMESTAMP
+);
+"""),
 ]
 
-SCHEMA_VERSION = MIGRATIONS[-1][0]
+SCHEMA_VERSION = max(n for n, _ in MIGRATIONS)
+
+
+def applied_migrations(con) -> set[int]:
+    """Numbers of the migrations already applied to this store (empty for a new file)."""
+    has_meta = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
+    ).fetchone()[0]
+    if not has_meta:
+        return set()
+    rows = dict(con.execute(
+        "SELECT key, value FROM meta WHERE key IN ('migrations', 'schema_version')"
+    ).fetchall())
+    if rows.get("migrations"):
+        return {int(n) for n in rows["migrations"].split(",") if n}
+    if rows.get("schema_version"):
+        # Stores written before the applied-list existed: everything up to the version.
+        version = int(rows["schema_version"])
+        return {n for n, _ in MIGRATIONS if n <= version}
+    return set()
+
+
+def apply_migrations(con) -> list[int]:
+    """Apply every migration this store lacks, in number order, one transaction each.
+
+    The applied set is recorded (not only the highest number) because migration ranges
+    are owned by different areas and may land out of order; gaps are fine.
+    """
+    done = applied_migrations(con)
+    applied = []
+    for number, sql in sorted(MIGRATIONS, key=lambda m: m[0]):
+        if number in done:
+            continue
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(sql)
+            done.add(number)
+            _record(con, done)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        applied.append(number)
+    return applied
+
+
+def _record(con, done: set[int]) -> None:
+    listed = ",".join(str(n) for n in sorted(done))
+    for key, value in (("migrations", listed), ("schema_version", str(max(done)))):
+        con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])

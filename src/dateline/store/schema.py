@@ -111,6 +111,22 @@ CREATE TABLE IF NOT EXISTS import_files (
     rows_loaded INTEGER, rows_skipped INTEGER, imported_at TIMESTAMP
 );
 """),
+    # 20-29: dashboard reviews. Owned by issue 6 (dateline.web).
+    (20, """
+-- A person's verdict on one coded event mention, made in the dashboard. The coded event
+-- is never altered: the latest review of an event wins when gold files are written.
+CREATE TABLE IF NOT EXISTS reviews (
+    id VARCHAR PRIMARY KEY,          -- content hash of the review
+    event_id VARCHAR NOT NULL,
+    doc_id VARCHAR,
+    verdict VARCHAR NOT NULL,        -- correct | wrong | corrected
+    type VARCHAR, mode VARCHAR,      -- the corrected PLOVER type and mode (verdict corrected)
+    actors VARCHAR[],                -- corrected actor codes (e.g. USAGOV); NULL = unchanged
+    recipients VARCHAR[],            -- corrected recipient codes; NULL = unchanged
+    note VARCHAR, reviewer VARCHAR,
+    created_at TIMESTAMP NOT NULL
+);
+"""),
 ]
 
 SCHEMA_VERSION = max(n for n, _ in MIGRATIONS)

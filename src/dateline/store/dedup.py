@@ -1,10 +1,613 @@
-"""Cross-story deduplication (placeholder until issue 5 lands)."""
-# TEMPORARY: replaced by the store-analytics work (issue 5).
+"""Cross-story deduplication: mentions of one real happening become one canonical event.
+
+Two mentions may merge only when every field agrees under an explicit rule (see
+:func:`compare`): same origin, both factual, same PLOVER type, compatible modes, the same
+parties, compatible dates and compatible places. Clusters are complete-link (a mention
+joins a cluster only if it is compatible with every member), built in a fixed order so
+the result and the cluster ids depend on the set of mentions, never on arrival order.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+# Types whose parties act together (a meeting, an agreement, joint work): who is named
+# first is a matter of wording, so their parties are compared as an unordered set.
+RECIPROCAL_TYPES = frozenset({"CONSULT", "AGREE", "COOPERATE"})
+DAY_WINDOW = 1  # day-precise dates may differ by this many days (time zones, "late Friday")
+# Mentions re-clustered around a new one: wider than any cluster can span (a month).
+REGION_DAYS = 62
+_PRECISION_RANK = {"day": 0, "month": 1, "year": 2}
+_LEVEL_RANK = {"city": 0, "admin1": 1, "country": 2}
+
+MERGE_RULE = (
+    "Two mentions are the same event when: same origin (dateline); both factual (not "
+    "negated, hypothetical or future); same PLOVER type; same mode or one unknown; the same "
+    "parties (country and sector of actors and recipients; unordered for "
+    f"{', '.join(sorted(RECIPROCAL_TYPES))}; a sector or recipient unknown on one side is "
+    f"compatible); dates within {DAY_WINDOW} day at day precision, or inside the other's month "
+    "or year; places the same, one unknown, or one inside the other (city in its admin1 or "
+    "country). A mention joins a cluster only when it matches every member."
+)
+
+Party = tuple[str | None, str | None]  # (country, sector)
+
+
+@dataclass(frozen=True)
+class Place:
+    name: str | None
+    country: str | None
+    admin1: str | None
+    geonameid: int | None
+    level: str  # city | admin1 | country
+
+
+@dataclass
+class Mention:
+    """The fields of one stored event mention that dedup compares."""
+
+    id: str
+    doc_id: str
+    origin: str
+    type: str | None
+    mode: str | None
+    factual: bool
+    precision: str | None  # day | month | year | None (None: the story date stands in)
+    day: dt.date | None
+    actors: tuple[Party, ...] = ()
+    recipients: tuple[Party, ...] = ()
+    place: Place | None = None
+    title: str | None = None
+    source: str | None = None
+
+    @property
+    def rank(self) -> int:
+        return _PRECISION_RANK.get(self.precision or "", 0)
+
+    def order_key(self) -> tuple:
+        """Dedup order: precise dates first, then earliest, then smallest id."""
+        return (self.rank, self.day or dt.date.max, self.id)
+
+
+@dataclass
+class FieldCheck:
+    """One field of a pairwise comparison: the two values, the verdict and why."""
+
+    field: str
+    left: Any
+    right: Any
+    ok: bool
+    why: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"field": self.field, "left": _jsonable(self.left), "right": _jsonable(self.right),
+                "ok": self.ok, "why": self.why}
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (tuple, list)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, Place):
+        return {"name": value.name, "country": value.country, "admin1": value.admin1,
+                "geonameid": value.geonameid, "level": value.level}
+    return value
+
+
+# --- places -----------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _country_names() -> dict[str, set[str]]:
+    """ISO3 -> lower-cased names that denote the whole country."""
+    from dateline.ontology import _rows
+
+    out: dict[str, set[str]] = defaultdict(set)
+    for row in _rows("FIPS10-4_to_ISO.tsv"):
+        iso = row.get("ISO3") or ""
+        if iso:
+            out[iso].update({iso.lower(), (row.get("NAME") or "").lower(),
+                             (row.get("ISO2") or "").lower()})
+    for iso, names in _COUNTRY_ALIASES.items():
+        out[iso].update(names)
+    return out
+
+
+_COUNTRY_ALIASES = {
+    "USA": {"us", "u.s.", "united states of america", "america"},
+    "GBR": {"uk", "u.k.", "britain", "great britain"},
+    "RUS": {"russian federation"},
+    "KOR": {"south korea"},
+    "PRK": {"north korea"},
+}
+
+
+def _norm(text: str | None) -> str:
+    text = (text or "").strip().lower()
+    return text.removeprefix("the ")
+
+
+def place_level(name: str | None, country: str | None, admin1: str | None) -> str:
+    """Whether a place names a whole country, a first-level division, or a city/site."""
+    n = _norm(name)
+    if country and (n in _country_names().get(country, set()) or n == ""):
+        return "country"
+    if admin1 and n == _norm(admin1):
+        return "admin1"
+    return "city"
+
+
+def compare_places(a: Place | None, b: Place | None) -> FieldCheck:
+    if a is None or b is None:
+        return FieldCheck("place", a, b, True, "place unknown on one side")
+    if a.country and b.country and a.country != b.country:
+        return FieldCheck("place", a, b, False, f"different countries {a.country} / {b.country}")
+    if a.geonameid is not None and a.geonameid == b.geonameid:
+        return FieldCheck("place", a, b, True, f"same place (geonameid {a.geonameid})")
+    if _norm(a.name) == _norm(b.name) and a.level == b.level:
+        return FieldCheck("place", a, b, True, f"same place name {a.name!r}")
+    country = a.country or b.country
+    wide, narrow = (a, b) if _LEVEL_RANK[a.level] >= _LEVEL_RANK[b.level] else (b, a)
+    if wide.level == "country" and narrow.level != "country":
+        return FieldCheck("place", a, b, True, f"{narrow.name} lies in {wide.name} ({country})")
+    if wide.level == "admin1" and narrow.level == "city":
+        if narrow.admin1 and _norm(narrow.admin1) == _norm(wide.name):
+            return FieldCheck("place", a, b, True, f"{narrow.name} lies in {wide.name}")
+        return FieldCheck("place", a, b, False,
+                          f"{narrow.name} is not known to lie in {wide.name}")
+    return FieldCheck("place", a, b, False, f"different places {a.name!r} / {b.name!r}")
+
+
+# --- parties ----------------------------------------------------------------------------
+
+def _by_country(parties: tuple[Party, ...]) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = defaultdict(set)
+    for country, sector in parties:
+        if country is None and sector is None:
+            continue  # "ten men": nothing known, nothing to compare
+        out[country or "?"]
+        if sector:
+            out[country or "?"].add(sector)
+    return dict(out)
+
+
+def _compare_side(a: tuple[Party, ...], b: tuple[Party, ...], what: str,
+                  unknown_ok: bool) -> tuple[bool, str]:
+    ca, cb = _by_country(a), _by_country(b)
+    if not ca or not cb:
+        if ca == cb:
+            return True, f"no {what} on either side"
+        if unknown_ok:
+            return True, f"{what} unknown on one side"
+        return False, f"{what} known on one side only"
+    if set(ca) != set(cb):
+        return False, f"{what} countries differ: {sorted(ca)} / {sorted(cb)}"
+    notes = []
+    for country in sorted(ca):
+        sa, sb = ca[country], cb[country]
+        if sa and sb and sa != sb:
+            return False, f"{what} sectors of {country} differ: {sorted(sa)} / {sorted(sb)}"
+        if sa != sb:
+            notes.append(f"{country} sector unknown on one side")
+    return True, f"same {what} {sorted(ca)}" + (f" ({'; '.join(notes)})" if notes else "")
+
+
+def compare_parties(a: Mention, b: Mention) -> FieldCheck:
+    left, right = (a.actors, a.recipients), (b.actors, b.recipients)
+    if a.type in RECIPROCAL_TYPES:
+        ok, why = _compare_side(a.actors + a.recipients, b.actors + b.recipients,
+                                "parties (unordered)", unknown_ok=False)
+        return FieldCheck("parties", left, right, ok, why)
+    ok, why = _compare_side(a.actors, b.actors, "actors", unknown_ok=False)
+    if not ok:
+        return FieldCheck("parties", left, right, False, why)
+    ok2, why2 = _compare_side(a.recipients, b.recipients, "recipients", unknown_ok=True)
+    return FieldCheck("parties", left, right, ok2, f"{why}; {why2}")
+
+
+# --- dates ------------------------------------------------------------------------------
+
+def compare_dates(a: Mention, b: Mention) -> FieldCheck:
+    left, right = (a.day, a.precision), (b.day, b.precision)
+    if a.day is None or b.day is None:
+        return FieldCheck("date", left, right, False, "date unknown")
+    coarse = max(a.rank, b.rank)
+    if coarse == 0:
+        gap = abs((a.day - b.day).days)
+        ok = gap <= DAY_WINDOW
+        what = "event dates" if a.precision and b.precision else "dates (story date stands in)"
+        return FieldCheck("date", left, right, ok,
+                          f"{what} {gap} day(s) apart ({'<=' if ok else '>'} {DAY_WINDOW})")
+    if coarse == 1:
+        ok = (a.day.year, a.day.month) == (b.day.year, b.day.month)
+        return FieldCheck("date", left, right, ok,
+                          "same month" if ok else "different months")
+    ok = a.day.year == b.day.year
+    return FieldCheck("date", left, right, ok, "same year" if ok else "different years")
+
+
+# --- the rule ---------------------------------------------------------------------------
+
+def compare(a: Mention, b: Mention) -> list[FieldCheck]:
+    """Field-by-field verdict on whether two mentions report the same happening."""
+    checks = [
+        FieldCheck("origin", a.origin, b.origin, a.origin == b.origin == "dateline",
+                   "both coded by dateline" if a.origin == b.origin == "dateline"
+                   else "imported datasets are merged by their publishers, not by us"),
+        FieldCheck("modality", a.factual, b.factual, a.factual and b.factual,
+                   "both factual" if a.factual and b.factual
+                   else "negated, hypothetical or future mentions never merge"),
+        FieldCheck("type", a.type, b.type, a.type is not None and a.type == b.type,
+                   "same PLOVER type" if a.type == b.type else "different PLOVER types"),
+    ]
+    mode_ok = a.mode is None or b.mode is None or a.mode == b.mode
+    checks.append(FieldCheck("mode", a.mode, b.mode, mode_ok,
+                             "same mode" if a.mode == b.mode and a.mode
+                             else "modes unknown" if a.mode is None and b.mode is None
+                             else "mode unknown on one side" if mode_ok else "different modes"))
+    checks.append(compare_parties(a, b))
+    checks.append(compare_dates(a, b))
+    checks.append(compare_places(a.place, b.place))
+    return checks
+
+
+def compatible(a: Mention, b: Mention) -> bool:
+    """True when every field of :func:`compare` agrees."""
+    return all(c.ok for c in compare(a, b))
+
+
+def block_key(m: Mention) -> str:
+    """Mentions that could ever merge share a block key (the cheap part of the rule)."""
+    if m.origin != "dateline" or not m.factual or m.type is None:
+        return f"single:{m.id}"
+    if m.type in RECIPROCAL_TYPES:
+        parties = sorted(_by_country(m.actors + m.recipients))
+        return f"dateline|{m.type}|{'+'.join(parties)}"
+    return f"dateline|{m.type}|{'+'.join(sorted(_by_country(m.actors)))}>"
+
+
+def cluster_mentions(mentions: list[Mention]) -> list[list[Mention]]:
+    """Complete-link greedy clustering in dedup order; each cluster's first member is its seed."""
+    blocks: dict[str, list[Mention]] = defaultdict(list)
+    for m in mentions:
+        blocks[block_key(m)].append(m)
+    out: list[list[Mention]] = []
+    for key in sorted(blocks):
+        clusters: list[list[Mention]] = []
+        for m in sorted(blocks[key], key=Mention.order_key):
+            best, best_key = None, None
+            for cluster in clusters:
+                if all(compatible(m, other) for other in cluster):
+                    seed = cluster[0]
+                    gap = abs((m.day - seed.day).days) if m.day and seed.day else 0
+                    cand = (gap, seed.id)
+                    if best_key is None or cand < best_key:
+                        best, best_key = cluster, cand
+            if best is None:
+                clusters.append([m])
+            else:
+                best.append(m)
+        out.extend(clusters)
+    return out
+
+
+def location_member(cluster: list[Mention]) -> Mention:
+    """The member with the most specific place (city over admin1 over country over none)."""
+    def key(m: Mention) -> tuple:
+        rank = _LEVEL_RANK[m.place.level] if m.place else 9
+        return (rank, m.order_key())
+    return min(cluster, key=key)
+
+
+# --- loading from the store -------------------------------------------------------------
+
+@contextmanager
+def registered(con, **tables: pa.Table) -> Iterator[None]:
+    """Arrow tables visible to SQL by name for the duration of the block."""
+    for name, table in tables.items():
+        con.register(name, table)
+    try:
+        yield
+    finally:
+        for name in tables:
+            # An aborted transaction refuses to unregister; the caller's error matters more.
+            with suppress(duckdb.Error):
+                con.unregister(name)
+
+
+def _ids_table(ids) -> pa.Table:
+    return pa.table({"id": pa.array(sorted(set(ids)), type=pa.string())})
+
+
+_MENTION_SQL = """
+SELECT e.id, e.doc_id, e.origin, e.type, e.mode,
+       NOT (coalesce(e.negated, false) OR coalesce(e.hypothetical, false)
+            OR coalesce(e.future, false)) AS factual,
+       e.date_precision, e.event_date, d.published,
+       e.location_name, e.location_country, e.location_admin1, e.geonameid,
+       e.actor1_country, e.actor1_sector, e.actor2_country, e.actor2_sector,
+       ea.parties, d.title, coalesce(d.source, e.source) AS source
+FROM events e
+JOIN {ids} w ON w.id = e.id
+LEFT JOIN documents d ON d.id = e.doc_id
+LEFT JOIN (
+    SELECT a.event_id, list(struct_pack(role := a.role, country := a.country,
+                                        sector := a.sector) ORDER BY a.role, a.position) AS parties
+    FROM event_actors a JOIN {ids} w2 ON w2.id = a.event_id
+    GROUP BY a.event_id
+) ea ON ea.event_id = e.id
+"""
+
+
+def _mention_from_row(row: tuple) -> Mention:
+    (eid, doc_id, origin, etype, mode, factual, precision, event_date, published,
+     lname, lcountry, ladmin1, geonameid, a1c, a1s, a2c, a2s, parties, title, source) = row
+    if parties:
+        actors = tuple((p["country"], p["sector"]) for p in parties if p["role"] == "actor")
+        recipients = tuple((p["country"], p["sector"]) for p in parties
+                           if p["role"] == "recipient")
+    else:
+        actors = ((a1c, a1s),) if (a1c or a1s) else ()
+        recipients = ((a2c, a2s),) if (a2c or a2s) else ()
+    place = None
+    if lname or lcountry:
+        place = Place(lname, lcountry, ladmin1, geonameid, place_level(lname, lcountry, ladmin1))
+    day = event_date
+    if day is None:
+        precision = None
+        day = published
+    else:
+        precision = precision if precision in _PRECISION_RANK else "day"
+    return Mention(id=eid, doc_id=doc_id, origin=origin or "dateline", type=etype, mode=mode,
+                   factual=bool(factual), precision=precision, day=day, actors=actors,
+                   recipients=recipients, place=place, title=title, source=source)
+
+
+def load_mentions(con, ids: list[str]) -> list[Mention]:
+    """The dedup view of the given stored event mentions."""
+    if not ids:
+        return []
+    name = "_dl_dedup_ids"
+    with registered(con, **{name: _ids_table(ids)}):
+        rows = con.execute(_MENTION_SQL.format(ids=name)).fetchall()
+    return [_mention_from_row(r) for r in rows]
+
+
+# --- writing clusters -------------------------------------------------------------------
+
+_CLUSTER_SQL = """
+INSERT INTO clusters BY NAME
+WITH mem AS (
+    SELECT e.cluster_id AS cid, count(*) AS n_mentions,
+           count(DISTINCT e.doc_id) AS n_stories,
+           count(DISTINCT coalesce(d.source, e.source, e.doc_id)) AS n_sources,
+           min(coalesce(d.published, CAST(d.coded_at AS DATE), e.event_date)) AS first_seen,
+           max(coalesce(d.published, CAST(d.coded_at AS DATE), e.event_date)) AS last_seen,
+           max(e.confidence) AS confidence,
+           list_sort(list_distinct(flatten(list(coalesce(e.contexts, []::VARCHAR[])))))
+               AS contexts,
+           max(e.num_mentions) AS imp_mentions, max(e.num_sources) AS imp_sources,
+           max(e.num_articles) AS imp_articles
+    FROM events e JOIN {cids} c ON e.cluster_id = c.id
+    LEFT JOIN documents d ON d.id = e.doc_id
+    GROUP BY e.cluster_id
+), pa AS (
+    SELECT a.event_id,
+           list_sort(list_distinct(list(a.country) FILTER (WHERE a.role = 'actor')))
+               AS actor_countries,
+           list_sort(list_distinct(list(a.country) FILTER (WHERE a.role = 'recipient')))
+               AS recipient_countries,
+           list_sort(list_distinct(list(a.code))) AS party_codes,
+           list_sort(list_distinct(list(a.sector))) AS party_sectors,
+           count(*) AS n_parties
+    FROM event_actors a JOIN {cids} c ON a.event_id = c.id
+    GROUP BY a.event_id
+)
+SELECT s.id AS id, s.origin, s.type, s.mode, s.cameo, s.quad_class, s.goldstein,
+       s.plover_score,
+       s.actor1_code, s.actor1_country, s.actor1_sector, s.actor1_name,
+       s.actor2_code, s.actor2_country, s.actor2_sector, s.actor2_name,
+       coalesce(pa.actor_countries, list_filter([s.actor1_country], lambda x: x IS NOT NULL))
+           AS actor_countries,
+       coalesce(pa.recipient_countries, []::VARCHAR[]) AS recipient_countries,
+       coalesce(pa.party_codes,
+                list_filter([s.actor1_code, s.actor2_code], lambda x: x IS NOT NULL)) AS party_codes,
+       coalesce(pa.party_sectors,
+                list_filter([s.actor1_sector, s.actor2_sector], lambda x: x IS NOT NULL))
+           AS party_sectors,
+       coalesce(pa.n_parties, (s.actor1_code IS NOT NULL)::INT
+                + (s.actor2_code IS NOT NULL)::INT) AS n_parties,
+       mem.contexts,
+       s.date, s.date_precision, s.event_date,
+       l.location_name, l.location_country, l.location_admin1, l.lat, l.lon, l.geonameid,
+       s.negated, s.hypothetical, s.future, s.historical,
+       NOT (coalesce(s.negated, false) OR coalesce(s.hypothetical, false)
+            OR coalesce(s.future, false)) AS factual,
+       CASE WHEN s.origin = 'dateline' THEN mem.n_mentions
+            ELSE coalesce(mem.imp_mentions, mem.n_mentions) END AS num_mentions,
+       CASE WHEN s.origin = 'dateline' THEN mem.n_sources
+            ELSE coalesce(mem.imp_sources, mem.n_sources) END AS num_sources,
+       CASE WHEN s.origin = 'dateline' THEN mem.n_stories
+            ELSE coalesce(mem.imp_articles, mem.n_stories) END AS num_stories,
+       mem.first_seen, mem.last_seen,
+       s.id AS representative_id, s.doc_id, s.sentence, s.trigger, mem.confidence,
+       s.source, s.url, s.source_event_id
+FROM {cids} c
+JOIN events s ON s.id = c.id
+JOIN events l ON l.id = c.loc_id
+JOIN mem ON mem.cid = c.id
+LEFT JOIN pa ON pa.event_id = c.id
+"""
+
+
+def _write(con, assignment: dict[str, str], loc_of: dict[str, str], stale: set[str]) -> None:
+    """Point mentions at their clusters and rewrite the affected cluster rows."""
+    members = pa.table({"id": pa.array(list(assignment), type=pa.string()),
+                        "cid": pa.array(list(assignment.values()), type=pa.string())})
+    cids = pa.table({"id": pa.array(list(loc_of), type=pa.string()),
+                     "loc_id": pa.array(list(loc_of.values()), type=pa.string())})
+    gone = pa.table({"id": pa.array(sorted(stale | set(loc_of)), type=pa.string())})
+    with registered(con, _dl_members=members, _dl_cids=cids, _dl_gone=gone):
+        con.execute("UPDATE events SET cluster_id = m.cid FROM _dl_members m "
+                    "WHERE events.id = m.id AND events.cluster_id IS DISTINCT FROM m.cid")
+        con.execute("DELETE FROM clusters WHERE id IN (SELECT id FROM _dl_gone)")
+        con.execute(_CLUSTER_SQL.format(cids="_dl_cids"))
+
+
+def _set_keys(con, mentions: list[Mention]) -> None:
+    keys = pa.table({
+        "id": pa.array([m.id for m in mentions], type=pa.string()),
+        "block": pa.array([block_key(m) for m in mentions], type=pa.string()),
+        "day": pa.array([m.day for m in mentions], type=pa.date32()),
+    })
+    with registered(con, _dl_keys=keys):
+        con.execute("UPDATE events SET dedup_block = k.block, dedup_day = k.day "
+                    "FROM _dl_keys k WHERE events.id = k.id")
+
+
+def _region(con, new: list[Mention]) -> tuple[list[str], set[str]]:
+    """Ids of every mention that may cluster with the new ones, and their old cluster ids."""
+    spans: dict[str, list[dt.date]] = {}
+    for m in new:
+        key = block_key(m)
+        if key.startswith("single:"):
+            continue
+        lo, hi = spans.setdefault(key, [dt.date.max, dt.date.min])
+        day = m.day or dt.date(1, 1, 1)
+        spans[key] = [min(lo, day), max(hi, day)]
+    ids = {m.id for m in new}
+    if spans:
+        pad = dt.timedelta(days=REGION_DAYS)
+        table = pa.table({
+            "block": pa.array(list(spans), type=pa.string()),
+            "lo": pa.array([max(v[0], dt.date(1, 1, 1) + pad) - pad for v in spans.values()],
+                           type=pa.date32()),
+            "hi": pa.array([min(v[1], dt.date(9999, 1, 1)) + pad for v in spans.values()],
+                           type=pa.date32()),
+        })
+        with registered(con, _dl_spans=table):
+            rows = con.execute(
+                "SELECT e.id FROM events e JOIN _dl_spans s ON e.dedup_block = s.block "
+                "WHERE e.dedup_day IS NULL OR e.dedup_day BETWEEN s.lo AND s.hi").fetchall()
+        ids.update(r[0] for r in rows)
+    # Close over cluster membership so a cluster is always re-clustered whole.
+    old: set[str] = set()
+    frontier = set(ids)
+    while frontier:
+        with registered(con, _dl_frontier=_ids_table(frontier)):
+            cids = {r[0] for r in con.execute(
+                "SELECT DISTINCT e.cluster_id FROM events e JOIN _dl_frontier f ON e.id = f.id "
+                "WHERE e.cluster_id IS NOT NULL").fetchall()} - old
+        if not cids:
+            break
+        old |= cids
+        with registered(con, _dl_cl=_ids_table(cids)):
+            more = {r[0] for r in con.execute(
+                "SELECT e.id FROM events e JOIN _dl_cl c ON e.cluster_id = c.id").fetchall()}
+        frontier = more - ids
+        ids |= more
+    return sorted(ids), old
+
 
 def update_clusters(con, event_ids: list[str]) -> None:
-    """Assign cluster ids to the given new event rows, inside the caller's transaction."""
-    if event_ids:
-        con.execute("UPDATE events SET cluster_id = id WHERE cluster_id IS NULL")
+    """Assign the given new event rows to clusters, inside the caller's transaction."""
+    if not event_ids:
+        return
+    new = load_mentions(con, list(event_ids))
+    if not new:
+        return
+    _set_keys(con, new)
+    region_ids, old = _region(con, new)
+    known = {m.id: m for m in new}
+    rest = [i for i in region_ids if i not in known]
+    mentions = list(known.values()) + load_mentions(con, rest)
+    _store_clusters(con, cluster_mentions(mentions), old)
+
+
+def _store_clusters(con, clusters: list[list[Mention]], stale: set[str]) -> None:
+    assignment: dict[str, str] = {}
+    loc_of: dict[str, str] = {}
+    for cluster in clusters:
+        cid = cluster[0].id
+        loc_of[cid] = location_member(cluster).id
+        for m in cluster:
+            assignment[m.id] = cid
+    _write(con, assignment, loc_of, stale)
+
+
+def rebuild_clusters(con, batch: int = 200_000) -> int:
+    """Recompute every cluster of the store from its mentions; returns the cluster count."""
+    con.execute("DELETE FROM clusters")
+    con.execute("UPDATE events SET cluster_id = NULL")
+    ids = [r[0] for r in con.execute("SELECT id FROM events ORDER BY id").fetchall()]
+    mentions = []
+    for start in range(0, len(ids), batch):
+        mentions.extend(load_mentions(con, ids[start:start + batch]))
+    _set_keys(con, mentions)
+    clusters = cluster_mentions(mentions)
+    _store_clusters(con, clusters, set())
+    return len(clusters)
+
+
+# --- explanations -----------------------------------------------------------------------
+
+@dataclass
+class Explanation:
+    cluster_id: str
+    rule: str
+    seed: Mention
+    members: list[Mention] = field(default_factory=list)
+
+
+def explain(con, event_id: str) -> dict[str, Any] | None:
+    """Which mentions form the event of ``event_id`` (a cluster or mention id), and why.
+
+    Each member is compared field by field with the cluster's seed (the first mention in
+    dedup order); complete-link clustering guarantees it also matches every other member.
+    """
+    row = con.execute("SELECT id FROM clusters WHERE id = ?", [event_id]).fetchone()
+    if row is None:
+        row = con.execute("SELECT coalesce(cluster_id, id) FROM events WHERE id = ?",
+                          [event_id]).fetchone()
+    if row is None:
+        return None
+    cid = row[0]
+    ids = [r[0] for r in con.execute(
+        "SELECT id FROM events WHERE cluster_id = ? OR id = ?", [cid, cid]).fetchall()]
+    members = sorted(load_mentions(con, ids), key=Mention.order_key)
+    if not members:
+        return None
+    seed = next((m for m in members if m.id == cid), members[0])
+    out = {"cluster_id": cid, "rule": MERGE_RULE, "num_mentions": len(members),
+           "num_stories": len({m.doc_id for m in members}),
+           "seed": _mention_json(seed), "mentions": []}
+    for m in members:
+        item = _mention_json(m)
+        if m.id == seed.id:
+            item["joined_by"] = "seed: the first mention in dedup order (most precise date, "\
+                                "earliest, smallest id)"
+            item["checks"] = []
+        else:
+            checks = compare(seed, m)
+            item["joined_by"] = "matched the seed on every field" if all(c.ok for c in checks) \
+                else "did not match on every field (store needs rebuild_clusters)"
+            item["checks"] = [c.to_json() for c in checks]
+        out["mentions"].append(item)
+    return out
+
+
+def _mention_json(m: Mention) -> dict[str, Any]:
+    return {"id": m.id, "doc_id": m.doc_id, "title": m.title, "source": m.source,
+            "type": m.type, "mode": m.mode, "factual": m.factual,
+            "date": _jsonable(m.day), "date_precision": m.precision,
+            "actors": _jsonable(m.actors), "recipients": _jsonable(m.recipients),
+            "place": _jsonable(m.place)}

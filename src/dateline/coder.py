@@ -1,22 +1,30 @@
 """The one list of stages: Document -> CodedDocument.
 
-Each stage reads what earlier stages produced and adds to it; none reaches back.
+Each stage reads what earlier stages produced and adds to it; none reaches back:
+
+1. ``nlp.parse``            tokens and sentences of the whole text; POS, dependencies and
+                            entities for the sentences that can hold an event
+2. ``actors.find_mentions`` actor mentions resolved to country, sector, dated role
+3. ``events.extract_events`` triggers, roles, type/mode/CAMEO, modality, evidence, confidence
+4. ``context.enrich``       dates, places, contexts, quotes, claims, historical modality
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator
 
 from dateline.records import CodedDocument, Document, Rejected
 
-CODER_VERSION = "0.1.0"
+CODER_VERSION = "0.2.0"
+BATCH = 16  # stories parsed together: spaCy batches their analysed sentences
+
+log = logging.getLogger(__name__)
 
 
-def code_document(doc: Document) -> CodedDocument:
-    """Code one clean story: actors, events, then dates, places, contexts, quotes, claims."""
-    from dateline import actors, context, events, nlp
+def _stages(doc: Document, sdoc) -> CodedDocument:
+    from dateline import actors, context, events
 
-    sdoc = nlp.parse(doc.text)
     mentions = actors.find_mentions(doc, sdoc)
     coded = CodedDocument(doc=doc, events=events.extract_events(doc, sdoc, mentions),
                           origin=doc.origin)
@@ -26,13 +34,58 @@ def code_document(doc: Document) -> CodedDocument:
     return coded
 
 
+def _failed(doc: Document, exc: Exception) -> CodedDocument:
+    """A story the coder could not handle becomes a rejected record, never a crashed batch."""
+    log.exception("coding failed for %s", doc.origin or doc.id)
+    return CodedDocument(doc=doc, rejected={"reason": f"coding failed: {exc.__class__.__name__}: "
+                                                      f"{exc}", "id": doc.id},
+                         origin=doc.origin)
+
+
+def code_document(doc: Document) -> CodedDocument:
+    """Code one clean story: actors, events, then dates, places, contexts, quotes, claims."""
+    from dateline import events, nlp
+
+    try:
+        sdoc = nlp.parse(doc.text, select=events.may_hold_event)
+        return _stages(doc, sdoc)
+    except Exception as exc:  # noqa: BLE001 - one bad story must not stop a batch
+        return _failed(doc, exc)
+
+
 def code_documents(items: Iterable[Document | Rejected]) -> Iterator[CodedDocument]:
-    """Code a stream of ingested items; rejections pass through as rejected records."""
+    """Code a stream of ingested items (parsed in batches); rejections pass through."""
+    from dateline import events, nlp
+
+    pending: list[Document | Rejected] = []
+
+    def flush() -> Iterator[CodedDocument]:
+        docs = [d for d in pending if isinstance(d, Document)]
+        try:
+            parsed = nlp.parse_many([d.text for d in docs], select=events.may_hold_event)
+        except Exception:  # noqa: BLE001 - fall back to one story at a time
+            parsed = None
+        k = 0
+        for item in pending:
+            if isinstance(item, Rejected):
+                yield CodedDocument.rejection(item)
+                continue
+            if parsed is None:
+                yield code_document(item)
+            else:
+                try:
+                    yield _stages(item, parsed[k])
+                except Exception as exc:  # noqa: BLE001
+                    yield _failed(item, exc)
+            k += 1
+        pending.clear()
+
     for item in items:
-        if isinstance(item, Rejected):
-            yield CodedDocument.rejection(item)
-        else:
-            yield code_document(item)
+        pending.append(item)
+        if len(pending) >= BATCH:
+            yield from flush()
+    if pending:
+        yield from flush()
 
 
 def code_text(text: str, *, published: str | None = None, title: str | None = None,

@@ -43,13 +43,19 @@ class Lexicon:
     forms: dict[str, list[TriggerEntry]] = field(default_factory=dict)
     patterns: dict[str, list[Pattern]] = field(default_factory=dict)
 
-    def lookup(self, word: str, following: tuple[str, ...] = ()) -> TriggerEntry | None:
-        """The best entry for a word form, preferring multi-word entries that match what follows."""
+    def lookup(self, word: str, following: tuple[str, ...] = (),
+               pos: str | None = None) -> TriggerEntry | None:
+        """The best entry for a word form, preferring multi-word entries that match what follows.
+
+        With `pos` ("VERB" or "NOUN"), only entries of that part of speech are considered.
+        """
         entries = self.forms.get(word.lower())
         if not entries:
             return None
         best = None
         for entry in entries:
+            if pos is not None and entry.pos != pos:
+                continue
             if entry.rest:
                 fits = following[: len(entry.rest)] == entry.rest
                 if fits and (best is None or len(entry.rest) > len(best.rest)):

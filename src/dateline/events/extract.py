@@ -1,0 +1,400 @@
+"""From a parsed story and its actor mentions to coded events with evidence and confidence.
+
+Per analysed sentence: triggers from the lexicon (checked against the parse), roles from
+the dependency tree, modality, CAMEO from the verb patterns, then the trained classifier's
+opinion on type and mode; both are combined and the sentence keeps its best events.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from typing import Any
+
+from dateline import ontology
+from dateline.events import lexicon as lexmod
+from dateline.events import modality as modmod
+from dateline.events.roles import MentionIndex, Roles, noun_roles, verb_roles
+from dateline.records import Actor, Document, Event, Evidence, Modality
+
+log = logging.getLogger(__name__)
+
+MAX_EVENTS_PER_SENTENCE = 2
+# CONSULT codes where every party meets every other: all are actors ("A met with B").
+_RECIPROCAL = frozenset({"040", "041", "044", "045", "046", "036", "057", "0871", "060"})
+_ACTOR_WORDS = frozenset({"police", "troops", "soldiers", "army", "government", "officials",
+                          "rebels", "militants", "protesters", "forces", "authorities",
+                          "he", "she", "they", "we", "i", "it", "minister", "president"})
+_QUOTE = re.compile(r"[\"“”]")
+
+
+@dataclass
+class Candidate:
+    """One trigger in one sentence, before classification."""
+
+    sent: Any
+    trigger: Any  # head token of the trigger
+    tokens: list  # all trigger tokens (multi-word triggers, merged triggers)
+    entry: lexmod.TriggerEntry
+    coding: lexmod.Coding
+    pattern: str | None
+    roles: Roles
+    reading: modmod.Reading
+    prior: float  # strength of the dictionary evidence, 0..1
+    extra: dict = field(default_factory=dict)
+
+
+def may_hold_event(sent) -> bool:
+    """Cheap test on a tokenized (not parsed) sentence: a trigger word and an actor-like word."""
+    words = [t.lower_ for t in sent]
+    if len(words) < 3 or not lexmod.sentence_has_trigger(words):
+        return False
+    for t in sent[1:]:
+        if t.is_title or t.is_upper and len(t) > 1 or t.lower_ in _ACTOR_WORDS:
+            return True
+    return sent[0].lower_ in _ACTOR_WORDS
+
+
+@lru_cache(maxsize=1)
+def _classifier():
+    """The shipped event classifier, or None when it is not available (dictionary only)."""
+    try:
+        from dateline.events.classifier import EventClassifier
+
+        return EventClassifier.load()
+    except Exception as exc:  # noqa: BLE001 - a missing/broken model must not stop coding
+        log.warning("event classifier unavailable (%s); coding with the verb dictionary only",
+                    exc)
+        return None
+
+
+def _quote_spans(text: str) -> list[tuple[int, int]]:
+    """Character ranges inside quotation marks (straight or curly), per paragraph."""
+    spans = []
+    offset = 0
+    for para in text.split("\n"):
+        marks = [m.start() for m in _QUOTE.finditer(para)]
+        for a, b in zip(marks[::2], marks[1::2]):
+            spans.append((offset + a, offset + b + 1))
+        if len(marks) % 2:  # an opening mark with no close: quote runs to the paragraph end
+            spans.append((offset + marks[-1], offset + len(para)))
+        offset += len(para) + 1
+    return spans
+
+
+def _following(tok, n: int = 3) -> tuple[str, ...]:
+    doc = tok.doc
+    return tuple(doc[j].lower_ for j in range(tok.i + 1, min(len(doc), tok.i + 1 + n)))
+
+
+_NOT_ARGUMENTS = frozenset({"ccomp", "advcl", "relcl", "parataxis", "conj", "cc", "punct",
+                            "nsubj", "nsubjpass", "csubj", "mark", "aux", "auxpass"})
+
+
+def _context_words(trigger, sent) -> tuple[list[str], list[str]]:
+    """Words and lemmas of the trigger's own arguments after it, and of its clause before it.
+
+    Embedded clauses are left out: in "X said Y attacked Z" the patterns of "say" must not
+    see "attacked".
+    """
+    after: list[str] = []
+    for c in trigger.children:
+        if c.i > trigger.i and c.dep_ not in _NOT_ARGUMENTS:
+            for t in c.subtree:
+                after.extend((t.lower_, t.lemma_.lower()))
+    before = []
+    for t in sent:
+        if t.i >= trigger.i:
+            break
+        before.extend((t.lower_, t.lemma_.lower()))
+    return after, before
+
+
+def _pos_ok(tok, entry: lexmod.TriggerEntry) -> bool:
+    if entry.pos == "NOUN":
+        return tok.pos_ == "NOUN"
+    if tok.pos_ == "VERB":
+        return True
+    # "are committed to", "were arrested" tagged as ADJ by small models
+    return tok.pos_ == "ADJ" and tok.tag_ == "VBN"
+
+
+def _candidates(sent, index: MentionIndex, quotes: list[tuple[int, int]]) -> list[Candidate]:
+    lex = lexmod.load()
+    out = []
+    used: set[int] = set()
+    for tok in sent:
+        if tok.i in used or index.at(tok.i) is not None:
+            continue
+        following = _following(tok)
+        pos = "NOUN" if tok.pos_ == "NOUN" else "VERB"
+        entry = lex.lookup(tok.lower_, following, pos)
+        if entry is None and tok.lemma_:
+            entry = lex.lookup(tok.lemma_.lower(), following, pos)
+        if entry is None or not _pos_ok(tok, entry):
+            continue
+        after, before = _context_words(tok, sent)
+        code, code2, pattern = lex.code_for(entry, after, before)
+        coding = lexmod.plover_coding(code)
+        if coding is None and not code and code2:
+            coding = lexmod.plover_coding(code2)
+        if coding is None:
+            continue
+        tokens = [tok]
+        j = tok.i + 1
+        for word in entry.rest:
+            if j < len(tok.doc) and tok.doc[j].lower_ == word:
+                tokens.append(tok.doc[j])
+                used.add(j)
+                j += 1
+        roles = noun_roles(tok, index) if entry.pos == "NOUN" else verb_roles(tok, index)
+        if not roles.actors and not roles.recipients:
+            continue  # precision: no participant in the clause, no event
+        reading = modmod.read(tok, quotes)
+        prior = 0.62 if (pattern or entry.source == "dateline") else 0.48
+        if entry.pos == "NOUN":
+            prior -= 0.08
+        out.append(Candidate(sent, tok, tokens, entry, coding, pattern, roles, reading, prior))
+    _lend_recipients(out)
+    return _merge_chains(out)
+
+
+# THREATEN's mode follows what is threatened ("threatened to impose sanctions" -> restrict).
+_THREAT_MODES = {"ASSAULT": "violence", "SANCTION": "relations", "COERCE": "restrict",
+                 "MOBILIZE": "violence"}
+
+
+def _lend_recipients(cands: list[Candidate]) -> None:
+    """A governing trigger without a recipient takes its complement's ('threatened to attack X')."""
+    by_head: dict[int, list[Candidate]] = {}
+    for c in cands:
+        if c.trigger.dep_ in ("xcomp", "ccomp", "dobj"):
+            by_head.setdefault(c.trigger.head.i, []).append(c)
+    for c in cands:
+        for d in by_head.get(c.trigger.i, ()):
+            if d is c:
+                continue
+            if not c.roles.recipients:
+                c.roles.recipients.extend(d.roles.recipients)
+                c.roles.recipient_spans.extend(d.roles.recipient_spans)
+            if c.coding.type == "THREATEN" and c.coding.mode is None:
+                mode = "arrest" if d.coding.mode == "arrest" else _THREAT_MODES.get(d.coding.type)
+                cameo = ontology.cameo_for("THREATEN", mode) if mode else None
+                if cameo:
+                    c.coding = lexmod.Coding("THREATEN", mode, cameo)
+
+
+def _merge_chains(cands: list[Candidate]) -> list[Candidate]:
+    """'sat down to discuss': a trigger whose governor is a trigger of the same type is one event."""
+    by_i = {c.trigger.i: c for c in cands}
+    out = []
+    for c in cands:
+        head = c.trigger.head
+        parent = by_i.get(head.i) if head is not c.trigger else None
+        if parent is not None and parent.coding.type == c.coding.type and \
+                c.trigger.dep_ in ("xcomp", "advcl", "conj", "dobj", "pobj"):
+            parent.tokens.extend(c.tokens)
+            parent.prior = max(parent.prior, c.prior) + 0.05
+            _absorb(parent.roles, c.roles)
+            continue
+        out.append(c)
+    return out
+
+
+def _absorb(into: Roles, other: Roles) -> None:
+    have = {(a.name or a.text, a.country, a.sector) for a in into.actors + into.recipients}
+    for a, span in zip(other.recipients, other.recipient_spans):
+        key = (a.name or a.text, a.country, a.sector)
+        if key not in have:
+            into.recipients.append(a)
+            into.recipient_spans.append(span)
+            have.add(key)
+    into.recipient_preps |= other.recipient_preps
+
+
+def _trigger_text(doc, tokens: list) -> tuple[str, int, int]:
+    start = min(t.idx for t in tokens)
+    end = max(t.idx + len(t) for t in tokens)
+    return doc.text[start:end], start, end
+
+
+def _sentence_bounds(sent) -> tuple[int, int]:
+    toks = [t for t in sent if not t.is_space]
+    if not toks:
+        return sent.start_char, sent.end_char
+    return toks[0].idx, toks[-1].idx + len(toks[-1])
+
+
+def _rel(span: tuple[int, int] | None, base: int) -> tuple[int, int] | None:
+    return None if span is None else (span[0] - base, span[1] - base)
+
+
+def _classify(cands: list[Candidate], text: str) -> list[Any | None]:
+    clf = _classifier()
+    if clf is None or not cands:
+        return [None] * len(cands)
+    from dateline.events.classifier import ClassifierInput
+
+    items = []
+    for c in cands:
+        s, e = _sentence_bounds(c.sent)
+        _, ts, te = _trigger_text(c.sent.doc, c.tokens)
+        src = c.roles.actor_spans[0] if c.roles.actor_spans else None
+        tgt = c.roles.recipient_spans[0] if c.roles.recipient_spans else None
+        if src is None and len(c.roles.actor_spans) > 1:
+            src = c.roles.actor_spans[1]
+        items.append(ClassifierInput(sentence=text[s:e], source=_rel(src, s),
+                                     target=_rel(tgt, s), trigger=(ts - s, te - s)))
+    try:
+        return list(clf.predict(items))
+    except Exception as exc:  # noqa: BLE001 - a model failure degrades to the dictionary
+        log.warning("event classifier failed (%s); using the verb dictionary", exc)
+        return [None] * len(cands)
+
+
+def _decide(c: Candidate, pred: Any | None) -> tuple[str, str | None, str, float] | None:
+    """Combine the dictionary coding with the classifier: (type, mode, cameo, confidence)."""
+    d = c.coding
+    if pred is None:
+        return d.type, d.mode, d.cameo, c.prior
+    probs = getattr(pred, "probs", {}) or {}
+    p_dict = float(probs.get(d.type, 1.0 if pred.type == d.type else 0.0))
+    p_none = float(probs.get("NONE", 1.0 if pred.type == "NONE" else 0.0))
+    if pred.type == d.type:
+        conf = 1 - (1 - c.prior) * (1 - max(pred.confidence, 0.5))  # agreement raises it
+        return d.type, d.mode or pred.mode, d.cameo, conf
+    if pred.type == "NONE":
+        if p_none > 0.8 and not c.pattern and c.entry.source != "dateline":
+            return None  # weak dictionary hit that the model rejects firmly
+        return d.type, d.mode, d.cameo, c.prior * (1 - 0.5 * p_none)
+    # Disagreement: weigh the dictionary prior against the model's probability.
+    score_dict = 0.5 * c.prior + 0.5 * p_dict
+    score_clf = 0.5 * (1 - c.prior) * 0.5 + 0.5 * pred.confidence
+    if score_clf > score_dict + 0.1 and pred.cameo:
+        return pred.type, pred.mode, pred.cameo, 0.5 * score_clf
+    return d.type, d.mode, d.cameo, 0.8 * score_dict
+
+
+def _event(c: Candidate, decided: tuple[str, str | None, str, float], doc,
+           index: MentionIndex) -> Event:
+    etype, mode, cameo, conf = decided
+    roles = c.roles
+    actors = list(roles.actors)
+    recipients = list(roles.recipients)
+    code = cameo or ""
+    if etype == "CONSULT" and mode != "visit" and (code[:3] in _RECIPROCAL or code in _RECIPROCAL
+                                                   or c.entry.code2 == c.entry.code) or code in _RECIPROCAL and c.entry.code2 == c.entry.code and "with" in roles.recipient_preps:
+        actors, recipients = actors + recipients, []
+    mod = replace(c.reading.modality)
+    if c.reading.quoted and ontology.quad_class(etype) in (3, 4):
+        mod.hypothetical = True  # a conflict inside a quote is the speaker's claim, not fact
+    if c.reading.reported_by is not None and not _speaker_is_party(c, index):
+        if ontology.quad_class(etype) in (3, 4):
+            mod.hypothetical = True
+        conf *= 0.75
+    if c.reading.quoted:
+        conf *= 0.8
+    if not mod.factual:
+        conf *= 0.85
+    if roles.via_pronoun:
+        conf *= 0.9
+    if actors and (recipients or len(actors) > 1):
+        conf = conf + (1 - conf) * 0.2
+    s, e = _sentence_bounds(c.sent)
+    trig, ts, te = _trigger_text(doc, c.tokens)
+    entry = ontology.plover_for(code) if code else None
+    return Event(
+        type=etype, mode=mode if mode else (entry.mode if entry and entry.plover == etype
+                                             else None),
+        cameo=cameo, quad_class=ontology.quad_class(etype), goldstein=ontology.goldstein(cameo),
+        actors=actors, recipients=recipients,
+        modality=mod,
+        evidence=Evidence(sentence=doc.text[s:e], start=s, end=e, trigger=trig,
+                          trigger_start=ts, trigger_end=te),
+        confidence=round(max(0.01, min(0.99, conf)), 3),
+    )
+
+
+def _speaker_is_party(c: Candidate, index: MentionIndex) -> bool:
+    """Whether whoever reports the event is one of its parties ('she said they discussed')."""
+    speakers = verb_roles(c.reading.reported_by, index).actors
+    keys = {(a.name or a.text, a.country, a.sector) for a in speakers}
+    return any((a.name or a.text, a.country, a.sector) in keys
+               for a in c.roles.actors + c.roles.recipients)
+
+
+def _accusation(c: Candidate, event: Event, index: MentionIndex, doc) -> Event | None:
+    """'X said Y attacked Z' -> X ACCUSE Y, when X is not a party to the reported conflict."""
+    speech = c.reading.reported_by
+    if speech is None or event.quad_class not in (3, 4) or not event.actors:
+        return None
+    roles = verb_roles(speech, index)
+    if not roles.actors:
+        return None
+    s, e = _sentence_bounds(c.sent)
+    ev = Event(type="ACCUSE", mode="allege", cameo="112", quad_class=ontology.quad_class("ACCUSE"),
+               goldstein=ontology.goldstein("112"), actors=roles.actors,
+               recipients=[replace(a) for a in event.actors],
+               evidence=Evidence(sentence=doc.text[s:e], start=s, end=e, trigger=speech.text,
+                                 trigger_start=speech.idx, trigger_end=speech.idx + len(speech)),
+               modality=Modality(), confidence=round(min(0.9, event.confidence + 0.1), 3))
+    return ev
+
+
+def _key(ev: Event) -> tuple:
+    return (ev.type, tuple(sorted(a.code or a.text for a in ev.actors)),
+            tuple(sorted(r.code or r.text for r in ev.recipients)), ev.modality.factual)
+
+
+def extract_events(doc: Document, sdoc, mentions: list[Any]) -> list[Event]:
+    """Events of one story: analysed sentences only, participants from the same clause."""
+    from dateline.nlp import is_analysed
+
+    if sdoc is None or not len(sdoc):
+        return []
+    index = MentionIndex(list(mentions or []))
+    quotes = _quote_spans(sdoc.text)
+    per_sentence: list[list[Candidate]] = []
+    for sent in sdoc.sents:
+        if not is_analysed(sent):
+            continue
+        cands = _candidates(sent, index, quotes)
+        if cands:
+            per_sentence.append(cands)
+    flat = [c for cands in per_sentence for c in cands]
+    preds = _classify(flat, sdoc.text)
+    events: list[Event] = []
+    k = 0
+    for cands in per_sentence:
+        sentence_events: list[Event] = []
+        for c in cands:
+            pred = preds[k]
+            k += 1
+            decided = _decide(c, pred)
+            if decided is None:
+                continue
+            ev = _event(c, decided, sdoc, index)
+            if not ev.actors and not ev.recipients:
+                continue
+            sentence_events.append(ev)
+            acc = _accusation(c, ev, index, sdoc)
+            if acc is not None:
+                sentence_events.append(acc)
+        events.extend(_best(sentence_events))
+    return events
+
+
+def _best(events: list[Event]) -> list[Event]:
+    """Keep a sentence's strongest distinct events (precision before volume)."""
+    seen: dict[tuple, Event] = {}
+    for ev in sorted(events, key=lambda e: -e.confidence):
+        key = _key(ev)
+        if key not in seen:
+            seen[key] = ev
+    kept = sorted(seen.values(), key=lambda e: -e.confidence)[:MAX_EVENTS_PER_SENTENCE]
+    return sorted(kept, key=lambda e: e.evidence.trigger_start or 0)
+
+
+__all__ = ["Actor", "extract_events", "may_hold_event"]

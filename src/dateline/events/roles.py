@@ -1,0 +1,239 @@
+"""Who acted and to whom: participants of a trigger from the dependency parse and actor mentions.
+
+Participants are taken only from mentions inside the trigger's own sentence and clause;
+pronoun mentions already carry their antecedent's actor, which is the one sanctioned way
+for a participant to come from another sentence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from dateline.records import Actor
+
+# Walking down from a role word we stay inside its noun phrase: clauses and most
+# prepositional phrases hang other participants or places off it ("police in Tijuana").
+_STOP_DEPS = frozenset({"relcl", "acl", "ccomp", "advcl", "xcomp", "parataxis", "csubj",
+                        "mark", "punct", "dep", "advmod", "npadvmod", "prep"})
+_NP_PREPS = frozenset({"of", "from"})  # "Secretary of the Interior", "officials from Mexico"
+RECIPIENT_PREPS = frozenset({"with", "against", "to", "toward", "towards", "on", "upon", "at",
+                             "into", "between", "among"})
+_NOUN_RECIPIENT_PREPS = RECIPIENT_PREPS | {"of"}  # "the arrest of two men"
+_SPECIFICITY = {"person": 0, "title": 1, "pronoun": 1, "org": 2, "role": 3, "country": 4}
+
+
+@dataclass
+class Roles:
+    actors: list[Actor] = field(default_factory=list)
+    recipients: list[Actor] = field(default_factory=list)
+    actor_spans: list[tuple[int, int]] = field(default_factory=list)
+    recipient_spans: list[tuple[int, int]] = field(default_factory=list)
+    via_pronoun: bool = False
+    recipient_preps: set[str] = field(default_factory=set)
+
+
+class MentionIndex:
+    """Token index -> mentions covering it, for one parsed story."""
+
+    def __init__(self, mentions: list[Any]) -> None:
+        self.mentions = mentions
+        self.by_token: dict[int, int] = {}
+        for k, m in enumerate(mentions):
+            for i in range(m.token_start, m.token_end):
+                # the more specific mention wins a token claimed twice
+                old = self.by_token.get(i)
+                if old is None or _rank(m) < _rank(mentions[old]):
+                    self.by_token[i] = k
+
+    def at(self, i: int) -> int | None:
+        return self.by_token.get(i)
+
+    def in_span(self, start: int, end: int) -> list[int]:
+        return sorted({k for i, k in self.by_token.items() if start <= i < end})
+
+
+def _rank(m: Any) -> int:
+    return _SPECIFICITY.get(getattr(m, "kind", "role"), 5)
+
+
+def mentions_under(tok, index: MentionIndex) -> list[int]:
+    """Mentions inside the noun phrase headed by `tok` (compounds, appositions, 'of' phrases)."""
+    found: list[int] = []
+    stack = [tok]
+    seen = set()
+    while stack:
+        t = stack.pop()
+        if t.i in seen:
+            continue
+        seen.add(t.i)
+        k = index.at(t.i)
+        if k is not None and k not in found:
+            found.append(k)
+        for c in t.children:
+            if c.dep_ == "prep" and c.lower_ in _NP_PREPS or c.dep_ not in _STOP_DEPS:
+                stack.append(c)
+    return found
+
+
+def actors_of(ks: list[int], index: MentionIndex) -> list[tuple[Actor, Any]]:
+    """Resolve a role slot's mentions to actors: drop modifiers, compose role + country."""
+    ms = [index.mentions[k] for k in ks]
+    specific = [m for m in ms if m.kind in ("person", "title", "pronoun", "org")]
+    roles = [m for m in ms if m.kind == "role"]
+    countries = [m for m in ms if m.kind == "country"]
+    out: list[tuple[Actor, Any]] = []
+    if specific:
+        keep_countries = {m.actor.country for m in specific if m.actor and m.actor.country}
+        out.extend((m.actor, m) for m in specific if m.actor is not None)
+        # a country that only modifies a named actor ("Mexico's Navarrete Prida") is not a party
+        out.extend((m.actor, m) for m in countries
+                   if m.actor is not None and m.actor.country not in keep_countries
+                   and not _modifies(m, specific))
+    elif roles and countries and all(r.actor is None or not r.actor.country for r in roles):
+        # "Secretaries of Mexico and the US" -> MEX GOV, USA GOV
+        role = roles[0].actor
+        for c in countries:
+            if c.actor is None:
+                continue
+            out.append((replace(role, country=c.actor.country, code=None,
+                                text=f"{role.text} ({c.actor.text})"), c))
+        for r in roles[1:]:
+            if r.actor is not None:
+                out.append((r.actor, r))
+    else:
+        out.extend((m.actor, m) for m in roles + countries if m.actor is not None)
+    return _dedupe(out)
+
+
+def _modifies(country_mention: Any, specific: list[Any]) -> bool:
+    """Whether a country mention sits right before/inside a named mention (a modifier)."""
+    for m in specific:
+        if m.token_start - 3 <= country_mention.token_end <= m.token_start + 1:
+            return True
+    return False
+
+
+def _dedupe(pairs: list[tuple[Actor, Any]]) -> list[tuple[Actor, Any]]:
+    out, seen = [], set()
+    for actor, m in pairs:
+        key = (actor.name or actor.text, actor.country, actor.sector)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append((actor, m))
+    return out
+
+
+def _copy(actor: Actor, m: Any) -> Actor:
+    a = replace(actor)
+    if a.code is None and (a.country or a.sector):
+        a.code = f"{a.country or ''}{a.sector or ''}"
+    if a.start is None:
+        a.start, a.end = m.start, m.end
+    return a
+
+
+def _subjects(verb) -> tuple[list, list]:
+    """(active subjects, passive subjects) of a verb, inheriting through xcomp/conj/advcl."""
+    v = verb
+    for _ in range(4):
+        subj = [c for c in v.children if c.dep_ in ("nsubj", "csubj", "expl")]
+        psubj = [c for c in v.children if c.dep_ in ("nsubjpass", "csubjpass")]
+        subj = [c for c in subj if c.dep_ != "expl"]
+        if subj or psubj:
+            return subj, psubj
+        if v.dep_ in ("xcomp", "conj", "advcl", "pcomp") and v.head is not v:
+            v = v.head
+            continue
+        # a noun trigger's light verb: "held talks", "carried out an attack"
+        break
+    return [], []
+
+
+def _pobjs(prep) -> list:
+    out = [c for c in prep.children if c.dep_ in ("pobj", "pcomp")]
+    for c in list(out):
+        out.extend(cc for cc in c.children if cc.dep_ == "conj")
+    return out
+
+
+def verb_roles(verb, index: MentionIndex) -> Roles:
+    """Roles of a verbal trigger: subject -> actor, object / with / against / to -> recipient."""
+    subj, psubj = _subjects(verb)
+    actor_toks = list(subj)
+    recip_toks = list(psubj)
+    preps: set[str] = set()
+    for c in verb.children:
+        if c.dep_ == "agent":
+            actor_toks.extend(_pobjs(c))
+        elif c.dep_ in ("dobj", "dative", "obj"):
+            recip_toks.append(c)
+            # "impose sanctions on X", "launched an attack against X"
+            for cc in c.children:
+                if cc.dep_ == "prep" and cc.lower_ in ("on", "against", "upon", "with"):
+                    objs = _pobjs(cc)
+                    recip_toks.extend(objs)
+                    if objs:
+                        preps.add(cc.lower_)
+        elif c.dep_ == "prep" and c.lower_ in RECIPIENT_PREPS:
+            objs = _pobjs(c)
+            recip_toks.extend(objs)
+            if objs:
+                preps.add(c.lower_)
+        elif c.dep_ == "prt":
+            # phrasal verbs: "sat down with X"
+            for cc in c.children:
+                if cc.dep_ == "prep" and cc.lower_ in RECIPIENT_PREPS:
+                    recip_toks.extend(_pobjs(cc))
+                    preps.add(cc.lower_)
+    return _fill(actor_toks, recip_toks, index, preps)
+
+
+def noun_roles(noun, index: MentionIndex) -> Roles:
+    """Roles of a nominal trigger: possessor / 'by' / light-verb subject -> actor."""
+    actor_toks, recip_toks, preps = [], [], set()
+    for c in noun.children:
+        if c.dep_ == "poss" or c.dep_ in ("compound", "amod") and index.at(c.i) is not None:
+            actor_toks.append(c)
+        elif c.dep_ == "prep" and c.lower_ == "by":
+            actor_toks.extend(_pobjs(c))
+        elif c.dep_ == "prep" and c.lower_ in _NOUN_RECIPIENT_PREPS:
+            objs = _pobjs(c)
+            recip_toks.extend(objs)
+            if objs:
+                preps.add(c.lower_)
+    head = noun.head
+    if not actor_toks and noun.dep_ in ("dobj", "attr", "nsubjpass") and head.pos_ in ("VERB",
+                                                                                     "AUX"):
+        subj, _ = _subjects(head)
+        actor_toks.extend(subj)
+        for c in head.children:
+            if c.dep_ == "prep" and c.lower_ in RECIPIENT_PREPS:
+                objs = _pobjs(c)
+                recip_toks.extend(objs)
+                if objs:
+                    preps.add(c.lower_)
+    return _fill(actor_toks, recip_toks, index, preps)
+
+
+def _fill(actor_toks: list, recip_toks: list, index: MentionIndex, preps: set[str]) -> Roles:
+    roles = Roles(recipient_preps=preps)
+    seen_keys: set[tuple] = set()
+    for toks, out, spans in ((actor_toks, roles.actors, roles.actor_spans),
+                             (recip_toks, roles.recipients, roles.recipient_spans)):
+        ks: list[int] = []
+        for t in toks:
+            for k in mentions_under(t, index):
+                if k not in ks:
+                    ks.append(k)
+        for actor, m in actors_of(ks, index):
+            key = (actor.name or actor.text, actor.country, actor.sector)
+            if key in seen_keys:
+                continue  # the same party cannot be both actor and recipient
+            seen_keys.add(key)
+            out.append(_copy(actor, m))
+            spans.append((m.start, m.end))
+            if m.kind == "pronoun":
+                roles.via_pronoun = True
+    return roles

@@ -1,9 +1,16 @@
-"""Shared test fixtures. Tests marked `shared` need ../shared and skip without it;
-CI sets DATELINE_REQUIRE_SHARED=1 so that a skip there is a failure."""
+"""Shared test fixtures and gates.
+
+Tests that need ../shared use the `shared_dir` fixture (or the `shared` mark); tests that
+need headless Chromium use the `require_browser` fixture (or the `browser` mark). Both
+skip when the resource is absent, except in CI, where DATELINE_REQUIRE_SHARED=1 and
+DATELINE_REQUIRE_BROWSER=1 turn the skip into a failure.
+"""
 
 from __future__ import annotations
 
 import os
+import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -12,16 +19,62 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("DATELINE_SHARED", ROOT.parent / "shared"))
 
 
+def _required(name: str) -> bool:
+    return os.environ.get(name) == "1"
+
+
+def _missing(env: str, message: str) -> None:
+    """Skip the test, or fail it when the CI variable ``env`` says the resource is required."""
+    if _required(env):
+        pytest.fail(f"{message} ({env}=1: required here)", pytrace=False)
+    pytest.skip(message)
+
+
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
     """The ../shared folder; skips the test when it is absent (fails in CI)."""
     if not (SHARED / "data").is_dir():
-        if os.environ.get("DATELINE_REQUIRE_SHARED") == "1":
-            pytest.fail(f"../shared is required in CI but was not found at {SHARED}")
-        pytest.skip("needs ../shared (gold sets, seed story)")
+        _missing("DATELINE_REQUIRE_SHARED", f"needs ../shared (gold sets, seed story) at {SHARED}")
     return SHARED
 
 
 @pytest.fixture(scope="session")
 def seed_text(shared_dir: Path) -> str:
     return (shared_dir / "data" / "seed" / "us-mexico-security-meeting.txt").read_text("utf-8")
+
+
+@dataclass(frozen=True)
+class BrowserPaths:
+    """Where the headless browser and its WebDriver live."""
+
+    chromium: str
+    chromedriver: str
+
+
+def find_browser() -> BrowserPaths | None:
+    """Debian's chromium + chromium-driver (or a Chrome install), if both are present."""
+    chromium = next((p for p in (shutil.which(n) for n in (
+        "chromium", "chromium-browser", "google-chrome", "google-chrome-stable")) if p), None)
+    driver = shutil.which("chromedriver")
+    if not driver and Path("/usr/lib/chromium/chromedriver").exists():
+        driver = "/usr/lib/chromium/chromedriver"
+    return BrowserPaths(chromium, driver) if chromium and driver else None
+
+
+@pytest.fixture(scope="session")
+def require_browser() -> BrowserPaths:
+    """Paths of chromium and chromedriver; skips without them (fails in CI)."""
+    paths = find_browser()
+    if paths is None:
+        _missing("DATELINE_REQUIRE_BROWSER",
+                 "needs headless chromium + chromedriver (apt-get install chromium "
+                 "chromium-driver)")
+    return paths
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Apply the same gates to tests that only carry the `shared` or `browser` mark."""
+    if item.get_closest_marker("shared") and not (SHARED / "data").is_dir():
+        _missing("DATELINE_REQUIRE_SHARED", f"needs ../shared at {SHARED}")
+    if item.get_closest_marker("browser") and find_browser() is None:
+        _missing("DATELINE_REQUIRE_BROWSER", "needs headless chromium + chromedriver")

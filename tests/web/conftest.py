@@ -176,3 +176,10 @@ def web_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str,
     path = tmp_path_factory.mktemp("webstore") / "demo.duckdb"
     ids = build_store(path)
     return path, ids
+
+
+@pytest.fixture()
+def fresh_store(tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    """A store of its own, for tests that write reviews or hold locks."""
+    path = tmp_path / "fresh.duckdb"
+    return path, build_store(path)

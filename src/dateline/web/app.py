@@ -27,8 +27,8 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import jinja2
 
-from dateline.web import connection, views
-from dateline.web.connection import NotAStore, StoreBusy
+from dateline.web import views
+from dateline.web.connection import NotAStore, StoreAccess, StoreBusy
 from dateline.web.reviews import ReviewError
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
@@ -118,8 +118,9 @@ class Dashboard:
     """The WSGI application over one store file."""
 
     def __init__(self, db_path: str | Path, allowed_hosts: Iterable[str] | None = LOOPBACK_HOSTS,
-                 secret: bytes | None = None) -> None:
+                 secret: bytes | None = None, idle_release: float = 2.0) -> None:
         self.db_path = str(db_path)
+        self.store = StoreAccess(db_path, idle=idle_release)
         self.allowed_hosts = None if allowed_hosts is None else {h.lower() for h in allowed_hosts}
         self.secret = secret or secrets.token_bytes(32)
         self.env = jinja2.Environment(
@@ -226,7 +227,7 @@ class Dashboard:
                 continue
             if method == "POST":
                 return handler(req, **match.groupdict())
-            with connection.reading(self.db_path) as con:
+            with self.store.reading() as con:
                 data = handler(con, req.query, **match.groupdict())
             return self._render(req, template, data)
         if allowed:
@@ -310,7 +311,7 @@ class Dashboard:
         from dateline.web.reviews import record_review, review_from_form
         try:
             review = review_from_form(event_id, form)
-            with connection.writing_review(self.db_path) as con:
+            with self.store.writing_review() as con:
                 rid = record_review(con, review)
         except ReviewError as err:
             raise HttpError(400, str(err)) from err

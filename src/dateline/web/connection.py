@@ -2,9 +2,10 @@
 
 A DuckDB file held for writing by another process (a running `dateline code`) cannot be
 opened at all; callers get :class:`StoreBusy` after a short retry, and the app answers 503.
-Connections are opened per request and closed after it, so the dashboard never keeps the
-lock that `dateline code` needs; one process-wide lock serialises them because DuckDB
-refuses a read-only and a writable connection to the same file in one process.
+Opening a store costs tens of milliseconds, so the read-only connection is kept while
+pages are being served and closed after ``idle`` seconds without a request: the dashboard
+does not keep the lock that `dateline code` needs. One lock serialises all use, because
+DuckDB refuses a read-only and a writable connection to the same file in one process.
 """
 
 from __future__ import annotations
@@ -16,8 +17,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
-
-_LOCK = threading.RLock()
 
 
 class StoreBusy(RuntimeError):
@@ -53,30 +52,77 @@ def check_store(path: str | Path) -> None:
     """Raise NotAStore unless ``path`` is an existing DuckDB file with an events table."""
     if not Path(path).is_file():
         raise NotAStore(f"no store at {path}: run `dateline code ... --db {path}` first")
-    with reading(str(path), wait=2.0) as con:
+    con = _connect(str(path), read_only=True, wait=2.0)
+    try:
         tables = {r[0] for r in con.execute(
             "SELECT table_name FROM information_schema.tables").fetchall()}
+    finally:
+        con.close()
     if not {"documents", "events"} <= tables:
         raise NotAStore(f"{path} is not a dateline store (no documents/events tables)")
 
 
-@contextmanager
-def reading(path: str, wait: float = 1.5) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection for one request."""
-    with _LOCK:
-        con = _connect(path, read_only=True, wait=wait)
-        try:
-            yield con
-        finally:
-            con.close()
+class StoreAccess:
+    """Connections to one store file for the dashboard's requests."""
 
+    def __init__(self, path: str | Path, idle: float = 2.0, wait: float = 1.5) -> None:
+        self.path = str(path)
+        self.idle = idle
+        self.wait = wait
+        self._lock = threading.RLock()
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._last_used = 0.0
+        self._timer: threading.Timer | None = None
 
-@contextmanager
-def writing_review(path: str, wait: float = 3.0) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A writable connection used only to insert one review (see reviews.record_review)."""
-    with _LOCK:
-        con = _connect(path, read_only=False, wait=wait)
-        try:
-            yield con
-        finally:
-            con.close()
+    @contextmanager
+    def reading(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """The shared read-only connection, opened when needed."""
+        with self._lock:
+            if self._con is None:
+                self._con = _connect(self.path, read_only=True, wait=self.wait)
+            try:
+                yield self._con
+            finally:
+                self._last_used = time.monotonic()
+                self._schedule_release()
+
+    @contextmanager
+    def writing_review(self, wait: float = 3.0) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A writable connection used only to insert one review (reviews.record_review)."""
+        with self._lock:
+            self.release()
+            con = _connect(self.path, read_only=False, wait=wait)
+            try:
+                yield con
+            finally:
+                con.close()
+
+    def release(self) -> None:
+        """Close the read-only connection now (it reopens on the next request)."""
+        with self._lock:
+            if self._con is not None:
+                self._con.close()
+                self._con = None
+
+    def _schedule_release(self) -> None:
+        if self.idle <= 0:
+            self.release()
+            return
+        if self._timer is not None and self._timer.is_alive():
+            return
+        self._timer = threading.Timer(self.idle, self._release_if_idle)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _release_if_idle(self) -> None:
+        with self._lock:
+            self._timer = None
+            if self._con is None:
+                return
+            quiet = time.monotonic() - self._last_used
+            if quiet >= self.idle:
+                self.release()
+            else:  # used since the timer was set: look again when it will have been idle
+                self._timer = threading.Timer(self.idle - quiet, self._release_if_idle)
+                self._timer.daemon = True
+                self._timer.start()

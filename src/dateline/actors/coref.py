@@ -1,0 +1,204 @@
+"""In-story coreference: surnames, pronouns and definite descriptions ("the US official")
+resolved to an earlier full mention of the same person or group."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from dateline.actors.matching import Token
+from dateline.actors.mentions import Mention
+
+_HE = frozenset({"he", "him", "his", "himself"})
+_SHE = frozenset({"she", "her", "hers", "herself"})
+_THEY = frozenset({"they", "them", "their", "themselves"})
+PRONOUNS = _HE | _SHE | _THEY
+# Role nouns that denote one person: "the US official" can be a person named before.
+PERSON_HEADS = frozenset(["official", "minister", "secretary", "president", "premier", "chancellor", "spokesman", "spokeswoman", "spokesperson", "diplomat", "envoy", "ambassador", "leader", "chief", "head", "governor", "mayor", "senator", "lawmaker", "general", "commander", "director", "king", "queen", "prince", "emir", "sheikh", "judge", "prosecutor", "candidate", "representative", "congressman", "congresswoman", "adviser", "advisor", "aide", "counterpart", "deputy", "commissioner", "negotiator"])
+_HONORIFICS = frozenset({"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "president",
+                         "secretary", "minister", "senator", "sen.", "gen.", "general",
+                         "chancellor", "premier", "governor", "gov.", "rep.", "prime"})
+_SENTENCE_WINDOW = 3  # pronouns look back this many sentences for their antecedent
+_DESCRIPTION_WINDOW = 6
+
+
+def root(m: Mention) -> Mention:
+    seen = 0
+    while m.ref is not None and seen < 20:
+        m, seen = m.ref, seen + 1
+    return m
+
+
+def copy_from(target: Mention, ts: int, te: int, kind: str) -> Mention:
+    """A new mention at ts..te that carries the resolved actor of `target`."""
+    return Mention(ts, te, kind, country=target.country, sector=target.sector, name=target.name,
+                   title=target.title, entry=target.entry, gender=target.gender,
+                   plural=target.plural, ref=target, name_tokens=target.name_tokens)
+
+
+def surnames(toks: Sequence[Token], mentions: list[Mention]) -> list[Mention]:
+    """Later 'Nielsen' / 'Navarrete Prida' mentions of a person named in full earlier."""
+    persons = [m for m in mentions if m.kind == "person" and len(m.name_tokens) >= 2]
+    if not persons:
+        return mentions
+    covered = [None] * len(toks)
+    for m in mentions:
+        for i in range(m.ts, min(m.te, len(toks))):
+            covered[i] = m
+    added: list[Mention] = []
+    replaced: set[int] = set()
+    keys: dict[tuple[str, ...], Mention] = {}
+    order = sorted(persons, key=lambda m: m.ts)
+    p = 0
+    i = 0
+    n = len(toks)
+    while i < n:
+        while p < len(order) and order[p].te <= i:
+            person = order[p]
+            parts = person.name_tokens
+            for k in range(1, len(parts)):
+                suffix = parts[k:]
+                # the later full mention of someone else with the same surname takes over
+                keys[suffix] = person
+            p += 1
+        tok = toks[i]
+        hit = None
+        if tok.cap and keys:
+            for length in (3, 2, 1):
+                key = tuple(t.norm for t in toks[i:i + length])
+                if len(key) == length and key in keys:
+                    hit = (length, keys[key])
+                    break
+        if hit is None:
+            i += 1
+            continue
+        length, person = hit
+        j = i + length
+        # "Nielsen's" is fine; "Nielsen Jr" or a longer name is a different person
+        if j < n and toks[j].cap and toks[j].norm not in ("'s",) and covered[j] is None:
+            i += 1
+            continue
+        owner = covered[i]
+        if owner is not None and owner is person:
+            i = j
+            continue
+        if owner is not None and (owner.kind != "person" or owner.te - owner.ts > length):
+            i = owner.te
+            continue
+        if owner is not None:
+            replaced.add(id(owner))
+        start = i
+        if i > 0 and toks[i - 1].norm in _HONORIFICS and covered[i - 1] is None:
+            start = i - 1
+        ref = root(person)
+        m = copy_from(ref, start, j, "person")
+        m.name_tokens = ref.name_tokens
+        added.append(m)
+        i = j
+    if not added:
+        return mentions
+    kept = [m for m in mentions if id(m) not in replaced]
+    return sorted(kept + added, key=lambda m: (m.ts, m.te))
+
+
+def descriptions(toks: Sequence[Token], mentions: list[Mention],
+                 sent_of: Sequence[int]) -> None:
+    """'the US official' after 'Kirstjen Nielsen' (USA GOV) refers to her."""
+    for idx, m in enumerate(mentions):
+        if m.kind != "role" or m.plural or m.ref is not None or m.sector is None:
+            continue
+        if m.ts == 0 or toks[m.ts - 1].norm != "the":
+            continue
+        if toks[m.te - 1].norm not in PERSON_HEADS:
+            continue
+        for prev in reversed(mentions[:idx]):
+            if sent_of[m.ts] - sent_of[prev.ts] > _DESCRIPTION_WINDOW:
+                break
+            if prev.kind not in ("person",) or prev.sector != m.sector:
+                continue
+            if m.country is not None and prev.country != m.country:
+                continue
+            target = root(prev)
+            m.ref = target
+            m.name, m.title = target.name, " ".join(t.text for t in toks[m.ts:m.te])
+            m.country, m.gender, m.entry = target.country, target.gender, target.entry
+            m.name_tokens = target.name_tokens
+            break
+
+
+def pronouns(toks: Sequence[Token], mentions: list[Mention], sent_of: Sequence[int],
+             group_ids) -> list[Mention]:
+    """he/she/they resolved to the nearest fitting earlier person (or group) mention."""
+    covered = set()
+    for m in mentions:
+        covered.update(range(m.ts, m.te))
+    out = list(mentions)
+    ordered = sorted(mentions, key=lambda m: m.ts)
+    k = 0
+    history: list[Mention] = []  # mentions before the current token, pronouns included
+    for i, tok in enumerate(toks):
+        while k < len(ordered) and ordered[k].ts < i:
+            history.append(ordered[k])
+            k += 1
+        norm = tok.norm
+        if norm not in PRONOUNS or i in covered:
+            continue
+        if norm in _THEY:
+            new = _resolve_they(i, history, sent_of, group_ids)
+            history.extend(new)
+            out.extend(new)
+            continue
+        gender = "m" if norm in _HE else "f"
+        for prev in reversed(history):
+            if sent_of[i] - sent_of[prev.ts] > _SENTENCE_WINDOW:
+                break
+            if prev.kind not in ("person", "title", "pronoun") or prev.plural:
+                continue
+            if prev.kind == "title" and prev.ref is None:
+                continue
+            target = root(prev)
+            if target.kind not in ("person", "title") or target.plural:
+                continue
+            if target.gender is not None and target.gender != gender:
+                continue
+            m = copy_from(target, i, i + 1, "pronoun")
+            m.plural = False
+            history.append(m)
+            out.append(m)
+            break
+    return sorted(out, key=lambda m: (m.ts, m.te))
+
+
+def _resolve_they(i: int, history: list[Mention], sent_of: Sequence[int],
+                  group_ids) -> list[Mention]:
+    """'they': the people of a meeting in the same sentence, a recent group, or a plural noun."""
+    same = [m for m in history if sent_of[m.ts] == sent_of[i]
+            and root(m).kind == "person" and m.kind != "pronoun"]
+    people: list[Mention] = []
+    for m in same:
+        r = root(m)
+        if all(root(p) is not r for p in people):
+            people.append(m)
+    targets: list[Mention] = []
+    if len(people) >= 2:
+        targets = people
+    else:
+        for prev in reversed(history):
+            if sent_of[i] - sent_of[prev.ts] > 1:
+                break
+            if prev.group is not None:
+                targets = [m for m in history if m.group == prev.group and m.kind != "pronoun"]
+                break
+            if prev.plural and prev.kind in ("role", "org"):
+                targets = [prev]
+                break
+    if not targets:
+        return []
+    gid = next(group_ids) if len(targets) > 1 else None
+    out = []
+    for t in targets:
+        m = copy_from(root(t), i, i + 1, "pronoun")
+        m.ref = root(t)
+        m.plural = True
+        m.group = gid
+        out.append(m)
+    return out

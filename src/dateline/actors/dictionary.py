@@ -1,0 +1,269 @@
+"""Actor dictionaries: loading the shipped and user TSV files into one phrase index.
+
+File format (documented in dateline/data/actors/README.md): one role per line,
+``kind  name  aliases  code  from  until  title  gender`` separated by tabs; rows
+with the same kind and name are one entity. Later files override earlier ones.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from dateline.actors.codes import split_code
+
+ENV_VAR = "DATELINE_ACTORS"
+KINDS = ("person", "country", "capital", "place", "org", "agent")
+COLUMNS = ("kind", "name", "aliases", "code", "from", "until", "title", "gender")
+# Shipped files, lowest priority first: later files override earlier ones.
+SHIPPED = ("phoenix_actors.tsv", "phoenix_agents.tsv", "countries.tsv", "organisations.tsv",
+           "agents.tsv", "people.tsv")
+
+_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+@dataclass(frozen=True)
+class Role:
+    """One code an entity holds, optionally only between two dates (inclusive)."""
+
+    code: str
+    country: str | None
+    sector: str | None
+    start: str | None = None  # YYYY-MM-DD
+    end: str | None = None
+    title: str | None = None
+
+    def holds_on(self, day: str) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+
+@dataclass
+class Entry:
+    """A dictionary entity (a person, country, organisation, role noun ...) with its roles."""
+
+    kind: str
+    name: str
+    aliases: list[str] = field(default_factory=list)
+    keys: list[tuple[str, ...]] = field(default_factory=list)  # folded token tuples matched
+    dated: list[Role] = field(default_factory=list)
+    default: Role | None = None
+    gender: str | None = None  # "m" | "f" | None
+    priority: int = 0  # index of the file it came from; higher wins
+
+    def role_on(self, day: str | None) -> Role | None:
+        """The role valid on `day`; outside every dated role, the undated default (or None)."""
+        if day:
+            valid = [r for r in self.dated if r.holds_on(day)]
+            if valid:
+                # the most recently started role is the current one (e.g. a promotion)
+                return max(valid, key=lambda r: r.start or "")
+        if self.default is not None:
+            return self.default
+        countries = {r.country for r in self.dated}
+        if len(countries) == 1:
+            country = countries.pop()
+            # outside all dated roles: only the country is known, never a role of the wrong date
+            return Role(code=country or "", country=country, sector=None) if country else None
+        return None
+
+
+def fold(text: str) -> str:
+    """Lowercase, strip accents and unify apostrophes: the form tokens are matched in."""
+    text = text.replace("\u2019", "'").replace("\u2018", "'").lower()
+    if text.isascii():
+        return text
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+_SPLIT_PUNCT = re.compile(r"^([\"'(\[{«“]*)(.*?)([\"')\]}»”,;:!?]*)$")
+_ABBREV = re.compile(r"^([A-Za-z]\.)+$|^(mr|mrs|ms|dr|st|jr|sr|gen|col|lt|sgt|rep|sen|gov|prof|"
+                     r"rev|capt|maj|adm|cmdr|pres|u\.s|u\.n|u\.k|d\.c|no|mt|ft|co|inc|ltd|corp)\.$",
+                     re.IGNORECASE)
+_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
+
+
+def phrase_tokens(phrase: str) -> tuple[str, ...]:
+    """Split a dictionary phrase the way spaCy's English tokenizer splits names, then fold."""
+    return tuple(fold(t) for t in split_phrase(phrase))
+
+
+def split_phrase(phrase: str) -> list[str]:
+    """Surface tokens of a phrase, split like spaCy's English tokenizer splits names."""
+    out: list[str] = []
+    for raw in phrase.replace("_", " ").split():
+        m = _SPLIT_PUNCT.match(raw)
+        lead, word, trail = (m.group(1), m.group(2), m.group(3)) if m else ("", raw, "")
+        out.extend(lead)
+        possessive = ""
+        for suffix in ("'s", "\u2019s"):
+            if word.lower().endswith(suffix) and len(word) > 2:
+                word, possessive = word[:-2], "'s"
+        if word.endswith(".") and not _ABBREV.match(word) and len(word) > 1:
+            word, trail = word[:-1], "." + trail
+        if word:
+            parts = _HYPHEN.split(word)
+            for i, part in enumerate(parts):
+                if i:
+                    out.append("-")
+                out.append(part)
+        if possessive:
+            out.append(possessive)
+        out.extend(trail)
+    return [t for t in out if t]
+
+
+def _iso_date(value: str) -> str | None:
+    value = value.strip()
+    if not value:
+        return None
+    if not _DATE.match(value):
+        raise ValueError(f"bad date {value!r} (want YYYY-MM-DD)")
+    return value
+
+
+@dataclass
+class ActorDictionary:
+    """All entries, indexed by folded token tuples of their aliases."""
+
+    entries: list[Entry] = field(default_factory=list)
+    index: dict[tuple[str, ...], list[Entry]] = field(default_factory=dict)
+    first: dict[str, tuple[int, ...]] = field(default_factory=dict)  # first token -> lengths
+
+    def add_file(self, path: Path | str, priority: int, text: str | None = None) -> None:
+        """Read one TSV file; its entities override same-named ones of lower priority."""
+        text = text if text is not None else Path(path).read_text(encoding="utf-8")
+        open_until: str | None = None
+        tokenized = False  # built files carry aliases already split into folded tokens
+        merged: dict[tuple[str, str], Entry] = {}
+        for lineno, line in enumerate(text.splitlines(), 1):
+            if not line.strip():
+                continue
+            if line.startswith("#"):
+                m = re.match(r"#\s*open-ended-until:\s*(\S+)", line)
+                if m:
+                    open_until = _iso_date(m.group(1))
+                tokenized = tokenized or bool(re.match(r"#\s*tokenized:\s*yes", line))
+                continue
+            cols = line.rstrip("\n").split("\t")
+            if cols[0] == "kind":
+                continue  # the column header
+            cols += [""] * (len(COLUMNS) - len(cols))
+            kind, name, aliases, code, start, end, title, gender = (c.strip() for c in cols[:8])
+            if kind not in KINDS or not name:
+                raise ValueError(f"{path}:{lineno}: need a kind in {KINDS} and a name")
+            try:
+                start_d, end_d = _iso_date(start), _iso_date(end)
+            except ValueError as exc:
+                raise ValueError(f"{path}:{lineno}: {exc}") from None
+            if start_d and len(start_d) < 10:
+                start_d = (start_d + "-01-01")[:10]
+            if end_d and len(end_d) < 10:
+                end_d = end_d + ("-12-31" if len(end_d) == 4 else "-31")
+            if start_d and not end_d and open_until:
+                end_d = max(open_until, start_d)
+            key = (kind, name)
+            entry = merged.get(key)
+            if entry is None:
+                entry = merged[key] = Entry(kind=kind, name=name, priority=priority)
+                if not tokenized:
+                    entry.aliases.append(name)
+                    entry.keys.append(phrase_tokens(name))
+            for alias in aliases.split("|"):
+                alias = alias.strip()
+                if not alias:
+                    continue
+                toks = tuple(alias.split(" ")) if tokenized else phrase_tokens(alias)
+                if toks not in entry.keys:
+                    entry.aliases.append(alias)
+                    entry.keys.append(toks)
+            if gender in ("m", "f"):
+                entry.gender = gender
+            if code and not code.startswith("-"):  # "---" marks a phrase that is no actor
+                country, sector = split_code(code)
+                role = Role(code=code, country=country, sector=sector, start=start_d, end=end_d,
+                            title=title or None)
+                if start_d or end_d:
+                    entry.dated.append(role)
+                else:
+                    entry.default = role
+        redefined = {(e.kind, fold(e.name)): e for e in merged.values()
+                     if e.kind in ("person", "org")}
+        if redefined:
+            # a person or organisation redefined in a later file replaces the earlier roles;
+            # the earlier spellings stay as aliases of the new definition
+            kept = []
+            for e in self.entries:
+                new = redefined.get((e.kind, fold(e.name)))
+                if new is None:
+                    kept.append(e)
+                    continue
+                for key, alias in zip(e.keys, e.aliases):
+                    if key not in new.keys:
+                        new.keys.append(key)
+                        new.aliases.append(alias)
+                if new.gender is None:
+                    new.gender = e.gender
+            self.entries = kept
+        self.entries.extend(merged.values())
+
+    def build_index(self) -> None:
+        index: dict[tuple[str, ...], list[Entry]] = {}
+        for entry in self.entries:
+            for toks in entry.keys:
+                if toks and toks[0] == "the" and len(toks) > 1:
+                    toks = toks[1:]  # "the" is matched optionally, in front of any phrase
+                if not toks:
+                    continue
+                bucket = index.setdefault(toks, [])
+                if entry not in bucket:
+                    bucket.append(entry)
+        for bucket in index.values():
+            bucket.sort(key=lambda e: -e.priority)
+        lengths: dict[str, set[int]] = {}
+        for toks in index:
+            lengths.setdefault(toks[0], set()).add(len(toks))
+        self.index = index
+        self.first = {t: tuple(sorted(n, reverse=True)) for t, n in lengths.items()}
+
+    def lookup(self, toks: Sequence[str]) -> list[Entry]:
+        return self.index.get(tuple(toks), [])
+
+
+def _shipped_dir() -> Path:
+    return Path(str(resources.files("dateline") / "data" / "actors"))
+
+
+def user_paths(paths: Iterable[str | Path] | str | None = None) -> tuple[str, ...]:
+    """User dictionary files from an argument or the DATELINE_ACTORS env var (colon-separated)."""
+    if paths is None:
+        paths = os.environ.get(ENV_VAR, "")
+    if isinstance(paths, str):
+        paths = [p for p in paths.split(os.pathsep) if p.strip()]
+    return tuple(str(Path(p).expanduser()) for p in paths)
+
+
+@lru_cache(maxsize=8)
+def _load(user: tuple[str, ...]) -> ActorDictionary:
+    dictionary = ActorDictionary()
+    base = _shipped_dir()
+    for i, name in enumerate(SHIPPED):
+        path = base / name
+        if path.exists():
+            dictionary.add_file(path, priority=i)
+    for j, path in enumerate(user):
+        if not Path(path).is_file():
+            raise FileNotFoundError(f"actor dictionary not found: {path} (from {ENV_VAR})")
+        dictionary.add_file(path, priority=len(SHIPPED) + j)
+    dictionary.build_index()
+    return dictionary
+
+
+def load_dictionary(paths: Iterable[str | Path] | str | None = None) -> ActorDictionary:
+    """The shipped dictionaries plus user files (argument, else $DATELINE_ACTORS); cached."""
+    return _load(user_paths(paths))

@@ -1,0 +1,98 @@
+"""Dictionary matching over a token sequence: longest phrase first, left to right."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from dateline.actors.dictionary import ActorDictionary, Entry, fold
+
+# Which kind wins when one phrase names several entities of equal priority.
+_KIND_ORDER = {"person": 0, "org": 1, "country": 2, "capital": 3, "agent": 4, "place": 5}
+# Single words that are names only when written in capitals ("US" vs "us", "WHO" vs "who").
+_COMMON = frozenset(["us", "who", "it", "am", "an", "in", "on", "is", "as", "at", "be", "by", "do", "go", "he", "me", "my", "no", "of", "or", "so", "to", "up", "we", "us.", "un", "hi", "oh", "ok", "may", "will", "march", "china", "turkey", "chad", "jordan", "georgia", "nice", "reading"])
+NAMED_KINDS = frozenset({"person", "org", "country", "capital", "place"})
+
+
+@dataclass
+class Token:
+    """What matching needs from a token: folded form, surface and whether it is capitalised."""
+
+    norm: str
+    text: str
+    cap: bool  # starts with an upper-case letter or a digit
+
+
+def make_tokens(texts: Sequence[str]) -> list[Token]:
+    return [Token(fold(t), t, bool(t[:1]) and (t[:1].isupper() or t[:1].isdigit()))
+            for t in texts]
+
+
+@dataclass
+class Match:
+    start: int  # token index
+    end: int  # exclusive
+    entry: Entry
+    entries: list[Entry]
+
+    @property
+    def kind(self) -> str:
+        return self.entry.kind
+
+
+def _choose(entries: list[Entry]) -> Entry:
+    top = entries[0].priority
+    best = [e for e in entries if e.priority == top]
+    return min(best, key=lambda e: _KIND_ORDER.get(e.kind, 9))
+
+
+def _acceptable(entries: list[Entry], toks: Sequence[Token], i: int, j: int,
+                lowercase_doc: bool) -> list[Entry]:
+    """Drop readings the surface rules out: lower-case names, 'us' as the United States."""
+    first = toks[i]
+    out = []
+    for e in entries:
+        if e.kind in NAMED_KINDS and not lowercase_doc:
+            if not first.cap:
+                continue
+            if j - i == 1 and first.norm in _COMMON and not first.text.isupper():
+                continue
+        if e.kind in NAMED_KINDS and j - i == 1 and first.norm in _COMMON and lowercase_doc:
+            continue
+        out.append(e)
+    return out
+
+
+def match_tokens(toks: Sequence[Token], dictionary: ActorDictionary,
+                 lowercase_doc: bool = False) -> list[Match]:
+    """Greedy longest matches of dictionary phrases; a leading 'the' is skipped, not matched."""
+    out: list[Match] = []
+    n = len(toks)
+    i = 0
+    first = dictionary.first
+    index = dictionary.index
+    while i < n:
+        lengths = first.get(toks[i].norm)
+        found = None
+        if lengths:
+            for length in lengths:
+                j = i + length
+                if j > n:
+                    continue
+                key = tuple(t.norm for t in toks[i:j])
+                entries = index.get(key)
+                if not entries:
+                    continue
+                entries = _acceptable(entries, toks, i, j, lowercase_doc)
+                if entries:
+                    found = Match(i, j, _choose(entries), entries)
+                    break
+        if found is not None:
+            if found.entry.default is None and not found.entry.dated:
+                pass  # a stop entry (code "---"): blocks the phrase, yields nothing
+            else:
+                out.append(found)
+            i = found.end
+        else:
+            i += 1
+    return out

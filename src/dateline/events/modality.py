@@ -23,7 +23,9 @@ _FUTURE_GOVERNORS = frozenset({"plan", "intend", "expect", "schedule", "prepare"
 _CONDITION_MARKS = frozenset({"if", "unless", "whether", "lest"})
 SPEECH_VERBS = frozenset({"say", "tell", "claim", "allege", "report", "insist", "state",
                           "announce", "add", "assert", "argue", "accuse", "charge",
-                          "suggest", "believe", "think", "write", "warn", "told", "said"})
+                          "suggest", "believe", "think", "write", "warn", "told", "said",
+                          "indicate", "explain", "emphasize", "emphasise", "stress",
+                          "highlight", "note", "acknowledge", "confirm", "deny"})
 
 
 @dataclass

@@ -86,6 +86,8 @@ def actors_of(ks: list[int], index: MentionIndex) -> list[tuple[Actor, Any]]:
     if specific:
         keep_countries = {m.actor.country for m in specific if m.actor and m.actor.country}
         out.extend((m.actor, m) for m in specific if m.actor is not None)
+        # roles with their own country are parties too ("Secretaries of Mexico and the US")
+        out.extend((m.actor, m) for m in roles if m.actor is not None and m.actor.country)
         # a country that only modifies a named actor ("Mexico's Navarrete Prida") is not a party
         out.extend((m.actor, m) for m in countries
                    if m.actor is not None and m.actor.country not in keep_countries
@@ -135,27 +137,54 @@ def _copy(actor: Actor, m: Any) -> Actor:
 
 
 def _subjects(verb) -> tuple[list, list]:
-    """(active subjects, passive subjects) of a verb, inheriting through xcomp/conj/advcl."""
+    """(active subjects, passive subjects) of a verb, inheriting through control and coordination.
+
+    "sat down to discuss" and "attacked and killed" share the subject; a bare gerund
+    ("fighting crime" in a list of topics) does not inherit one.
+    """
     v = verb
     for _ in range(4):
-        subj = [c for c in v.children if c.dep_ in ("nsubj", "csubj", "expl")]
+        subj = [c for c in v.children if c.dep_ in ("nsubj", "csubj")]
         psubj = [c for c in v.children if c.dep_ in ("nsubjpass", "csubjpass")]
-        subj = [c for c in subj if c.dep_ != "expl"]
         if subj or psubj:
             return subj, psubj
-        if v.dep_ in ("xcomp", "conj", "advcl", "pcomp") and v.head is not v:
-            v = v.head
-            continue
-        # a noun trigger's light verb: "held talks", "carried out an attack"
-        break
+        head = v.head
+        if head is v:
+            break
+        inherits = v.dep_ in ("xcomp", "acomp") or (
+            v.dep_ == "conj" and head.pos_ in ("VERB", "AUX"))
+        if inherits:
+            v = head
+        elif v.dep_ == "advcl" and v.tag_ == "VB" and any(
+                c.dep_ == "aux" and c.lower_ == "to" for c in v.children):
+            v = head  # purpose clause: "met to discuss"
+        else:
+            break
     return [], []
+
+
+def has_explicit_subject(verb) -> bool:
+    """Whether the verb's clause names a subject (actor or not) in active voice."""
+    subj, _ = _subjects(verb)
+    return bool(subj)
 
 
 def _pobjs(prep) -> list:
     out = [c for c in prep.children if c.dep_ in ("pobj", "pcomp")]
     for c in list(out):
         out.extend(cc for cc in c.children if cc.dep_ == "conj")
+        # "committed to a relationship with Mexico": the party is inside the object
+        for cc in c.children:
+            if cc.dep_ == "prep" and cc.lower_ in ("with", "between"):
+                out.extend(g for g in cc.children if g.dep_ == "pobj")
     return out
+
+
+# Verbs whose direct object is a topic, not a party: "discussed issues", "addressed crime".
+TOPIC_OBJECT_VERBS = frozenset({"discuss", "address", "debate", "talk", "review", "examine",
+                                "consider", "study", "raise", "negotiate", "explore"})
+# Adjectival passives that describe the subject's own stance: "are committed to".
+_STATIVE = frozenset({"commit", "committed", "determine", "determined", "prepare", "prepared"})
 
 
 def verb_roles(verb, index: MentionIndex) -> Roles:
@@ -163,12 +192,16 @@ def verb_roles(verb, index: MentionIndex) -> Roles:
     subj, psubj = _subjects(verb)
     actor_toks = list(subj)
     recip_toks = list(psubj)
+    lemma = (verb.lemma_ or verb.lower_).lower()
+    if psubj and (lemma in _STATIVE or verb.lower_ in _STATIVE):
+        actor_toks, recip_toks = list(psubj), []
     preps: set[str] = set()
     for c in verb.children:
         if c.dep_ == "agent":
             actor_toks.extend(_pobjs(c))
         elif c.dep_ in ("dobj", "dative", "obj"):
-            recip_toks.append(c)
+            if lemma not in TOPIC_OBJECT_VERBS:
+                recip_toks.append(c)
             # "impose sanctions on X", "launched an attack against X"
             for cc in c.children:
                 if cc.dep_ == "prep" and cc.lower_ in ("on", "against", "upon", "with"):

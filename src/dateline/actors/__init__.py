@@ -173,6 +173,10 @@ def _add_ner_people(sdoc, matches: list, orig: list[int]) -> list:
             ts += 1
         while te > ts and sdoc[te - 1].lower_ in ("'s", "\u2019s", "-"):
             te -= 1
+        # the small model often stops a long name early ("Marta Quintela | Alves")
+        while te < len(sdoc) and sdoc[te].text[:1].isupper() and not sdoc[te].is_sent_start \
+                and (sdoc[te].tag_ in ("NNP", "") and sdoc[te].ent_type_ in ("", "PERSON")):
+            te += 1
         if te <= ts or ts not in pos or te - 1 not in pos or not sdoc[ts].text[:1].isupper():
             continue
         cts, cte = pos[ts], pos[te - 1] + 1

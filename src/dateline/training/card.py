@@ -1,0 +1,89 @@
+"""MODEL_CARD.md of the shipped event classifier, rewritten with each `dateline train`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from dateline.events.classifier import EventClassifier
+
+_TEMPLATE = """# dateline event classifier — model card
+
+A linear (multinomial logistic regression) model over sparse features, scored with numpy
+alone: no torch, no scikit-learn, no network at run time. Files: `model.json` (classes,
+training settings, dev scores), `weights.npz` (float16 weights per head), `vocab.txt`
+(feature names), `lexicon.json` (verb hints from the Phoenix dictionary).
+
+## What it predicts
+
+* head `type`: one of the 16 PLOVER event types or `NONE` (no event between the marked
+  participants), from a sentence with character spans of source, target and trigger.
+* head `penta`: the Phoenix pentaclass (0 statement/appeal, 1 verbal cooperation,
+  2 material cooperation, 3 verbal conflict, 4 material conflict) — the ConfliBERT
+  cameo_class label set.
+* heads `mode:<TYPE>`: the PLOVER mode, where the synthetic stories give enough labels.
+
+Features: words, crude stems, bigrams, trigrams of the sentence with the source and target
+collapsed to `<s>`/`<t>`; the words between source and target (and their char 3–5-grams);
+the words right after the source and right before the target; trigger words; negation and
+modal cues; the PLOVER types the Phoenix verb patterns give a verb (and verb + object).
+
+## Training data and licences
+
+| data | use | licence |
+|---|---|---|
+| PLV_train.tsv (snowood1/Zero-Shot-PLOVER) | gold PLOVER roots, marked pairs; YIELD split into CONCEDE/RETREAT by cue words | no licence file (research release) |
+| cameo_class_train.tsv (eventdata/ConfliBERT) | pentaclass head; statements without an appeal as `NONE` | GPL-3.0 repository |
+| gpt_synthetic_events_2023-10-19_19.csv.zip (ahalterman/NGEC) | pseudo-labelled lead sentences and headlines (weight 0.3), modes; later sentences without an event verb as `NONE` | MIT |
+| dictionaries/phoenix/CAMEO.2.0.txt (openeventdata/petrarch2) | verb-pattern hints, stored in lexicon.json | MIT |
+
+The weights are derived from these sets; users redistributing the model should respect
+the GPL-3.0 of the ConfliBERT repository and cite the PLV authors.
+
+## Dev scores (held-out split of each training set)
+
+Split: stratified by label, {dev_pct}% dev, seed {seed} (`dateline.training.train.stratified_split`).
+The shipped model is trained on the training parts only, so these scores are honest.
+
+{scores}
+
+Bars: PLV root accuracy >= 0.80 and macro-F1 >= 0.76; cameo_class accuracy >= 0.80.
+
+Training settings: {settings}
+
+Trained: {date}
+
+## Retrain on your own labels
+
+```
+pip install 'dateline[train]'
+dateline train --data ../shared/data --labels my_labels.tsv --out my_model/
+```
+
+`my_labels.tsv`: one example per line, tab-separated:
+`sentence, source_start, source_end, target_start, target_end, label[, mode]` — character
+offsets into the sentence (leave empty for no span), label a PLOVER type or `NONE`, mode
+optional. A header line starting with `sentence` is skipped. Load the result with
+`EventClassifier.load("my_model/")`. Without `--out` the shipped model is replaced.
+"""
+
+
+def write_card(folder: Path, model: EventClassifier, report: Any) -> Path:
+    """Write MODEL_CARD.md next to the model with its dev scores and settings."""
+    rows = ["| set | n | accuracy | macro-F1 |", "|---|---|---|---|"]
+    for name, res in report.scores.items():
+        rows.append(f"| {name} | {res['n']} | {res['accuracy']:.4f} | {res['macro_f1']:.4f} |")
+    plv = report.scores.get("plv", {}).get("per_class", {})
+    if plv:
+        rows += ["", "PLV dev per class:", "", "| class | p | r | f1 | n |", "|---|---|---|---|---|"]
+        for c, s in plv.items():
+            rows.append(f"| {c} | {s['p']:.3f} | {s['r']:.3f} | {s['f1']:.3f} | {s['n']} |")
+    training = model.meta.get("training", {})
+    settings = ", ".join(f"{k}={v}" for k, v in sorted(training.items()))
+    text = _TEMPLATE.format(dev_pct=int(100 * training.get("dev_fraction", 0.2)),
+                            seed=training.get("seed"), scores="\n".join(rows),
+                            settings=settings, date=dt.date.today().isoformat())
+    path = Path(folder) / "MODEL_CARD.md"
+    path.write_text(text, "utf-8")
+    return path

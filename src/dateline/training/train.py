@@ -1,0 +1,300 @@
+"""Build the shipped event classifier from the public training sets and report dev scores.
+
+Data (under ``--data``, default ../shared/data): train/PLV_train.tsv (gold PLOVER roots with
+marked source and target), train/cameo_class_train.tsv (Phoenix pentaclass), the synthetic
+stories of NGEC (pseudo-labels, down-weighted), dictionaries/phoenix/CAMEO.2.0.txt (verb hints),
+plus optional user labels in the documented TSV format (see MODEL_CARD.md).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from dateline.events.classifier import (
+    NONE,
+    PENTA_OF_TYPE,
+    ClassifierInput,
+    EventClassifier,
+    features,
+)
+from dateline.ontology import modes
+from dateline.records import PLOVER_TYPES
+
+SEED = 13
+DEV_FRACTION = 0.2
+_RETREAT_CUES = re.compile(
+    r"\b(withdr[ae]w\w*|retreat\w*|pull(?:s|ed|ing)? (?:out|back)|releas\w*|free[ds]?|freeing|"
+    r"ceasefire|cease-fire|truce|cessation|disarm\w*|demobili\w*|resign\w*|step(?:s|ped)? down|"
+    r"return\w*|evacuat\w*|hand(?:s|ed)? over|let free|lift\w*)\b", re.IGNORECASE)
+_APPEAL_CUES = re.compile(r"\b(urg\w*|call\w* (?:on|for|upon)|appeal\w*|ask\w*|request\w*|"
+                          r"demand\w*|press\w* for|plead\w*)\b", re.IGNORECASE)
+_CAPS = re.compile(r"\b[A-Z][\w.'’-]*(?:\s+(?:of\s+)?[A-Z][\w.'’-]*)*")
+_SENT = re.compile(r"(?<=[.!?])[\"”’]?\s+(?=[A-Z\"“])")
+
+
+@dataclass
+class Example:
+    item: ClassifierInput
+    label: str
+    weight: float = 1.0
+    mode: str | None = None
+    penta: int | None = None
+    origin: str = ""
+
+
+@dataclass
+class TrainReport:
+    scores: dict[str, Any] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def stratified_split(labels: Sequence[Any], dev_fraction: float = DEV_FRACTION,
+                     seed: int = SEED) -> tuple[list[int], list[int]]:
+    """Deterministic per-class split into (train, dev) row indices."""
+    rng = np.random.RandomState(seed)
+    by_label: dict[str, list[int]] = {}
+    for i, lab in enumerate(labels):
+        by_label.setdefault(str(lab), []).append(i)
+    train, dev = [], []
+    for lab in sorted(by_label):
+        idx = np.array(by_label[lab])
+        rng.shuffle(idx)
+        k = int(round(len(idx) * dev_fraction))
+        dev.extend(idx[:k].tolist())
+        train.extend(idx[k:].tolist())
+    return sorted(train), sorted(dev)
+
+
+def yield_type(item: ClassifierInput) -> str:
+    """PLV merges CONCEDE and RETREAT into YIELD; releases, withdrawals, truces are RETREAT."""
+    return "RETREAT" if _RETREAT_CUES.search(item.sentence) else "CONCEDE"
+
+
+def mark_caps(sentence: str) -> ClassifierInput:
+    """Unmarked training text: mark the first and last capitalised runs as source and target."""
+    runs = [m.span() for m in _CAPS.finditer(sentence) if m.end() - m.start() > 1]
+    runs = [r for r in runs if not (r[0] == 0 and r[1] - r[0] < 5 and " " not in
+                                    sentence[r[0]:r[1]])]  # "The", "In" at sentence start
+    src = runs[0] if runs else None
+    tgt = runs[-1] if len(runs) > 1 else None
+    return ClassifierInput(sentence, source=src, target=tgt)
+
+
+def plv_examples(data: Path) -> tuple[list[Example], list[Example]]:
+    """PLV rows split into (train, dev) examples; labels are PLOVER types (YIELD resolved)."""
+    from dateline.evaluate.readers import read_plv
+
+    rows = read_plv(data / "train" / "PLV_train.tsv")
+    tr, dv = stratified_split([lab for _, lab in rows])
+    out = []
+    for part in (tr, dv):
+        exs = []
+        for i in part:
+            item, lab = rows[i]
+            etype = yield_type(item) if lab == "YIELD" else lab
+            exs.append(Example(item, etype, 1.0, None, PENTA_OF_TYPE.get(etype), "plv"))
+        out.append(exs)
+    return out[0], out[1]
+
+
+def cameo_class_examples(data: Path) -> tuple[list[Example], list[Example]]:
+    """ConfliBERT cameo_class rows split into (train, dev); label = pentaclass as a string."""
+    from dateline.evaluate.readers import read_cameo_class
+
+    rows = read_cameo_class(data / "train" / "cameo_class_train.tsv")
+    tr, dv = stratified_split([lab for _, lab in rows])
+    out = []
+    for part in (tr, dv):
+        out.append([Example(mark_caps(rows[i][0]), "", 1.0, None, rows[i][1], "cameo")
+                    for i in part])
+    return out[0], out[1]
+
+
+def _mode_name(raw: str) -> str | None:
+    fixed = {"sieze": "seize", "primative": "primitive"}
+    m = (raw or "").strip().lower()
+    return fixed.get(m, m) or None
+
+
+def synthetic_examples(data: Path, lexicon: dict[str, Any],
+                       weight: float = 0.3) -> list[Example]:
+    """NGEC synthetic stories: lead sentence and headline carry the pseudo-label; later
+    sentences with no event verb at all become NONE examples."""
+    path = data / "train" / "gpt_synthetic_events_2023-10-19_19.csv.zip"
+    if not path.is_file():
+        return []
+    with zipfile.ZipFile(path) as zf:
+        name = zf.namelist()[0]
+        text = zf.read(name).decode("utf-8")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    event_types = set(PLOVER_TYPES)
+    out: list[Example] = []
+    for row in rows:
+        label = (row.get("label") or "").strip().upper()
+        if label not in event_types:
+            continue
+        mode = _mode_name(row.get("mode") or "")
+        if mode not in modes().get(label, {}):
+            mode = None
+        body = (row.get("text") or "").strip()
+        sents = [s.strip() for s in _SENT.split(body.replace("\n", " ")) if s.strip()]
+        if not sents:
+            continue
+        penta = PENTA_OF_TYPE[label]
+        out.append(Example(mark_caps(sents[0]), label, weight, mode, penta, "synthetic"))
+        title = (row.get("prompt") or "").split("\n", 1)[0].strip()
+        if title:
+            out.append(Example(mark_caps(title), label, weight, mode, penta, "synthetic-title"))
+        for s in sents[2:]:
+            if _no_event_verb(s, lexicon) and len(s) > 40:
+                out.append(Example(mark_caps(s), NONE, weight, None, None, "synthetic-none"))
+    return out
+
+
+def _no_event_verb(sentence: str, lexicon: dict[str, Any]) -> bool:
+    feats = features(ClassifierInput(sentence), lexicon)
+    return not any(f.startswith("pv:") and f[3:] in PENTA_OF_TYPE for f in feats)
+
+
+def statement_examples(cameo_train: list[Example]) -> list[Example]:
+    """cameo_class statements (label 0) without an appeal: no PLOVER event -> NONE."""
+    return [Example(e.item, NONE, 1.0, None, None, "cameo-statement") for e in cameo_train
+            if e.penta == 0 and not _APPEAL_CUES.search(e.item.sentence)]
+
+
+def user_examples(path: Path) -> list[Example]:
+    """User labels: TSV 'sentence, source_start, source_end, target_start, target_end, label
+    [, mode]' (empty offsets = no span); label is a PLOVER type or NONE."""
+    out = []
+    with open(path, encoding="utf-8", newline="") as fh:
+        for n, row in enumerate(csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE), 1):
+            if not row or row[0].startswith("#") or (n == 1 and row[0] == "sentence"):
+                continue
+            if len(row) < 6:
+                raise ValueError(f"{path}:{n}: expected at least 6 tab-separated columns")
+            sent, ss, se, ts, te, label = row[:6]
+            label = label.strip().upper()
+            if label not in PLOVER_TYPES and label != NONE:
+                raise ValueError(f"{path}:{n}: unknown label {label!r}")
+            src = (int(ss), int(se)) if ss.strip() and se.strip() else None
+            tgt = (int(ts), int(te)) if ts.strip() and te.strip() else None
+            mode = _mode_name(row[6]) if len(row) > 6 else None
+            out.append(Example(ClassifierInput(sent, src, tgt), label, 1.0, mode,
+                               PENTA_OF_TYPE.get(label), "user"))
+    return out
+
+
+# ---------------------------------------------------------------- fitting
+
+def _vectorize(feature_lists: list[list[str]], vocab: dict[str, int]):
+    from scipy.sparse import csr_matrix
+
+    indptr, indices, vals = [0], [], []
+    for feats in feature_lists:
+        row = sorted({vocab[f] for f in feats if f in vocab})
+        if row:
+            v = 1.0 / np.sqrt(len(row))
+            indices.extend(row)
+            vals.extend([v] * len(row))
+        indptr.append(len(indices))
+    return csr_matrix((np.asarray(vals, np.float32), indices, indptr),
+                      shape=(len(feature_lists), len(vocab)))
+
+
+def _fit_head(X, y: list[str], w: np.ndarray, C: float) -> tuple[list[str], np.ndarray, np.ndarray]:
+    from sklearn.linear_model import LogisticRegression
+
+    classes = sorted(set(y))
+    if len(classes) == 1:
+        n = X.shape[1]
+        return classes, np.zeros((n, 1), np.float32), np.zeros(1, np.float32)
+    clf = LogisticRegression(C=C, max_iter=3000, tol=1e-4)
+    clf.fit(X, y, sample_weight=w)
+    W = clf.coef_.T.astype(np.float32)
+    b = clf.intercept_.astype(np.float32)
+    if W.shape[1] == 1:  # binary: sklearn keeps one column for the second class
+        W = np.hstack([-W / 2, W / 2])
+        b = np.array([-b[0] / 2, b[0] / 2], np.float32)
+    return [str(c) for c in clf.classes_], W, b
+
+
+def build(data: Path, *, user_labels: Path | None = None, use_synthetic: bool = True,
+          C_type: float = 20.0, C_penta: float = 10.0, C_mode: float = 10.0,
+          min_count: int = 1, lexicon_path: Path | None = None,
+          log=print) -> tuple[EventClassifier, TrainReport]:
+    """Train every head on the training splits; score the dev splits; return model + report."""
+    from dateline.training.phoenix import read_lexicon
+
+    lex_file = lexicon_path or data / "dictionaries" / "phoenix" / "CAMEO.2.0.txt"
+    lexicon = read_lexicon(lex_file) if lex_file.is_file() else {}
+    plv_tr, plv_dev = plv_examples(data)
+    cam_tr, cam_dev = cameo_class_examples(data)
+    synth = synthetic_examples(data, lexicon) if use_synthetic else []
+    stmts = statement_examples(cam_tr)
+    users = user_examples(user_labels) if user_labels else []
+
+    type_exs = plv_tr + stmts + synth + users
+    penta_exs = plv_tr + cam_tr + [e for e in synth + users if e.penta is not None]
+    every = type_exs + cam_tr
+    feats = {id(e): features(e.item, lexicon) for e in every}
+    counts: dict[str, int] = {}
+    for e in every:
+        for f in set(feats[id(e)]):
+            counts[f] = counts.get(f, 0) + 1
+    vocab = {f: i for i, f in enumerate(sorted(f for f, n in counts.items() if n >= min_count))}
+    log(f"features: {len(vocab)}; type examples {len(type_exs)}, penta examples {len(penta_exs)}")
+
+    heads: dict[str, dict[str, Any]] = {}
+    X = _vectorize([feats[id(e)] for e in type_exs], vocab)
+    cls, W, b = _fit_head(X, [e.label for e in type_exs],
+                          np.array([e.weight for e in type_exs]), C_type)
+    heads["type"] = {"classes": cls, "W": W, "b": b}
+    Xp = _vectorize([feats[id(e)] for e in penta_exs], vocab)
+    cls, W, b = _fit_head(Xp, [str(e.penta) for e in penta_exs],
+                          np.array([e.weight for e in penta_exs]), C_penta)
+    heads["penta"] = {"classes": cls, "W": W, "b": b}
+    for etype, type_modes in sorted(modes().items()):
+        exs = [e for e in type_exs if e.label == etype and e.origin != "plv"]
+        labelled = [e for e in exs if e.mode]
+        if len(labelled) < 10:
+            continue
+        Xm = _vectorize([feats[id(e)] for e in exs], vocab)
+        cls, W, b = _fit_head(Xm, [e.mode or "" for e in exs], np.ones(len(exs)), C_mode)
+        heads[f"mode:{etype}"] = {"classes": cls, "W": W, "b": b}
+
+    meta = {"name": "dateline-event-linear", "version": "1",
+            "features": "word/stem/bigram/trigram, span relations, char n-grams, Phoenix hints",
+            "training": {"plv_train": len(plv_tr), "cameo_class_train": len(cam_tr),
+                         "synthetic": len(synth), "statements_none": len(stmts),
+                         "user": len(users), "seed": SEED, "dev_fraction": DEV_FRACTION,
+                         "C_type": C_type, "C_penta": C_penta}}
+    model = EventClassifier(vocab, heads, meta, lexicon or None)
+    report = TrainReport(counts=dict(meta["training"]))
+    report.scores = dev_scores(model, plv_dev, cam_dev)
+    model.meta["dev"] = {k: {m: v[m] for m in ("n", "accuracy", "macro_f1")}
+                         for k, v in report.scores.items()}
+    return model, report
+
+
+def dev_scores(model: EventClassifier, plv_dev: list[Example],
+               cam_dev: list[Example]) -> dict[str, Any]:
+    """Scores on the PLV dev split (15 roots) and the cameo_class dev split (5 classes)."""
+    from dateline.evaluate.metrics import score_labels
+    from dateline.evaluate.plv import plv_labels
+
+    gold = ["YIELD" if e.label in ("CONCEDE", "RETREAT") else e.label for e in plv_dev]
+    pred = plv_labels(model, [e.item for e in plv_dev])
+    plv = score_labels(gold, pred)
+    preds = model.predict([e.item for e in cam_dev])
+    cam = score_labels([str(e.penta) for e in cam_dev], [str(p.penta) for p in preds],
+                       labels=[str(i) for i in range(5)])
+    return {"plv": plv, "cameo_class": cam}

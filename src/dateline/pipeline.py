@@ -69,10 +69,17 @@ def _walk(root: Path) -> list[str]:
 
 
 def iter_inputs(paths: Iterable[str], options: IngestOptions | None = None, *,
-                stdin: BinaryIO | None = None) -> Iterator[Item]:
-    """Every item of every input, in order: a Document or a Rejected, never an exception."""
+                stdin: BinaryIO | None = None, exclude: Iterable[str] = ()) -> Iterator[Item]:
+    """Every item of every input, in order: a Document or a Rejected, never an exception.
+
+    Files in ``exclude`` (the run's own store and output) are not inputs, so
+    `dateline code .` does not read the store it is writing.
+    """
     options = options or IngestOptions()
+    skip = {os.path.realpath(p) for p in exclude}
     for target in expand_inputs(paths):
+        if skip and target != "-" and not is_url(target) and os.path.realpath(target) in skip:
+            continue
         if target == "-":
             stream = stdin or sys.stdin.buffer
             if not hasattr(stream, "peek"):
@@ -185,7 +192,8 @@ def run_coding(inputs: Iterable[str], options: IngestOptions | None = None, *,
     Only this (main) process writes the store. Without ``out``, stories already stored are
     not coded again, so an interrupted run resumes where it stopped.
     """
-    return run_items(iter_inputs(inputs, options, stdin=stdin), db=db, out=out,
+    own = [p for p in (db, f"{db}.wal" if db else None, out) if p and p != "-"]
+    return run_items(iter_inputs(inputs, options, stdin=stdin, exclude=own), db=db, out=out,
                      workers=workers, batch_size=batch_size, progress=progress)
 
 

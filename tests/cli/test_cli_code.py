@@ -127,3 +127,15 @@ def test_help_lists_every_command_and_a_missing_module_is_a_clear_error(monkeypa
     monkeypatch.setitem(LAZY_COMMANDS, "ghost", ("dateline.no_such_module:ghost", "Nothing."))
     ghost = CliRunner().invoke(main, ["ghost", "--db", "x"])
     assert ghost.exit_code == 1 and "not available" in ghost.output
+
+
+def test_coding_the_current_folder_does_not_read_its_own_store_or_output(tmp_path, monkeypatch):
+    (tmp_path / "a.txt").write_text(STORIES["a.txt"], encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    assert runner.invoke(main, ["code", ".", "--out", "out.jsonl"]).exit_code == 0
+    result = runner.invoke(main, ["code", ".", "--out", "out.jsonl"])
+    assert result.exit_code == 0, result.output
+    assert len(_lines(tmp_path / "out.jsonl")) == 1
+    with open_store(tmp_path / "dateline.duckdb", read_only=True) as store:
+        assert store.con.execute("SELECT count(*) FROM rejections").fetchone()[0] == 0

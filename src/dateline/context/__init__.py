@@ -9,6 +9,7 @@ topics (PLOVER contexts), quotes, claims.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -107,7 +108,9 @@ def event_date(event: Event, text: str, dates: list[DateMention], trigger: Any,
         redone = []
         for d in in_sent:
             again = find_dates(text[d.start:d.end], story, future=True, day_first=day_first)
-            redone.append(again[0] if again and again[0].value else d)
+            if again and again[0].value:
+                d = replace(d, value=again[0].value, precision=again[0].precision)
+            redone.append(d)
         in_sent = redone
     chosen: DateMention | None = None
     if in_sent and _analysed(trigger):

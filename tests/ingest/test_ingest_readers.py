@@ -177,3 +177,17 @@ def test_clean_text_is_idempotent():
     raw = "A  line\r\nwrapped here.\r\n\r\n\r\nSecond\u200b para\u00a0graph.\n"
     assert clean_text(raw) == "A line wrapped here.\n\nSecond para graph."
     assert clean_text(clean_text(raw)) == clean_text(raw)
+
+
+def test_other_languages_are_named_and_short_text_is_not_guessed():
+    texts = {
+        "fr": "Le président de la République a rencontré mardi le premier ministre pour discuter "
+              "de la réforme des retraites et de la sécurité aux frontières, selon l'Élysée.",
+        "de": "Der Bundeskanzler hat am Dienstag in Berlin den französischen Präsidenten "
+              "getroffen, um über die Zusammenarbeit der Polizei an den Grenzen zu sprechen.",
+    }
+    for code, text in texts.items():
+        rejected = check_language(Document(text=text, origin=code))
+        assert isinstance(rejected, Rejected) and rejected.language == code
+    short = check_language(Document(text="Talks resume.", origin="s"))
+    assert isinstance(short, Document) and short.language is None

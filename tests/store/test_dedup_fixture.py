@@ -147,3 +147,14 @@ def test_merged_event_counts_mentions_sources_and_stories(tmp_path):
     assert row[:3] == (5, 4, 5)
     assert row[3] == "Mexico City"  # the most specific place of its mentions
     assert str(row[4]) == "2018-03-21"  # the earliest day-precise report seeds the event
+
+
+def test_fast_rule_agrees_with_the_explained_rule_on_every_pair(tmp_path):
+    from dateline.store.dedup import compare, compatible, load_mentions
+
+    docs, _ = fixture_documents()
+    with open_store(tmp_path / "r.duckdb") as store:
+        store.write_batch(docs)
+        mentions = load_mentions(store.con, None)
+    for a, b in itertools.permutations(mentions, 2):
+        assert compatible(a, b) == all(c.ok for c in compare(a, b)), (a.id, b.id)

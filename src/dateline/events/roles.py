@@ -36,10 +36,13 @@ class Roles:
 class MentionIndex:
     """Token index -> mentions covering it, for one parsed story."""
 
-    def __init__(self, mentions: list[Any]) -> None:
+    def __init__(self, mentions: list[Any],
+                 quotes: list[tuple[int, int]] | None = None) -> None:
         self.mentions = mentions
         self.by_token: dict[int, int] = {}
         for k, m in enumerate(mentions):
+            if quotes and _quoted_antecedent(m, mentions, quotes):
+                continue
             for i in range(m.token_start, m.token_end):
                 # the more specific mention wins a token claimed twice
                 old = self.by_token.get(i)
@@ -51,6 +54,21 @@ class MentionIndex:
 
     def in_span(self, start: int, end: int) -> list[int]:
         return sorted({k for i, k in self.by_token.items() if start <= i < end})
+
+
+def _quoted_antecedent(m: Any, mentions: list[Any], quotes: list[tuple[int, int]]) -> bool:
+    """A pronoun outside quotes whose antecedent is inside one: 'they' after a quote naming
+    criminal organisations is rarely them; such links are too weak to make a party."""
+    if getattr(m, "kind", None) != "pronoun" or m.antecedent is None:
+        return False
+    if not 0 <= m.antecedent < len(mentions):
+        return False
+    ante = mentions[m.antecedent]
+
+    def inside(pos: int) -> bool:
+        return any(a <= pos < b for a, b in quotes)
+
+    return inside(ante.start) and not inside(m.start)
 
 
 def _rank(m: Any) -> int:

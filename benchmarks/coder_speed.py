@@ -1,0 +1,88 @@
+"""Coder throughput on real stories, split by stage (one process).
+
+    .venv/bin/python benchmarks/coder_speed.py [--n 50] [--corpus PATH] [--full-parse]
+
+Prints ms/story for nlp.parse (selective), actors.find_mentions, events.extract_events,
+context.enrich, the end-to-end code_documents rate, and the share of sentences analysed.
+--full-parse also times the full spaCy pipeline on every sentence, for comparison.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "data" / "corpora" / "guardian_sample.jsonl.gz"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--n", type=int, default=50)
+    ap.add_argument("--corpus", default=str(CORPUS))
+    ap.add_argument("--full-parse", action="store_true")
+    args = ap.parse_args()
+
+    from dateline import actors, context, events, nlp
+    from dateline.coder import code_documents
+    from dateline.records import CodedDocument, Document
+
+    with gzip.open(args.corpus, "rt", encoding="utf-8") as fh:
+        rows = [json.loads(line) for line in fh]
+    docs = [Document(text=r["text"], published=(r.get("date") or "")[:10] or None,
+                     source=r.get("source")) for r in rows[: args.n]]
+    words = sum(len(d.text.split()) for d in docs)
+
+    # warm up: model loads, dictionaries, classifier
+    list(code_documents(docs[:2]))
+
+    t = {"parse": 0.0, "actors": 0.0, "events": 0.0, "context": 0.0}
+    n_sents = n_analysed = n_events = 0
+    for d in docs:
+        t0 = time.perf_counter()
+        sdoc = nlp.parse(d.text, select=events.may_hold_event)
+        t1 = time.perf_counter()
+        mentions = actors.find_mentions(d, sdoc)
+        t2 = time.perf_counter()
+        evs = events.extract_events(d, sdoc, mentions)
+        t3 = time.perf_counter()
+        context.enrich(CodedDocument(doc=d, events=evs), sdoc, mentions)
+        t4 = time.perf_counter()
+        t["parse"] += t1 - t0
+        t["actors"] += t2 - t1
+        t["events"] += t3 - t2
+        t["context"] += t4 - t3
+        sents = list(sdoc.sents)
+        n_sents += len(sents)
+        n_analysed += sum(1 for s in sents if nlp.is_analysed(s))
+        n_events += len(evs)
+    n = len(docs)
+    print(f"stories: {n}, words/story: {words / n:.0f}, pipeline: {nlp.pipeline_name()}")
+    for k, v in t.items():
+        print(f"  {k:8s} {1000 * v / n:7.1f} ms/story")
+    total = sum(t.values())
+    print(f"  {'sum':8s} {1000 * total / n:7.1f} ms/story  ({n / total:.1f} stories/s, "
+          f"{words / total:.0f} words/s)")
+    print(f"sentences analysed: {n_analysed}/{n_sents} ({n_analysed / max(1, n_sents):.0%}); "
+          f"events: {n_events} ({n_events / max(1, n_analysed):.2f} per analysed sentence, "
+          f"{n_events / n:.1f} per story)")
+
+    t0 = time.perf_counter()
+    out = list(code_documents(docs))
+    dt = time.perf_counter() - t0
+    rejected = sum(1 for c in out if c.rejected)
+    print(f"end to end code_documents (batched): {1000 * dt / n:.1f} ms/story, "
+          f"{n / dt:.1f} stories/s on 1 process; rejected: {rejected}")
+
+    if args.full_parse:
+        t0 = time.perf_counter()
+        nlp.parse_many([d.text for d in docs])
+        dt = time.perf_counter() - t0
+        print(f"full spaCy analysis of every sentence: {1000 * dt / n:.1f} ms/story")
+
+
+if __name__ == "__main__":
+    main()

@@ -162,7 +162,7 @@ def country_rows(block: dict, countries: dict, cities: set[str], states: set[str
         rows.append(["capital", info.get("capital") or display_name(capitals[0]),
                      "|".join(capitals), code, "", "", "", ""])
     for alias in places:
-        rows.append(["place", display_name(alias), "", code, "", "", "", ""])
+        rows.append(["place", alias.title(), "", code, "", "", "", ""])
     return rows
 
 
@@ -183,11 +183,18 @@ def build_actors(phoenix: Path) -> list[list]:
         for block in read_blocks(phoenix / fname):
             codes = block["codes"]
             dated = any(s or e for _, s, e in codes)
-            is_country = (fname.startswith("Phoenix.Countries") and len(codes) == 1
-                          and not dated and len(block["names"]) > 3
-                          and codes[0][0] in countries)
-            if is_country:
-                rows.extend(country_rows(block, countries, cities, states))
+            bare = [c for c, _, _ in codes if len(c) == 3 and c in countries]
+            # a country block: bare country codes only (Iraq's carries dated occupation
+            # variants such as IRQOCC), many names
+            only_country = bare and all(c[:3] == bare[0] and (len(c) == 3 or c.endswith("OCC"))
+                                        for c, _, _ in codes)
+            if fname.startswith("Phoenix.Countries") and only_country:
+                if len(block["names"]) > 3:
+                    block = dict(block, codes=[(bare[0], None, None)])
+                    rows.extend(country_rows(block, countries, cities, states))
+                else:
+                    for raw in block["names"]:
+                        rows.append(["place", alias_text(raw).title(), "", bare[0], "", "", "", ""])
                 continue
             note = block.get("note", "")
             person = dated or "CountryInfo" in note or "rulers" in note

@@ -29,7 +29,14 @@ _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
 _VERB_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD", "VB", "VBN", "VBG"})
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "poss", "agent", "csubj"})
 # Verbs that follow a capital used for its government ("Washington said", "Beijing warned").
-_SPEECH = frozenset(["said", "says", "say", "has", "have", "had", "will", "would", "wants", "wanted", "warned", "accused", "denied", "urged", "called", "announced", "rejected", "agreed", "insisted", "responded", "retaliated", "imposed", "threatened", "is", "was"])
+_SPEECH = frozenset({
+    "said", "says", "say", "has", "have", "had", "will", "would", "wants", "wanted", "warned",
+    "accused", "denied", "urged", "called", "announced", "rejected", "agreed", "insisted",
+    "responded", "retaliated", "imposed", "threatened", "is", "was"})
+_FUNCTION_WORDS = frozenset({
+    "a", "an", "the", "and", "or", "but", "of", "to", "in", "on", "at", "by", "for", "with",
+    "from", "as", "that", "which", "who", "is", "are", "was", "were", "be", "been", "has",
+    "have", "had", "will", "would", "can", "could", "may", "might", "must", "should"})
 
 
 @dataclass
@@ -63,27 +70,62 @@ def _lowercase_doc(toks: list[Token]) -> bool:
     return sum(1 for t in words if t.cap) < 0.02 * len(words)
 
 
-def _head(sdoc, ts: int, te: int) -> int:
-    span_tokens = sdoc[ts:te]
-    if all(t.dep_ for t in span_tokens):
-        return span_tokens.root.i
-    # English noun phrases end in their head, before any "of ..." complement
-    for t in span_tokens:
-        if t.i > ts and t.lower_ in ("of", "for", "in", ","):
-            return t.i - 1
-    return te - 1
+# spaCy string hash -> our token (text, folded form, capitalised) and label names; shared
+# across stories because the vocabulary repeats.
+_STRINGS: dict[int, Token] = {}
+_LABELS: dict[int, str] = {0: ""}
 
 
-def _sentence_index(sdoc) -> list[int]:
-    out = [0] * len(sdoc)
-    try:
-        sents = list(sdoc.sents)
-    except ValueError:  # no sentence boundaries set: one sentence
-        return out
-    for k, sent in enumerate(sents):
-        for i in range(sent.start, sent.end):
-            out[i] = k
-    return out
+class _View:
+    """The parsed story as flat lists over its non-space tokens (cheap to index repeatedly)."""
+
+    def __init__(self, sdoc) -> None:
+        import numpy as np
+        from spacy.attrs import DEP, HEAD, IDX, IS_SPACE, ORTH, SENT_START, TAG
+
+        arr = sdoc.to_array([ORTH, TAG, DEP, HEAD, IS_SPACE, SENT_START, IDX])
+        n = len(arr)
+        starts = arr[:, 5].astype(np.int64) == 1
+        if n:
+            starts[0] = True
+        sent = np.cumsum(starts) - 1
+        head = np.arange(n, dtype=np.int64) + arr[:, 3].astype(np.int64)  # HEAD is relative
+        keep = arr[:, 4] == 0
+        strings = sdoc.vocab.strings
+        if len(_STRINGS) > 500_000:  # a bound for long-running processes
+            _STRINGS.clear()
+        orths = arr[keep, 0].tolist()
+        for h in set(orths).difference(_STRINGS):
+            _STRINGS[h] = make_tokens([strings[h]])[0]
+        tags, deps = arr[keep, 1].tolist(), arr[keep, 2].tolist()
+        for h in set(tags).union(deps).difference(_LABELS):
+            _LABELS[h] = strings[h]
+        self.orig: list[int] = np.nonzero(keep)[0].tolist()
+        self.toks: list[Token] = [_STRINGS[h] for h in orths]
+        self.text: list[str] = [t.text for t in self.toks]
+        self.idx: list[int] = arr[keep, 6].tolist()
+        self.tag: list[str] = [_LABELS[h] for h in tags]
+        self.dep: list[str] = [_LABELS[h] for h in deps]
+        self.head: list[int] = head[keep].tolist()  # absolute token index of the head
+        self.sent: list[int] = sent[keep].tolist()
+        self.pos = {o: k for k, o in enumerate(self.orig)}
+        self.has_tags = any(self.tag)
+        self.has_deps = any(self.dep)
+
+    def head_of(self, ts: int, te: int) -> int:
+        """Compressed index of the head of tokens ts..te (a parse where there is one)."""
+        orig = self.orig
+        lo, hi = orig[ts], orig[te - 1]
+        if all(self.dep[k] for k in range(ts, te)):
+            outside = [k for k in range(ts, te) if not lo <= self.head[k] <= hi
+                       or self.head[k] == orig[k]]
+            if outside:
+                return outside[-1] if len(outside) > 1 else outside[0]
+        # English noun phrases end in their head, before any "of ..." complement
+        for k in range(ts + 1, te):
+            if self.text[k].lower() in ("of", "for", "in", ","):
+                return k - 1
+        return te - 1
 
 
 def find_mentions(doc: Document, sdoc: spacy.tokens.Doc,
@@ -97,94 +139,86 @@ def find_mentions(doc: Document, sdoc: spacy.tokens.Doc,
     dictionary = load_dictionary(dictionaries)
     day = story_day(doc.published)
     # whitespace tokens ("\n\n", a no-break space) never split a name: match without them
-    orig = [t.i for t in sdoc if not t.is_space]
-    if not orig:
+    view = _View(sdoc)
+    if not view.orig:
         return []
-    toks = make_tokens([sdoc[i].text for i in orig])
+    toks = view.toks
     lowercase = _lowercase_doc(toks)
     matches = match_tokens(toks, dictionary, lowercase)
-    matches = _add_ner_people(sdoc, matches, orig)
-    has_tags = sdoc.has_annotation("TAG")
-    has_deps = sdoc.has_annotation("DEP")
-    n = len(orig)
+    matches = _add_ner_people(sdoc, matches, view)
+    n = len(toks)
+    tags, deps, has_tags = view.tag, view.dep, view.has_tags
 
     def is_metonym(ts: int, te: int) -> bool:
-        last = sdoc[orig[te - 1]]
-        nxt = sdoc[orig[te]] if te < n else None
-        if nxt is not None and nxt.is_punct and nxt.lower_ not in ("'s", "\u2019s"):
+        nxt = toks[te] if te < n else None
+        if nxt is not None and not nxt.text[:1].isalnum() and nxt.norm != "'s":
             return False  # "Mexico City, Mexico —" is a dateline, not the government
-        if has_deps and last.dep_ in _SUBJECT_DEPS:
+        if deps[te - 1] in _SUBJECT_DEPS:
             return True
         if nxt is not None:
-            if nxt.lower_ in ("'s", "\u2019s"):
+            if nxt.norm == "'s" or nxt.norm in _SPEECH:
                 return True
-            if has_tags and nxt.tag_ in _VERB_TAGS and nxt.tag_ not in ("VBN", "VBG"):
-                return True
-            if nxt.lower_ in _SPEECH:
+            if tags[te] in _VERB_TAGS and tags[te] not in ("VBN", "VBG"):
                 return True
         return False
 
     def is_attributive(ts: int, te: int) -> bool:
-        if te >= n:
+        if te >= n or lowercase:
             return False
-        nxt = sdoc[orig[te]]
-        if not nxt.text[:1].isalpha() or not nxt.text[:1].islower() or lowercase:
+        nxt = toks[te]
+        if not nxt.text[:1].isalpha() or not nxt.text[:1].islower():
             return False
-        if has_tags and nxt.tag_:
-            return nxt.tag_ in ("NN", "NNS", "JJ", "CD", "VBG")
-        return nxt.lower_ not in _SPEECH and not nxt.is_stop
+        if tags[te]:
+            return tags[te] in ("NN", "NNS", "JJ", "CD", "VBG")
+        return nxt.norm not in _SPEECH and nxt.norm not in _FUNCTION_WORDS
 
     def is_plural(i: int) -> bool:
-        t = sdoc[orig[i]]
-        if has_tags and t.tag_:
-            return t.tag_ in ("NNS", "NNPS")
-        return t.lower_.endswith("s") and not t.lower_.endswith("ss")
+        if has_tags and tags[i]:
+            return tags[i] in ("NNS", "NNPS")
+        word = toks[i].norm
+        return word.endswith("s") and not word.endswith("ss")
 
     mentions = compose(toks, matches, day, is_metonym, is_attributive, is_plural)
     used = {m.group for m in mentions if m.group}
     group_ids = count(max(used) + 1 if used else 1)
     mentions = coref.surnames(toks, mentions)
-    sent_full = _sentence_index(sdoc)
-    sent_of = [sent_full[i] for i in orig]
     for m in mentions:
-        m.extra["dep"] = sdoc[_head(sdoc, orig[m.ts], orig[m.te - 1] + 1)].dep_
-    coref.descriptions(toks, mentions, sent_of)
-    mentions = coref.pronouns(toks, mentions, sent_of, group_ids)
-    return _finish(doc, sdoc, mentions, orig)
+        m.extra["dep"] = deps[view.head_of(m.ts, m.te)]
+    coref.descriptions(toks, mentions, view.sent)
+    mentions = coref.pronouns(toks, mentions, view.sent, group_ids)
+    return _finish(doc, view, mentions)
 
 
-def _add_ner_people(sdoc, matches: list, orig: list[int]) -> list:
+def _add_ner_people(sdoc, matches: list, view: _View) -> list:
     """PERSON entities no dictionary knows become candidate people (NER is a candidate only)."""
     from dateline.actors.dictionary import Entry
     from dateline.actors.matching import Match
 
-    if not sdoc.has_annotation("ENT_IOB"):
+    ents = [e for e in sdoc.ents if e.label_ == "PERSON"]
+    if not ents:
         return matches
     taken = set()
     for m in matches:
         taken.update(range(m.start, m.end))
-    pos = {i: k for k, i in enumerate(orig)}
+    pos, text, tag, n = view.pos, view.text, view.tag, len(view.text)
     extra = []
-    for ent in sdoc.ents:
-        if ent.label_ != "PERSON":
+    for ent in ents:
+        if ent.start not in pos or ent.end - 1 not in pos:
             continue
-        ts, te = ent.start, ent.end
-        while ts < te and sdoc[ts].lower_ in ("the", "then", "-", "former"):
+        ts, te = pos[ent.start], pos[ent.end - 1] + 1
+        while ts < te and text[ts].lower() in ("the", "then", "-", "former"):
             ts += 1
-        while te > ts and sdoc[te - 1].lower_ in ("'s", "\u2019s", "-"):
+        while te > ts and text[te - 1].lower() in ("'s", "\u2019s", "-"):
             te -= 1
         # the small model often stops a long name early ("Marta Quintela | Alves")
-        while te < len(sdoc) and sdoc[te].text[:1].isupper() and not sdoc[te].is_sent_start \
-                and (sdoc[te].tag_ in ("NNP", "") and sdoc[te].ent_type_ in ("", "PERSON")):
+        while te < n and text[te][:1].isupper() and view.sent[te] == view.sent[te - 1] \
+                and tag[te] in ("NNP", "") and te not in taken:
             te += 1
-        if te <= ts or ts not in pos or te - 1 not in pos or not sdoc[ts].text[:1].isupper():
+        if te <= ts or not text[ts][:1].isupper() or any(i in taken for i in range(ts, te)):
             continue
-        cts, cte = pos[ts], pos[te - 1] + 1
-        if any(i in taken for i in range(cts, cte)):
-            continue
-        name = " ".join(t.text for t in sdoc[ts:te] if not t.is_space)
+        name = " ".join(text[ts:te])
         entry = Entry(kind="person", name=name, keys=[phrase_tokens(name)], priority=-1)
-        extra.append(Match(cts, cte, entry, [entry]))
+        extra.append(Match(ts, te, entry, [entry]))
     if not extra:
         return matches
     return sorted(matches + extra, key=lambda m: m.start)
@@ -195,23 +229,22 @@ def _actor(m: Mention, text: str, start: int, end: int) -> Actor:
                  start=start, end=end)
 
 
-def _finish(doc: Document, sdoc, mentions: list[Mention], orig: list[int]) -> list[ActorMention]:
+def _finish(doc: Document, view: _View, mentions: list[Mention]) -> list[ActorMention]:
     mentions = [m for m in mentions if m.te > m.ts]
     mentions.sort(key=lambda m: (m.ts, m.te, m.kind == "pronoun"))
     index = {id(m): k for k, m in enumerate(mentions)}
     out = []
     for m in mentions:
-        ts, te = orig[m.ts], orig[m.te - 1] + 1
-        start = sdoc[ts].idx
-        last = sdoc[te - 1]
-        end = last.idx + len(last.text)
+        start = view.idx[m.ts]
+        end = view.idx[m.te - 1] + len(view.text[m.te - 1])
         text = doc.text[start:end]
         ref = m.ref
         while ref is not None and id(ref) not in index and ref.ref is not None:
             ref = ref.ref
         out.append(ActorMention(
             start=start, end=end, text=text, actor=_actor(m, text, start, end), kind=m.kind,
-            token_start=ts, token_end=te, head=_head(sdoc, ts, te), group=m.group,
+            token_start=view.orig[m.ts], token_end=view.orig[m.te - 1] + 1,
+            head=view.orig[view.head_of(m.ts, m.te)], group=m.group,
             antecedent=index.get(id(ref)) if ref is not None else None))
     return out
 

@@ -49,9 +49,17 @@ def surnames(toks: Sequence[Token], mentions: list[Mention]) -> list[Mention]:
     keys: dict[tuple[str, ...], Mention] = {}
     order = sorted(persons, key=lambda m: m.ts)
     p = 0
-    i = 0
     n = len(toks)
-    while i < n:
+    # a surname is capitalised and one of the name's words: scan only such tokens
+    words = {w for m in order for w in m.name_tokens}
+    candidates = [k for k, t in enumerate(toks) if t.cap and t.norm in words]
+    c = 0
+    i = 0
+    while c < len(candidates):
+        if candidates[c] < i:
+            c += 1
+            continue
+        i = candidates[c]
         while p < len(order) and order[p].te <= i:
             person = order[p]
             parts = person.name_tokens
@@ -70,6 +78,7 @@ def surnames(toks: Sequence[Token], mentions: list[Mention]) -> list[Mention]:
                     break
         if hit is None:
             i += 1
+            c += 1
             continue
         length, person = hit
         j = i + length
@@ -148,12 +157,12 @@ def pronouns(toks: Sequence[Token], mentions: list[Mention], sent_of: Sequence[i
     ordered = sorted(mentions, key=lambda m: m.ts)
     k = 0
     history: list[Mention] = []  # mentions before the current token, pronouns included
-    for i, tok in enumerate(toks):
+    for i in [j for j, t in enumerate(toks) if t.norm in PRONOUNS]:
         while k < len(ordered) and ordered[k].ts < i:
             history.append(ordered[k])
             k += 1
-        norm = tok.norm
-        if norm not in PRONOUNS or i in covered:
+        norm = toks[i].norm
+        if i in covered:
             continue
         if norm in _THEY:
             new = _resolve_they(i, history, sent_of, group_ids)

@@ -68,31 +68,27 @@ def match_tokens(toks: Sequence[Token], dictionary: ActorDictionary,
     """Greedy longest matches of dictionary phrases; a leading 'the' is skipped, not matched."""
     out: list[Match] = []
     n = len(toks)
-    i = 0
     first = dictionary.first
     index = dictionary.index
-    while i < n:
-        lengths = first.get(toks[i].norm)
-        found = None
-        if lengths:
-            for length in lengths:
-                j = i + length
-                if j > n:
-                    continue
-                key = tuple(t.norm for t in toks[i:j])
-                entries = index.get(key)
-                if not entries:
-                    continue
-                entries = _acceptable(entries, toks, i, j, lowercase_doc)
-                if entries:
-                    found = Match(i, j, _choose(entries), entries)
-                    break
-        if found is not None:
-            if found.entry.default is None and not found.entry.dated:
-                pass  # a stop entry (code "---"): blocks the phrase, yields nothing
-            else:
-                out.append(found)
-            i = found.end
-        else:
-            i += 1
+    norms = [t.norm for t in toks]
+    done = 0  # tokens before this index are inside an earlier match
+    # only positions whose word starts some phrase can start a match
+    for i in [k for k, w in enumerate(norms) if w in first]:
+        if i < done:
+            continue
+        for length in first[norms[i]]:
+            j = i + length
+            if j > n:
+                continue
+            entries = index.get(tuple(norms[i:j]))
+            if not entries:
+                continue
+            entries = _acceptable(entries, toks, i, j, lowercase_doc)
+            if entries:
+                found = Match(i, j, _choose(entries), entries)
+                # a stop entry (code "---") blocks the phrase and yields nothing
+                if found.entry.default is not None or found.entry.dated:
+                    out.append(found)
+                done = j
+                break
     return out

@@ -81,9 +81,9 @@ class _View:
 
     def __init__(self, sdoc) -> None:
         import numpy as np
-        from spacy.attrs import DEP, HEAD, IDX, IS_SPACE, ORTH, SENT_START, TAG
+        from spacy.attrs import DEP, ENT_TYPE, HEAD, IDX, IS_SPACE, ORTH, SENT_START, TAG
 
-        arr = sdoc.to_array([ORTH, TAG, DEP, HEAD, IS_SPACE, SENT_START, IDX])
+        arr = sdoc.to_array([ORTH, TAG, DEP, HEAD, IS_SPACE, SENT_START, IDX, ENT_TYPE])
         n = len(arr)
         starts = arr[:, 5].astype(np.int64) == 1
         if n:
@@ -97,8 +97,8 @@ class _View:
         orths = arr[keep, 0].tolist()
         for h in set(orths).difference(_STRINGS):
             _STRINGS[h] = make_tokens([strings[h]])[0]
-        tags, deps = arr[keep, 1].tolist(), arr[keep, 2].tolist()
-        for h in set(tags).union(deps).difference(_LABELS):
+        tags, deps, ents = arr[keep, 1].tolist(), arr[keep, 2].tolist(), arr[keep, 7].tolist()
+        for h in set(tags).union(deps, ents).difference(_LABELS):
             _LABELS[h] = strings[h]
         self.orig: list[int] = np.nonzero(keep)[0].tolist()
         self.toks: list[Token] = [_STRINGS[h] for h in orths]
@@ -106,6 +106,7 @@ class _View:
         self.idx: list[int] = arr[keep, 6].tolist()
         self.tag: list[str] = [_LABELS[h] for h in tags]
         self.dep: list[str] = [_LABELS[h] for h in deps]
+        self.ent: list[str] = [_LABELS[h] for h in ents]
         self.head: list[int] = head[keep].tolist()  # absolute token index of the head
         self.sent: list[int] = sent[keep].tolist()
         self.pos = {o: k for k, o in enumerate(self.orig)}
@@ -145,6 +146,10 @@ def find_mentions(doc: Document, sdoc: spacy.tokens.Doc,
     toks = view.toks
     lowercase = _lowercase_doc(toks)
     matches = match_tokens(toks, dictionary, lowercase)
+    for m in matches:
+        # a dictionary "organisation" that the tagger reads as a name is a person ("Assad")
+        if m.kind == "org" and all(view.ent[k] == "PERSON" for k in range(m.start, m.end)):
+            m.as_kind = "person"
     matches = _add_ner_people(sdoc, matches, view)
     n = len(toks)
     tags, deps, has_tags = view.tag, view.dep, view.has_tags

@@ -13,12 +13,18 @@ _SHE = frozenset({"she", "her", "hers", "herself"})
 _THEY = frozenset({"they", "them", "their", "themselves"})
 PRONOUNS = _HE | _SHE | _THEY
 # Role nouns that denote one person: "the US official" can be a person named before.
-PERSON_HEADS = frozenset(["official", "minister", "secretary", "president", "premier", "chancellor", "spokesman", "spokeswoman", "spokesperson", "diplomat", "envoy", "ambassador", "leader", "chief", "head", "governor", "mayor", "senator", "lawmaker", "general", "commander", "director", "king", "queen", "prince", "emir", "sheikh", "judge", "prosecutor", "candidate", "representative", "congressman", "congresswoman", "adviser", "advisor", "aide", "counterpart", "deputy", "commissioner", "negotiator"])
+PERSON_HEADS = frozenset({
+    "official", "minister", "secretary", "president", "premier", "chancellor", "spokesman",
+    "spokeswoman", "spokesperson", "diplomat", "envoy", "ambassador", "leader", "chief", "head",
+    "governor", "mayor", "senator", "lawmaker", "general", "commander", "director", "king",
+    "queen", "prince", "emir", "sheikh", "judge", "prosecutor", "candidate", "representative",
+    "congressman", "congresswoman", "adviser", "advisor", "aide", "counterpart", "deputy",
+    "commissioner", "negotiator"})
 _HONORIFICS = frozenset({"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "president",
                          "secretary", "minister", "senator", "sen.", "gen.", "general",
                          "chancellor", "premier", "governor", "gov.", "rep.", "prime"})
 _SENTENCE_WINDOW = 3  # pronouns look back this many sentences for their antecedent
-_DESCRIPTION_WINDOW = 6
+_DESCRIPTION_WINDOW = 3
 
 
 def root(m: Mention) -> Mention:
@@ -128,6 +134,8 @@ def descriptions(toks: Sequence[Token], mentions: list[Mention],
     for idx, m in enumerate(mentions):
         if m.kind != "role" or m.plural or m.ref is not None or m.sector is None:
             continue
+        if m.country is None:
+            continue  # "the official" alone is too vague to name anyone
         if m.ts == 0 or toks[m.ts - 1].norm != "the":
             continue
         if toks[m.te - 1].norm not in PERSON_HEADS:

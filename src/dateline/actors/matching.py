@@ -10,7 +10,10 @@ from dateline.actors.dictionary import ActorDictionary, Entry, fold
 # Which kind wins when one phrase names several entities of equal priority.
 _KIND_ORDER = {"person": 0, "org": 1, "country": 2, "capital": 3, "agent": 4, "place": 5}
 # Single words that are names only when written in capitals ("US" vs "us", "WHO" vs "who").
-_COMMON = frozenset(["us", "who", "it", "am", "an", "in", "on", "is", "as", "at", "be", "by", "do", "go", "he", "me", "my", "no", "of", "or", "so", "to", "up", "we", "us.", "un", "hi", "oh", "ok", "may", "will", "march", "china", "turkey", "chad", "jordan", "georgia", "nice", "reading"])
+_COMMON = frozenset({
+    "us", "who", "it", "am", "an", "in", "on", "is", "as", "at", "be", "by", "do", "go", "he",
+    "me", "my", "no", "of", "or", "so", "to", "up", "we", "us.", "un", "hi", "oh", "ok", "may",
+    "will", "march", "china", "turkey", "chad", "jordan", "georgia", "nice", "reading"})
 NAMED_KINDS = frozenset({"person", "org", "country", "capital", "place"})
 
 
@@ -34,10 +37,11 @@ class Match:
     end: int  # exclusive
     entry: Entry
     entries: list[Entry]
+    as_kind: str | None = None  # e.g. an "org" entry that the parse shows to be a person
 
     @property
     def kind(self) -> str:
-        return self.entry.kind
+        return self.as_kind or self.entry.kind
 
 
 def _choose(entries: list[Entry]) -> Entry:

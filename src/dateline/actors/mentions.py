@@ -15,6 +15,11 @@ _PAST = frozenset({"former", "ex", "then", "onetime", "erstwhile", "late"})
 _OF = frozenset({"of", "for"})
 _IN = frozenset({"in", "from"})
 _LIST_GLUE = frozenset({",", "and", "&", "both", "the"})
+# Last words of an office held by one person ("US president", "foreign secretary").
+TITLE_HEADS = frozenset({
+    "president", "minister", "secretary", "chancellor", "premier", "king", "queen", "emir",
+    "leader", "chief", "governor", "mayor", "ambassador", "envoy", "spokesman", "spokeswoman",
+    "spokesperson", "director", "commissioner", "general", "commander"})
 
 
 @dataclass
@@ -101,7 +106,8 @@ def compose(toks: Sequence[Token], matches: list[Match], day: str | None,
                         mention.country = role.country
                         if m.kind == "org" and role.sector and mention.sector is None:
                             mention.sector = role.sector
-                    _extend_title(mention, toks, by_start, used, pos, match_at, skip_the, day)
+                    _extend_title(mention, toks, by_start, used, pos, match_at, skip_the, day,
+                          is_attributive)
                     out.append(mention)
                     _link_person(mention, out, toks, match_at, used, pos, day)
                     continue
@@ -113,11 +119,16 @@ def compose(toks: Sequence[Token], matches: list[Match], day: str | None,
                 continue
             if m.kind == "country" and is_attributive(m.start, m.end):
                 continue
-            out.append(_from_entry(m, day, m.kind))
+            mention = _from_entry(m, day, m.kind)
+            out.append(mention)
+            if m.kind == "org" and toks[m.end - 1].norm in TITLE_HEADS:
+                # "the US president, Donald Trump": an office named like an organisation
+                _link_person(mention, out, toks, match_at, used, pos, day)
             continue
         if m.kind == "agent":
             mention = _agent_mention(m, day, is_plural)
-            _extend_title(mention, toks, by_start, used, pos, match_at, skip_the, day)
+            _extend_title(mention, toks, by_start, used, pos, match_at, skip_the, day,
+                          is_attributive)
             out.append(mention)
             _distribute(mention, out, toks, match_at, used, pos, skip_the, day, group_ids)
             _link_person(mention, out, toks, match_at, used, pos, day)
@@ -137,7 +148,8 @@ def _agent_mention(m: Match, day: str | None, is_plural: Callable[[int], bool]) 
 
 
 def _extend_title(mention: Mention, toks: Sequence[Token], by_start: dict, used: set,
-                  pos: dict, match_at: Callable, skip_the: Callable, day: str | None) -> None:
+                  pos: dict, match_at: Callable, skip_the: Callable, day: str | None,
+                  is_attributive: Callable[[int, int], bool]) -> None:
     """Grow a role noun into its title: 'Secretary of the Interior', 'police in Tijuana'."""
     n = len(toks)
     # a second role noun right after the first: "police chief", "government officials"
@@ -159,6 +171,8 @@ def _extend_title(mention: Mention, toks: Sequence[Token], by_start: dict, used:
         if word in _OF or word in _IN:
             p = skip_the(j + 1)
             place = match_at(p, ("country", "capital", "place"))
+            if place is not None and is_attributive(place.start, place.end):
+                return  # "children in Syrian camps": the adjective belongs to the next noun
             if place is not None and (word in _OF or mention.country is None):
                 role = role_of(place.entry, day)
                 if role is not None and role.country:

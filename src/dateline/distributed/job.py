@@ -64,10 +64,12 @@ def local_origin(path: str) -> str:
 
 def read_blob(path: str, content: bytes, options: dict[str, Any]) -> Iterator[Any]:
     """One input file's bytes -> Document | Rejected items, via dateline's own readers."""
-    from dateline.ingest import read_bytes
+    from dateline.ingest import IngestOptions, read_bytes
 
-    yield from read_bytes(content, origin=local_origin(path), date=options.get("date"),
-                          source=options.get("source"), max_bytes=options.get("max_bytes"))
+    settings = {k: v for k, v in options.items() if v is not None}
+    origin = local_origin(path)
+    # name= lets the sniffer use the extension as a tie-breaker, as `dateline code` does.
+    yield from read_bytes(content, origin, IngestOptions(**settings), name=origin)
 
 
 def coded_rows(coded: list, coder_version: str,

@@ -12,10 +12,11 @@ import json
 import re
 import threading
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -67,6 +68,7 @@ _MODAL = frozenset({"will", "would", "could", "may", "might", "should", "must", 
                     "plans", "planned", "threatened", "threatens", "if", "expected"})
 
 
+@lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
     """A crude suffix stripper: 'arrested' and 'arrests' share 'arrest' (cheap, no lemmatizer)."""
     for suf in _SUFFIXES:
@@ -165,9 +167,10 @@ def features(item: ClassifierInput, lexicon: dict[str, Any] | None = None) -> li
     return feats
 
 
-def _char_ngrams(word: str) -> list[str]:
+@lru_cache(maxsize=65536)
+def _char_ngrams(word: str) -> tuple[str, ...]:
     w = f"<{word}>"
-    return [w[i: i + n] for n in (3, 4, 5) for i in range(len(w) - n + 1)]
+    return tuple(w[i: i + n] for n in (3, 4, 5) for i in range(len(w) - n + 1))
 
 
 def _lexicon_features(words: list[str], lexicon: dict[str, Any]) -> list[str]:
@@ -189,13 +192,31 @@ def _lexicon_features(words: list[str], lexicon: dict[str, Any]) -> list[str]:
     return out
 
 
+_CAPS = re.compile(r"\b[A-Z][\w.'’-]*(?:\s+(?:of\s+)?[A-Z][\w.'’-]*)*")
+
+
+def mark_capitalised(sentence: str) -> ClassifierInput:
+    """An input for unmarked text: the first and last capitalised runs as source and target.
+
+    Used where no participant spans are known (cameo_class sentences, headlines); the model
+    learned these inputs the same way.
+    """
+    runs = [m.span() for m in _CAPS.finditer(sentence) if m.end() - m.start() > 1]
+    # A short capitalised word at the start ("The", "In") is not a participant.
+    runs = [r for r in runs
+            if not (r[0] == 0 and r[1] - r[0] < 5 and " " not in sentence[r[0]:r[1]])]
+    src = runs[0] if runs else None
+    tgt = runs[-1] if len(runs) > 1 else None
+    return ClassifierInput(sentence, source=src, target=tgt)
+
+
 # ---------------------------------------------------------------- model
 
 class EventClassifier:
     """A linear model over hashed-free named features, scored with numpy; load() caches it."""
 
-    _cache: dict[str, EventClassifier] = {}
-    _lock = threading.Lock()
+    _cache: ClassVar[dict[str, EventClassifier]] = {}
+    _lock: ClassVar[threading.Lock] = threading.Lock()
 
     def __init__(self, vocab: dict[str, int], heads: dict[str, dict[str, Any]],
                  meta: dict[str, Any], lexicon: dict[str, Any] | None = None) -> None:
@@ -206,6 +227,15 @@ class EventClassifier:
         self.classes: list[str] = list(heads["type"]["classes"])
         self.mode_heads = {name.split(":", 1)[1]: head for name, head in heads.items()
                            if name.startswith("mode:")}
+        # All heads side by side: one gather of the feature rows scores every head at once.
+        self._cols: dict[str, slice] = {}
+        start = 0
+        for name, head in heads.items():
+            width = len(head["classes"])
+            self._cols[name] = slice(start, start + width)
+            start += width
+        self._W = np.hstack([np.asarray(h["W"], np.float32) for h in heads.values()])
+        self._b = np.concatenate([np.asarray(h["b"], np.float32) for h in heads.values()])
 
     # -- persistence
     @classmethod
@@ -262,32 +292,22 @@ class EventClassifier:
                                                  "utf-8")
 
     # -- scoring
-    def _matrix(self, items: list[ClassifierInput]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Feature indices, values and row offsets (CSR without scipy)."""
-        idx: list[int] = []
-        vals: list[float] = []
-        offsets = [0]
+    def _raw_scores(self, items: list[ClassifierInput]) -> np.ndarray:
+        """Linear scores of every head: (n_items, all columns)."""
+        vocab = self.vocab
+        rows = []
         for item in items:
-            row = sorted({self.vocab[f] for f in features(item, self.lexicon) if f in self.vocab})
-            if row:
-                v = 1.0 / np.sqrt(len(row))  # l2-normalised binary features, as in training
-                idx.extend(row)
-                vals.extend([v] * len(row))
-            offsets.append(len(idx))
-        return (np.asarray(idx, dtype=np.int64), np.asarray(vals, dtype=np.float32),
-                np.asarray(offsets, dtype=np.int64))
-
-    @staticmethod
-    def _scores(head: dict[str, Any], idx: np.ndarray, vals: np.ndarray,
-                offsets: np.ndarray) -> np.ndarray:
-        n = len(offsets) - 1
-        W, b = head["W"], head["b"]
-        out = np.tile(b, (n, 1))
-        if len(idx):
-            contrib = W[idx] * vals[:, None]
-            cums = np.vstack([np.zeros((1, W.shape[1]), np.float32),
-                              np.cumsum(contrib, axis=0, dtype=np.float64)])
-            out += (cums[offsets[1:]] - cums[offsets[:-1]]).astype(np.float32)
+            rows.append({vocab[f] for f in features(item, self.lexicon) if f in vocab})
+        out = np.tile(self._b, (len(items), 1))
+        lengths = np.fromiter((len(r) for r in rows), dtype=np.int64, count=len(rows))
+        nonempty = np.flatnonzero(lengths)
+        if len(nonempty):
+            idx = np.fromiter((i for r in rows for i in r), dtype=np.int64,
+                              count=int(lengths.sum()))
+            starts = np.concatenate([[0], np.cumsum(lengths[nonempty])[:-1]])
+            sums = np.add.reduceat(self._W[idx], starts, axis=0)
+            # l2-normalised binary features, as in training: each active feature = 1/sqrt(k).
+            out[nonempty] += sums / np.sqrt(lengths[nonempty])[:, None]
         return out
 
     @staticmethod
@@ -298,32 +318,30 @@ class EventClassifier:
 
     def probabilities(self, items: list[ClassifierInput], head: str = "type") -> np.ndarray:
         """Class probabilities of one head (rows follow ``self.heads[head]['classes']``)."""
-        idx, vals, offsets = self._matrix(items)
-        return self._softmax(self._scores(self.heads[head], idx, vals, offsets))
+        if not items:
+            return np.zeros((0, len(self.heads[head]["classes"])), np.float32)
+        return self._softmax(self._raw_scores(items)[:, self._cols[head]])
 
     def predict(self, items: list[ClassifierInput]) -> list[Prediction]:
         """Classify a batch of candidates; one Prediction per input, in order."""
         if not items:
             return []
-        idx, vals, offsets = self._matrix(items)
-        probs = self._softmax(self._scores(self.heads["type"], idx, vals, offsets))
+        raw = self._raw_scores(items)
+        probs = self._softmax(raw[:, self._cols["type"]])
         penta = None
         if "penta" in self.heads:
-            pp = self._softmax(self._scores(self.heads["penta"], idx, vals, offsets))
             penta_classes = self.heads["penta"]["classes"]
-            penta = [int(penta_classes[j]) for j in pp.argmax(axis=1)]
-        mode_probs = {t: self._softmax(self._scores(h, idx, vals, offsets))
-                      for t, h in self.mode_heads.items()}
+            penta = [int(penta_classes[j]) for j in raw[:, self._cols["penta"]].argmax(axis=1)]
         out = []
         for i in range(len(items)):
             row = probs[i]
             j = int(row.argmax())
             etype = self.classes[j]
             mode = None
-            if etype in mode_probs:
+            if etype in self.mode_heads:
                 mclasses = self.mode_heads[etype]["classes"]
-                m = mclasses[int(mode_probs[etype][i].argmax())]
-                mode = None if m == "" else m
+                m = mclasses[int(raw[i, self._cols["mode:" + etype]].argmax())]
+                mode = m or None
             cameo = None if etype == NONE else cameo_for(etype, mode)
             out.append(Prediction(
                 type=etype, mode=mode, cameo=cameo, confidence=float(row[j]),

@@ -25,6 +25,7 @@ from dateline.events.classifier import (
     ClassifierInput,
     EventClassifier,
     features,
+    mark_capitalised,
 )
 from dateline.ontology import modes
 from dateline.records import PLOVER_TYPES
@@ -37,7 +38,6 @@ _RETREAT_CUES = re.compile(
     r"return\w*|evacuat\w*|hand(?:s|ed)? over|let free|lift\w*)\b", re.IGNORECASE)
 _APPEAL_CUES = re.compile(r"\b(urg\w*|call\w* (?:on|for|upon)|appeal\w*|ask\w*|request\w*|"
                           r"demand\w*|press\w* for|plead\w*)\b", re.IGNORECASE)
-_CAPS = re.compile(r"\b[A-Z][\w.'’-]*(?:\s+(?:of\s+)?[A-Z][\w.'’-]*)*")
 _SENT = re.compile(r"(?<=[.!?])[\"”’]?\s+(?=[A-Z\"“])")
 
 
@@ -68,25 +68,19 @@ def stratified_split(labels: Sequence[Any], dev_fraction: float = DEV_FRACTION,
     for lab in sorted(by_label):
         idx = np.array(by_label[lab])
         rng.shuffle(idx)
-        k = int(round(len(idx) * dev_fraction))
+        k = round(len(idx) * dev_fraction)
         dev.extend(idx[:k].tolist())
         train.extend(idx[k:].tolist())
     return sorted(train), sorted(dev)
 
 
+def _norm(sentence: str) -> str:
+    return re.sub(r"\W+", " ", sentence.lower()).strip()
+
+
 def yield_type(item: ClassifierInput) -> str:
     """PLV merges CONCEDE and RETREAT into YIELD; releases, withdrawals, truces are RETREAT."""
     return "RETREAT" if _RETREAT_CUES.search(item.sentence) else "CONCEDE"
-
-
-def mark_caps(sentence: str) -> ClassifierInput:
-    """Unmarked training text: mark the first and last capitalised runs as source and target."""
-    runs = [m.span() for m in _CAPS.finditer(sentence) if m.end() - m.start() > 1]
-    runs = [r for r in runs if not (r[0] == 0 and r[1] - r[0] < 5 and " " not in
-                                    sentence[r[0]:r[1]])]  # "The", "In" at sentence start
-    src = runs[0] if runs else None
-    tgt = runs[-1] if len(runs) > 1 else None
-    return ClassifierInput(sentence, source=src, target=tgt)
 
 
 def plv_examples(data: Path) -> tuple[list[Example], list[Example]]:
@@ -114,7 +108,7 @@ def cameo_class_examples(data: Path) -> tuple[list[Example], list[Example]]:
     tr, dv = stratified_split([lab for _, lab in rows])
     out = []
     for part in (tr, dv):
-        out.append([Example(mark_caps(rows[i][0]), "", 1.0, None, rows[i][1], "cameo")
+        out.append([Example(mark_capitalised(rows[i][0]), "", 1.0, None, rows[i][1], "cameo")
                     for i in part])
     return out[0], out[1]
 
@@ -150,13 +144,13 @@ def synthetic_examples(data: Path, lexicon: dict[str, Any],
         if not sents:
             continue
         penta = PENTA_OF_TYPE[label]
-        out.append(Example(mark_caps(sents[0]), label, weight, mode, penta, "synthetic"))
+        out.append(Example(mark_capitalised(sents[0]), label, weight, mode, penta, "synthetic"))
         title = (row.get("prompt") or "").split("\n", 1)[0].strip()
         if title:
-            out.append(Example(mark_caps(title), label, weight, mode, penta, "synthetic-title"))
+            out.append(Example(mark_capitalised(title), label, weight, mode, penta, "synthetic-title"))
         for s in sents[2:]:
             if _no_event_verb(s, lexicon) and len(s) > 40:
-                out.append(Example(mark_caps(s), NONE, weight, None, None, "synthetic-none"))
+                out.append(Example(mark_capitalised(s), NONE, weight, None, None, "synthetic-none"))
     return out
 
 
@@ -241,9 +235,14 @@ def build(data: Path, *, user_labels: Path | None = None, use_synthetic: bool = 
     synth = synthetic_examples(data, lexicon) if use_synthetic else []
     stmts = statement_examples(cam_tr)
     users = user_examples(user_labels) if user_labels else []
-
-    type_exs = plv_tr + stmts + synth + users
-    penta_exs = plv_tr + cam_tr + [e for e in synth + users if e.penta is not None]
+    # PLV and cameo_class share many sentences: the type head (scored on PLV dev) and the
+    # penta head (scored on cameo_class dev) never see a sentence of their dev split.
+    held_plv = {_norm(e.item.sentence) for e in plv_dev}
+    held_cam = {_norm(e.item.sentence) for e in cam_dev}
+    type_exs = [e for e in plv_tr + stmts + synth + users
+                if _norm(e.item.sentence) not in held_plv]
+    penta_exs = [e for e in plv_tr + cam_tr + [e for e in synth + users if e.penta is not None]
+                 if _norm(e.item.sentence) not in held_cam]
     every = type_exs + cam_tr
     feats = {id(e): features(e.item, lexicon) for e in every}
     counts: dict[str, int] = {}

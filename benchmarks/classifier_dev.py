@@ -1,0 +1,52 @@
+"""Dev-split accuracy and speed of the shipped event classifier.
+
+    .venv/bin/python benchmarks/classifier_dev.py [--data ../shared/data]
+
+PLV dev (15 roots, marked pairs) and cameo_class dev (5 classes) are the splits the shipped
+model was not trained on (dateline.training.train.stratified_split, seed 13, 20%).
+Speed: single process, batches of 10 candidates (about one story's worth).
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+from dateline.evaluate.metrics import format_report, score_labels
+from dateline.evaluate.plv import plv_labels
+from dateline.events.classifier import EventClassifier, penta_class_of
+from dateline.training.train import cameo_class_examples, plv_examples
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data", default=str(Path(__file__).resolve().parents[2] / "shared" / "data"))
+    args = ap.parse_args()
+    data = Path(args.data)
+    t0 = time.perf_counter()
+    model = EventClassifier.load()
+    print(f"load: {1000 * (time.perf_counter() - t0):.0f} ms")
+    _, plv_dev = plv_examples(data)
+    _, cam_dev = cameo_class_examples(data)
+    gold = ["YIELD" if e.label in ("CONCEDE", "RETREAT") else e.label for e in plv_dev]
+    res = score_labels(gold, plv_labels(model, [e.item for e in plv_dev]))
+    print("PLV dev\n" + format_report(res))
+    preds = model.predict([e.item for e in cam_dev])
+    res = score_labels([str(e.penta) for e in cam_dev], [str(penta_class_of(p)) for p in preds],
+                       labels=[str(i) for i in range(5)])
+    print("cameo_class dev\n" + format_report(res))
+    items = [e.item for e in plv_dev + cam_dev]
+    model.predict(items[:10])
+    reps = 5
+    t0 = time.perf_counter()
+    for _ in range(reps):
+        for i in range(0, len(items), 10):
+            model.predict(items[i: i + 10])
+    dt = (time.perf_counter() - t0) / (reps * len(items))
+    print(f"speed: {1000 * dt:.3f} ms per candidate in batches of 10 "
+          f"({1000 * dt * 10:.2f} ms per 10-candidate story), {len(items)} sentences x {reps}")
+
+
+if __name__ == "__main__":
+    main()

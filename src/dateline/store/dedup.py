@@ -34,7 +34,8 @@ MERGE_RULE = (
     "negated, hypothetical or future); same PLOVER type; same mode or one unknown; the same "
     "parties (country and sector of actors and recipients; unordered for "
     f"{', '.join(sorted(RECIPROCAL_TYPES))}; a sector or recipient unknown on one side is "
-    f"compatible); dates within {DAY_WINDOW} day at day precision, or inside the other's month "
+    "compatible, and a party of unknown country stands in for a country the other side "
+    "names when its sector fits); dates within {DAY_WINDOW} day at day precision, or inside the other's month "
     "or year; places the same, one unknown, or one inside the other (city in its admin1 or "
     "country). A mention joins a cluster only when it matches every member."
 )
@@ -70,11 +71,13 @@ class Mention:
         "precision",
         "rank",
         "recip_sig",
+        "recip_wild",
         "recipients",
         "sig",
         "source",
         "title",
         "type",
+        "wild",
     )
 
     def __init__(self, id: str, doc_id: str, origin: str, type: str | None,
@@ -89,11 +92,12 @@ class Mention:
         # precision None means the story date stands in: compared like a day.
         self.rank = _PRECISION_RANK.get(precision or "", 0)
         if type in RECIPROCAL_TYPES:
-            self.sig = _by_country(actors + recipients)
+            self.sig, self.wild = _side(actors + recipients)
             self.recip_sig: dict[str, set[str]] = {}
+            self.recip_wild: set[str] = set()
         else:
-            self.sig = _by_country(actors)
-            self.recip_sig = _by_country(recipients)
+            self.sig, self.wild = _side(actors)
+            self.recip_sig, self.recip_wild = _side(recipients)
         self.block = block_key(self)
 
     def order_key(self) -> tuple:
@@ -192,51 +196,75 @@ def compare_places(a: Place | None, b: Place | None) -> FieldCheck:
 
 # --- parties ----------------------------------------------------------------------------
 
-def _by_country(parties: tuple[Party, ...]) -> dict[str, set[str]]:
-    """Country -> the known sectors of its parties; actors with nothing known are left out."""
-    out: dict[str, set[str]] = {}
+def _side(parties: tuple[Party, ...]) -> tuple[dict[str, set[str]], set[str]]:
+    """Known country -> its parties' known sectors, and the sectors of parties whose country
+    is unknown ("police", "the government"); parties with nothing known are left out."""
+    known: dict[str, set[str]] = {}
+    wild: set[str] = set()
     for country, sector in parties:
-        if country is None and sector is None:
-            continue  # "ten men": nothing known, nothing to compare
-        sectors = out.get(country or "?")
+        if country is None:
+            if sector:
+                wild.add(sector)
+            continue
+        sectors = known.get(country)
         if sectors is None:
-            sectors = out[country or "?"] = set()
+            sectors = known[country] = set()
         if sector:
             sectors.add(sector)
-    return out
+    return known, wild
 
 
-def _compare_side(a: tuple[Party, ...], b: tuple[Party, ...], what: str,
-                  unknown_ok: bool) -> tuple[bool, str]:
-    ca, cb = _by_country(a), _by_country(b)
-    if not ca or not cb:
-        if ca == cb:
+def _side_check(ka: dict[str, set[str]], wa: set[str], kb: dict[str, set[str]], wb: set[str],
+                what: str, unknown_ok: bool, explain: bool = False) -> tuple[bool, str]:
+    """Whether two sides (actors, recipients, or all parties) can be the same parties.
+
+    Countries must match; a party of unknown country stands in for a country the other side
+    names when its sector fits; a sector unknown on one side is compatible.
+    """
+    empty_a, empty_b = not ka and not wa, not kb and not wb
+    if empty_a or empty_b:
+        if empty_a and empty_b:
             return True, f"no {what} on either side"
         if unknown_ok:
             return True, f"{what} unknown on one side"
         return False, f"{what} known on one side only"
-    if set(ca) != set(cb):
-        return False, f"{what} countries differ: {sorted(ca)} / {sorted(cb)}"
-    notes = []
-    for country in sorted(ca):
-        sa, sb = ca[country], cb[country]
-        if sa and sb and sa != sb:
-            return False, f"{what} sectors of {country} differ: {sorted(sa)} / {sorted(sb)}"
-        if sa != sb:
-            notes.append(f"{country} sector unknown on one side")
-    return True, f"same {what} {sorted(ca)}" + (f" ({'; '.join(notes)})" if notes else "")
+    notes: list[str] = []
+    for known, wild_other, other in ((ka, wb, kb), (kb, wa, ka)):
+        for country, sectors in known.items():
+            theirs = other.get(country)
+            if theirs is None:
+                fill = sorted(w for w in wild_other if not sectors or w in sectors)
+                if not fill:
+                    return False, (f"{what}: {country} is not on the other side" if explain
+                                   else "")
+                if explain:
+                    notes.append(f"{country} matches a party of unknown country ({fill[0]})")
+            elif known is ka and sectors and theirs and sectors != theirs:
+                return False, (f"{what} sectors of {country} differ: {sorted(sectors)} / "
+                               f"{sorted(theirs)}" if explain else "")
+            elif explain and known is ka and sectors != theirs:
+                notes.append(f"{country} sector unknown on one side")
+    if not ka and not kb and not wa & wb:
+        return False, (f"{what}: no country known and sectors differ: {sorted(wa)} / "
+                       f"{sorted(wb)}" if explain else "")
+    if not explain:
+        return True, ""
+    names = sorted(set(ka) | set(kb)) or sorted(wa & wb)
+    return True, f"same {what} {names}" + (f" ({'; '.join(notes)})" if notes else "")
 
 
 def compare_parties(a: Mention, b: Mention) -> FieldCheck:
     left, right = (a.actors, a.recipients), (b.actors, b.recipients)
     if a.type in RECIPROCAL_TYPES:
-        ok, why = _compare_side(a.actors + a.recipients, b.actors + b.recipients,
-                                "parties (unordered)", unknown_ok=False)
+        ok, why = _side_check(a.sig, a.wild, b.sig, b.wild, "parties (unordered)",
+                              unknown_ok=False, explain=True)
         return FieldCheck("parties", left, right, ok, why)
-    ok, why = _compare_side(a.actors, b.actors, "actors", unknown_ok=False)
+    ok, why = _side_check(a.sig, a.wild, b.sig, b.wild, "actors", unknown_ok=False,
+                          explain=True)
     if not ok:
         return FieldCheck("parties", left, right, False, why)
-    ok2, why2 = _compare_side(a.recipients, b.recipients, "recipients", unknown_ok=True)
+    ok2, why2 = _side_check(a.recip_sig, a.recip_wild, b.recip_sig, b.recip_wild,
+                            "recipients", unknown_ok=True, explain=True)
     return FieldCheck("parties", left, right, ok2, f"{why}; {why2}")
 
 
@@ -289,24 +317,17 @@ def compare(a: Mention, b: Mention) -> list[FieldCheck]:
 def compatible(a: Mention, b: Mention) -> bool:
     """True when every field of :func:`compare` agrees (the same rule, without the prose)."""
     if a.block != b.block or a.block.startswith("single:"):
-        return False  # origin, modality, type or party countries differ
+        return False  # origin, modality or type differ
     if a.mode is not None and b.mode is not None and a.mode != b.mode:
         return False
     if not _dates_ok(a, b) or not _places_ok(a.place, b.place):
         return False
-    if not _sectors_ok(a.sig, b.sig):
+    if not _side_check(a.sig, a.wild, b.sig, b.wild, "", unknown_ok=False)[0]:
         return False
-    if a.type in RECIPROCAL_TYPES or not a.recip_sig or not b.recip_sig:
+    if a.type in RECIPROCAL_TYPES:
         return True
-    return a.recip_sig.keys() == b.recip_sig.keys() and _sectors_ok(a.recip_sig, b.recip_sig)
-
-
-def _sectors_ok(sa: dict[str, set[str]], sb: dict[str, set[str]]) -> bool:
-    for country, sectors in sa.items():
-        other = sb.get(country)
-        if sectors and other and sectors != other:
-            return False
-    return True
+    return _side_check(a.recip_sig, a.recip_wild, b.recip_sig, b.recip_wild, "",
+                       unknown_ok=True)[0]
 
 
 def _dates_ok(a: Mention, b: Mention) -> bool:
@@ -330,9 +351,15 @@ def block_key(m: Mention) -> str:
     """Mentions that could ever merge share a block key (the cheap part of the rule)."""
     if m.origin != "dateline" or not m.factual or m.type is None:
         return f"single:{m.id}"
-    if m.type in RECIPROCAL_TYPES:
-        return f"dateline|{m.type}|{'+'.join(sorted(m.sig))}"
-    return f"dateline|{m.type}|{'+'.join(sorted(m.sig))}>"
+    return f"dateline|{m.type}"
+
+
+def _tokens(m: Mention) -> list[str]:
+    """Index tokens of a mention: its known acting countries, '*' for unknown ones."""
+    tokens = list(m.sig)
+    if m.wild or not m.sig:
+        tokens.append("*")
+    return tokens
 
 
 def cluster_mentions(mentions: list[Mention]) -> list[list[Mention]]:
@@ -370,24 +397,29 @@ def cluster_mentions(mentions: list[Mention]) -> list[list[Mention]]:
                 clusters[best].append(m)
             if m.day is not None:
                 day = m.day
-                for k in (("d", day.toordinal()), ("m", day.year, day.month), ("y", day.year)):
-                    if best not in index[k]:
-                        index[k].append(best)
+                for token in [*_tokens(m), "all"]:
+                    for k in (("d", day.toordinal(), token), ("m", day.year, day.month, token),
+                              ("y", day.year, token)):
+                        if best not in index[k]:
+                            index[k].append(best)
         out.extend(clusters)
     return out
 
 
 def _candidates(m: Mention, index: dict[tuple, list[int]]) -> list[int]:
+    """Clusters holding a member in m's date window that shares a country with m, or has a
+    party of unknown country (every cluster when m names no country)."""
     day = m.day
+    tokens = [*m.sig, "*"] if m.sig else ["all"]
     if m.rank == 0:
         ordinal = day.toordinal()
-        found = [c for d in range(ordinal - DAY_WINDOW, ordinal + DAY_WINDOW + 1)
-                 for c in index.get(("d", d), ())]
+        keys = [("d", d, t) for d in range(ordinal - DAY_WINDOW, ordinal + DAY_WINDOW + 1)
+                for t in tokens]
     elif m.rank == 1:
-        found = list(index.get(("m", day.year, day.month), ()))
+        keys = [("m", day.year, day.month, t) for t in tokens]
     else:
-        found = list(index.get(("y", day.year), ()))
-    return sorted(set(found))
+        keys = [("y", day.year, t) for t in tokens]
+    return sorted({c for k in keys for c in index.get(k, ())})
 
 
 def location_member(cluster: list[Mention]) -> Mention:

@@ -188,8 +188,10 @@ def build_actors(phoenix: Path) -> list[list]:
             # variants such as IRQOCC), many names
             only_country = bare and all(c[:3] == bare[0] and (len(c) == 3 or c.endswith("OCC"))
                                         for c, _, _ in codes)
-            if fname.startswith("Phoenix.Countries") and only_country:
-                if len(block["names"]) > 3:
+            names = {c["name"].lower() for c in countries.values()}
+            named_country = bare and _fold(alias_text(block["names"][0])) in names
+            if fname.startswith("Phoenix.Countries") and (only_country or named_country):
+                if len(block["names"]) > 3 or named_country:
                     block = dict(block, codes=[(bare[0], None, None)])
                     rows.extend(country_rows(block, countries, cities, states))
                 else:

@@ -150,3 +150,8 @@ def test_empty_and_odd_input(mentions_of, nlp):
     assert mentions_of("   \n\n  ") == []
     assert find_mentions(Document(text="x"), None) == []
     assert isinstance(mentions_of("\u2014 ,,, ;; US!!", "not a date"), list)
+
+
+def test_country_names_that_are_also_words(mentions_of):
+    ms = mentions_of("China and Turkey criticised Jordan, while Chad and Georgia abstained.")
+    assert {m.actor.country for m in ms} >= {"CHN", "TUR", "JOR", "TCD", "GEO"}

@@ -13,7 +13,7 @@ _KIND_ORDER = {"person": 0, "org": 1, "country": 2, "capital": 3, "agent": 4, "p
 _COMMON = frozenset({
     "us", "who", "it", "am", "an", "in", "on", "is", "as", "at", "be", "by", "do", "go", "he",
     "me", "my", "no", "of", "or", "so", "to", "up", "we", "us.", "un", "hi", "oh", "ok", "may",
-    "will", "march", "china", "turkey", "chad", "jordan", "georgia", "nice", "reading"})
+    "will", "march", "nice", "reading"})
 NAMED_KINDS = frozenset({"person", "org", "country", "capital", "place"})
 
 

@@ -601,7 +601,7 @@ def _write(con, clusters: list[list[Mention]], stale: set[str]) -> None:
         for m in cluster:
             ids.append(m.id)
             cids.append(cid)
-            blocks.append(m.block)
+            blocks.append(_stored_key(m))
             days.append(m.day)
     members = pa.table({"id": pa.array(ids, type=pa.string()),
                         "cid": pa.array(cids, type=pa.string()),
@@ -619,28 +619,30 @@ def _write(con, clusters: list[list[Mention]], stale: set[str]) -> None:
 
 def _region(con, new: list[Mention]) -> tuple[list[str], set[str]]:
     """Ids of every mention that may cluster with the new ones, and their old cluster ids."""
-    spans: dict[str, list[dt.date]] = {}
+    blocks, tokens, los, his = [], [], [], []
+    pad = dt.timedelta(days=REGION_DAYS)
     for m in new:
-        key = m.block
-        if key.startswith("single:"):
-            continue
-        lo, hi = spans.setdefault(key, [dt.date.max, dt.date.min])
-        day = m.day or dt.date(1, 1, 1)
-        spans[key] = [min(lo, day), max(hi, day)]
+        if m.block.startswith("single:") or m.day is None:
+            continue  # never merges: nothing around it to re-cluster
+        first, last = _period(m)
+        blocks.append(m.block)
+        tokens.append([*m.sig, "*"] if m.sig else ["all"])
+        los.append(first - pad if first > dt.date.min + pad else dt.date.min)
+        his.append(last + pad if last < dt.date.max - pad else dt.date.max)
     ids = {m.id for m in new}
-    if spans:
-        pad = dt.timedelta(days=REGION_DAYS)
-        table = pa.table({
-            "block": pa.array(list(spans), type=pa.string()),
-            "lo": pa.array([max(v[0], dt.date(1, 1, 1) + pad) - pad for v in spans.values()],
-                           type=pa.date32()),
-            "hi": pa.array([min(v[1], dt.date(9999, 1, 1)) + pad for v in spans.values()],
-                           type=pa.date32()),
-        })
+    if blocks:
+        table = pa.table({"block": pa.array(blocks, type=pa.string()),
+                          "tokens": pa.array(tokens, type=pa.list_(pa.string())),
+                          "lo": pa.array(los, type=pa.date32()),
+                          "hi": pa.array(his, type=pa.date32())})
+        # dedup_block holds "<block>#<token>|<token>...": the block, then the mention's
+        # index tokens (see _stored_key), so the region shares a block and a token.
         with registered(con, _dl_spans=table):
             rows = con.execute(
-                "SELECT e.id FROM events e JOIN _dl_spans s ON e.dedup_block = s.block "
-                "WHERE e.dedup_day IS NULL OR e.dedup_day BETWEEN s.lo AND s.hi").fetchall()
+                "SELECT DISTINCT e.id FROM events e JOIN _dl_spans s "
+                "ON split_part(e.dedup_block, '#', 1) = s.block "
+                "WHERE e.dedup_day BETWEEN s.lo AND s.hi AND list_has_any("
+                "string_split(split_part(e.dedup_block, '#', 2), '|'), s.tokens)").fetchall()
         ids.update(r[0] for r in rows)
     # Close over cluster membership so a cluster is always re-clustered whole.
     old: set[str] = set()
@@ -659,6 +661,22 @@ def _region(con, new: list[Mention]) -> tuple[list[str], set[str]]:
         frontier = more - ids
         ids |= more
     return sorted(ids), old
+
+
+def _period(m: Mention) -> tuple[dt.date, dt.date]:
+    """First and last day that m's date may denote (its day, month or year)."""
+    day = m.day
+    if m.rank == 1:
+        nxt = dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+        return day.replace(day=1), nxt - dt.timedelta(days=1)
+    if m.rank == 2:
+        return dt.date(day.year, 1, 1), dt.date(day.year, 12, 31)
+    return day, day
+
+
+def _stored_key(m: Mention) -> str:
+    """What events.dedup_block holds: the block and the tokens that find the mention."""
+    return f"{m.block}#{'|'.join([*_tokens(m), 'all'])}"
 
 
 def update_clusters(con, event_ids: list[str]) -> None:

@@ -67,7 +67,7 @@ def _fragment_text(markup: str) -> str | None:
 
     try:
         root = lxml_html.fragment_fromstring(markup, create_parent="div")
-    except (ParserError, ValueError):
+    except (ParserError, ValueError, AssertionError):  # lxml asserts on a body-less page
         return None
     for bad in root.xpath("//script|//style|//noscript"):
         bad.drop_tree()

@@ -17,7 +17,7 @@ from dateline.context.claims import find_claims
 from dateline.context.dates import DateMention, find_dates, is_historical, parse_iso
 from dateline.context.places import PlaceMention, dateline_place, find_places, locate
 from dateline.context.quotes import find_quotes
-from dateline.context.topics import event_contexts, story_contexts
+from dateline.context.topics import context_hits, event_contexts, story_contexts
 from dateline.records import CodedDocument, Event
 
 __all__ = ["enrich", "event_date", "find_claims", "find_dates", "find_places", "find_quotes",
@@ -42,7 +42,8 @@ def enrich(coded: CodedDocument, sdoc: Any, mentions: list[Any] | None, *,
     places = find_places(text, sdoc, mentions) if sdoc is not None else []
     countries = {p.place.country for p in places if p.place and p.place.feature == "country"}
     filed_at = dateline_place(text, countries=countries)
-    coded.contexts = story_contexts(text, doc.title)
+    hits = context_hits(text)
+    coded.contexts = story_contexts(text, doc.title, hits=hits)
     for event in coded.events:
         trigger = _trigger_token(sdoc, event)
         value, precision = event_date(event, text, dates, trigger, story, day_first=day_first)
@@ -50,7 +51,8 @@ def enrich(coded: CodedDocument, sdoc: Any, mentions: list[Any] | None, *,
         if is_historical(value, precision, story):
             event.modality.historical = True
         event.location = _event_location(sdoc, trigger, places, filed_at, event)
-        event.contexts = event_contexts(event.evidence.sentence, event.cameo, coded.contexts)
+        event.contexts = event_contexts(event.evidence.sentence, event.cameo, coded.contexts,
+                                        hits, (event.evidence.start, event.evidence.end))
     coded.quotes = find_quotes(text, sdoc, mentions)
     coded.claims = find_claims(text, sdoc, mentions, dates)
 

@@ -134,13 +134,34 @@ def _actor_json(actor: Actor | None) -> dict[str, Any] | None:
                                            "wikidata")}
 
 
+_CLAIM_ANCHOR_RE = re.compile(
+    r"\d|\b(?i:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
+    r"thirty|forty|fifty|hundreds|thousands|dozens|a dozen)\b")
+
+
+def _claim_matches(text: str) -> list[re.Match]:
+    """Matches of the claim pattern, searched only next to a digit or a number word."""
+    out: list[re.Match] = []
+    done = 0
+    for a in _CLAIM_ANCHOR_RE.finditer(text):
+        pos = a.start()
+        if pos < done:
+            continue
+        m = _CLAIM_RE.search(text, max(done, pos - 4), min(len(text), pos + 60))
+        if m is None or m.start() > pos:
+            continue
+        out.append(m)
+        done = m.end()
+    return out
+
+
 def find_claims(text: str, sdoc: Any = None, mentions: list[Any] | None = None,
                 dates: list[Any] | None = None) -> list[Claim]:
     """Numeric claims of a story with value, unit, period, what is counted and their source."""
     date_spans = [(d.start, d.end) for d in dates or []]
     out: list[Claim] = []
     attr_cache: dict[tuple[int, int], dict[str, Any] | None] = {}
-    for m in _CLAIM_RE.finditer(text):
+    for m in _claim_matches(text):
         start, end = m.span()
         if any(ds < end and start < de for ds, de in date_spans):
             continue

@@ -130,6 +130,7 @@ class Gazetteer:
                 return None, None
             return acc[0] / acc[2], acc[1] / acc[2]
 
+        self._seen: dict[str, list[tuple[Place, bool]]] = {}  # raw name -> candidates
         self.admin1_names: dict[tuple[str, str], str] = {}
         self.index: dict[str, list[tuple[Place, bool]]] = defaultdict(list)  # (place, primary)
         self.countries: dict[str, Place] = {}
@@ -181,7 +182,12 @@ class Gazetteer:
 
     def candidates(self, name: str) -> list[tuple[Place, bool]]:
         """Every (place, is_primary_name) the name can refer to."""
-        return self.index.get(fold(name), [])
+        hit = self._seen.get(name)
+        if hit is None:
+            hit = self.index.get(fold(name), [])
+            if len(self._seen) < 200_000:
+                self._seen[name] = hit
+        return hit
 
     def country(self, iso3: str) -> Place | None:
         return self.countries.get(iso3)
@@ -279,7 +285,8 @@ def find_places(text: str, sdoc: Any = None, mentions: list[Any] | None = None
     people = [(m.start, m.end) for m in (mentions or [])
               if getattr(m, "kind", None) in ("person", "org", "role", "title")]
     raw: list[PlaceMention] = []
-    for ent in getattr(sdoc, "ents", ()):
+    ents = list(getattr(sdoc, "ents", ()))  # Doc.ents builds new spans on every access
+    for ent in ents:
         if ent.label_ not in _PLACE_LABELS:
             continue
         start, end = ent.start_char, ent.end_char
@@ -288,7 +295,9 @@ def find_places(text: str, sdoc: Any = None, mentions: list[Any] | None = None
             start += 4
             txt = txt[4:]
         raw.append(PlaceMention(start, end, txt, None, ent.label_))
-    raw = _merge(raw, _pattern_places(text, sdoc))
+    blocked = [(e.start_char, e.end_char) for e in ents if e.label_ in _NOT_PLACE_LABELS]
+    for lo, hi in _analysed_ranges(sdoc):
+        raw = _merge(raw, _pattern_places(text, blocked, lo, hi))
     # Countries the story names (places and actors) disambiguate the rest.
     countries: set[str] = set()
     gaz = gazetteer()
@@ -333,16 +342,30 @@ _NOT_PLACE_LABELS = {"PERSON", "ORG", "NORP", "WORK_OF_ART", "LANGUAGE", "EVENT"
                      "LAW", "DATE", "TIME"}
 
 
-def _pattern_places(text: str, sdoc: Any) -> list[PlaceMention]:
-    """Toponyms spaCy's NER misses: "the village of X", "X District", and gazetteer names."""
-    blocked = [(e.start_char, e.end_char) for e in getattr(sdoc, "ents", ())
-               if e.label_ in _NOT_PLACE_LABELS]
+def _analysed_ranges(sdoc: Any) -> list[tuple[int, int]]:
+    """Char ranges of the sentences that carry a parse and entities (merged when adjacent)."""
+    out: list[tuple[int, int]] = []
+    for sent in sdoc.sents:
+        if not sent[0].dep_:
+            continue
+        if out and out[-1][1] >= sent.start_char - 2:
+            out[-1] = (out[-1][0], sent.end_char)
+        else:
+            out.append((sent.start_char, sent.end_char))
+    return out
+
+
+def _pattern_places(text: str, blocked: list[tuple[int, int]], lo: int, hi: int
+                    ) -> list[PlaceMention]:
+    """Toponyms spaCy's NER misses in text[lo:hi]: "the village of X", "X District", and
+    gazetteer names outside the `blocked` (person, organisation, ...) entity spans."""
+    blocked = [(s, e) for s, e in blocked if e > lo and s < hi]
     out: list[PlaceMention] = []
     for rx in (_OF_PLACE_RE, _SUFFIX_PLACE_RE):
-        for m in rx.finditer(text):
+        for m in rx.finditer(text, lo, hi):
             out.append(PlaceMention(m.start("name"), m.end("name"), m.group("name"), None, "LOC"))
     gaz = gazetteer()
-    for m in _CAPS_RE.finditer(text):
+    for m in _CAPS_RE.finditer(text, lo, hi):
         words = m.group().split(" ")
         # Longest gazetteer name inside the capitalised run.
         for n in range(len(words), 0, -1):

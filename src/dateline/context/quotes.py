@@ -34,6 +34,7 @@ _AFTER_RE = re.compile(
     re.IGNORECASE)
 _OPENERS = "“\"«„"
 _CLOSERS = "”\"»“"
+_MARK_RE = re.compile("[“”\"«»„]")
 _SPEAKER_KINDS = {"person": 0, "title": 1, "role": 2, "org": 3, "country": 4}
 
 
@@ -67,10 +68,9 @@ def _parts(text: str, start: int, end: int) -> list[_Part]:
     """Quoted stretches of one paragraph, in order; an unclosed one runs to the end."""
     parts: list[_Part] = []
     open_at: int | None = None
-    for i in range(start, end):
+    for mark in _MARK_RE.finditer(text, start, end):
+        i = mark.start()
         ch = text[i]
-        if ch not in _OPENERS and ch not in _CLOSERS:
-            continue
         prev = text[i - 1] if i > start else " "
         nxt = text[i + 1] if i + 1 < end else " "
         if open_at is None:

@@ -27,7 +27,7 @@ def lexicon() -> tuple[tuple[str, int, re.Pattern[str]], ...]:
         if name not in known:
             raise ValueError(f"contexts.tsv: {name!r} is not a PLOVER context")
         alts = []
-        for term in row["terms"].split("|"):
+        for term in _split_terms(row["terms"]):
             term = term.strip().lower()
             if not term:
                 continue
@@ -39,41 +39,146 @@ def lexicon() -> tuple[tuple[str, int, re.Pattern[str]], ...]:
     return tuple(out)
 
 
-def context_scores(text: str) -> dict[str, int]:
-    """Weighted lexicon hits per context in a text."""
-    low = text.lower()
+def _split_terms(terms: str) -> list[str]:
+    """Terms of a lexicon row, split on "|" outside parentheses ("primar(y|ies)" is one)."""
+    out, depth, cur = [], 0, ""
+    for ch in terms:
+        depth += (ch == "(") - (ch == ")")
+        if ch == "|" and depth == 0:
+            out.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    out.append(cur)
+    return out
+
+
+_TOKEN_RE = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*")
+
+
+@lru_cache(maxsize=1)
+def _index() -> tuple[dict, dict, dict]:
+    """Term lookup tables: exact words, word prefixes ("traffick*"), and phrases by the first
+    three letters of their first word (checked with a full match on the following words)."""
+    text = (resources.files("dateline") / "data" / "contexts.tsv").read_text("utf-8")
+    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+    exact: dict[str, list[tuple[str, int]]] = {}
+    prefix: dict[str, list[tuple[str, int]]] = {}
+    phrases: dict[str, list[tuple[re.Pattern[str], int, str, int]]] = {}
+    for row in csv.DictReader(lines, delimiter="\t"):
+        name, weight = row["context"].strip(), int(row["weight"])
+        for term in _split_terms(row["terms"]):
+            term = term.strip().lower()
+            if not term:
+                continue
+            plain = not any(ch in term for ch in " ()*")
+            if plain:
+                exact.setdefault(term, []).append((name, weight))
+            elif " " not in term and "(" not in term and term.endswith("*") \
+                    and term.count("*") == 1:
+                prefix.setdefault(term[:-1], []).append((name, weight))
+            else:
+                pat = re.escape(term).replace(r"\*", r"[\w'-]*").replace(r"\(", "(?:")
+                pat = pat.replace(r"\)", ")").replace(r"\|", "|").replace(r"\ ", " ")
+                words = term.split()
+                phrases.setdefault(words[0][:3], []).append(
+                    (re.compile(pat), len(words), name, weight))
+    return exact, prefix, phrases
+
+
+_WORD_CACHE: dict[str, tuple[tuple[str, int], ...]] = {}
+
+
+def _word_contexts(word: str) -> tuple[tuple[str, int], ...]:
+    """(context, weight) of one word through the exact and prefix tables (cached)."""
+    hit = _WORD_CACHE.get(word)
+    if hit is not None:
+        return hit
+    exact, prefix, _ = _index()
+    found: dict[str, int] = {}
+    for name, weight in exact.get(word, ()):
+        found[name] = max(found.get(name, 0), weight)
+    for n in range(3, len(word) + 1):
+        for name, weight in prefix.get(word[:n], ()):
+            found[name] = max(found.get(name, 0), weight)
+    hit = tuple(found.items())
+    if len(_WORD_CACHE) < 200_000:
+        _WORD_CACHE[word] = hit
+    return hit
+
+
+def context_hits(text: str) -> list[tuple[int, str, int]]:
+    """(char offset, context, weight) of every lexicon hit, one per context per phrase."""
+    _, _, phrases = _index()
+    matches = list(_TOKEN_RE.finditer(text.lower().replace("’", "'")))
+    toks = [m.group() for m in matches]
+    hits: list[tuple[int, str, int]] = []
+    covered: dict[str, int] = {}  # context -> token index its last phrase hit reaches
+    cache = _WORD_CACHE
+    for i, word in enumerate(toks):
+        wc = cache.get(word)
+        if wc is None:
+            wc = _word_contexts(word)
+        candidates = phrases.get(word[:3])
+        if not wc and not candidates:
+            continue  # most words: no lexicon entry at all
+        found = {name: (weight, 1) for name, weight in wc}
+        for pat, n, name, weight in candidates or ():
+            if pat.fullmatch(" ".join(toks[i:i + n])):
+                found[name] = max(found.get(name, (0, 1)), (weight, n))
+        for name, (weight, span) in found.items():
+            if covered.get(name, -1) > i:
+                continue
+            hits.append((matches[i].start(), name, weight))
+            covered[name] = i + span
+    return hits
+
+
+def _scores(hits: list[tuple[int, str, int]], lo: int = 0, hi: int | None = None
+            ) -> dict[str, int]:
     scores: dict[str, int] = {}
-    for name, weight, pattern in lexicon():
-        n = sum(1 for _ in pattern.finditer(low))
-        if n:
-            scores[name] = n * weight
+    for pos, name, weight in hits:
+        if pos >= lo and (hi is None or pos < hi):
+            scores[name] = scores.get(name, 0) + weight
     return scores
 
 
-def story_contexts(text: str, title: str | None = None, threshold: int | None = None
-                   ) -> list[str]:
+def context_scores(text: str) -> dict[str, int]:
+    """Weighted lexicon hits per context in a text."""
+    return _scores(context_hits(text))
+
+
+def story_contexts(text: str, title: str | None = None, threshold: int | None = None,
+                   hits: list[tuple[int, str, int]] | None = None) -> list[str]:
     """PLOVER contexts of a whole story, in the order of the PLOVER list.
 
     The default threshold grows with length (2 + one per 400 words) so that a long story
-    does not collect every context it touches once or twice.
+    does not collect every context it touches once or twice. `hits` may be passed when
+    already computed with `context_hits(text)`.
     """
     if threshold is None:
         threshold = 2 + len(text.split()) // 400
-    scores = context_scores(text)
-    for name, s in context_scores(title or "").items():
+    scores = _scores(hits if hits is not None else context_hits(text))
+    for name, s in (context_scores(title) if title else {}).items():
         scores[name] = scores.get(name, 0) + 2 * s
     return [c for c in ontology.contexts() if scores.get(c, 0) >= threshold]
 
 
-def event_contexts(sentence: str, cameo: str | None, story: list[str]) -> list[str]:
+def event_contexts(sentence: str, cameo: str | None, story: list[str],
+                   hits: list[tuple[int, str, int]] | None = None,
+                   span: tuple[int, int] | None = None) -> list[str]:
     """Contexts of one event: its CAMEO code's crosswalk contexts plus the story contexts
-    (or decisive terms) its sentence supports."""
+    (or decisive terms) its sentence supports. With `hits` (story hits) and `span` (the
+    sentence's offsets) the sentence is not scanned again."""
     found: set[str] = set()
     if cameo:
         entry = ontology.plover_for(cameo)
         if entry is not None:
             found.update(entry.contexts)
-    scores = context_scores(sentence)
+    if hits is not None and span is not None:
+        scores = _scores(hits, span[0], span[1])
+    else:
+        scores = context_scores(sentence)
     for name, s in scores.items():
         if name in story or s >= 2:
             found.add(name)

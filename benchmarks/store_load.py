@@ -22,7 +22,7 @@ import pyarrow as pa
 
 from dateline import ontology
 from dateline.store import open_store
-from dateline.store.dedup import rebuild_clusters, registered
+from dateline.store.dedup import rebuild_clusters, registered, update_clusters
 from dateline.store.queries import EventFilter, aggregate
 
 COUNTRIES = ["USA", "MEX", "RUS", "GBR", "CHN", "ISR", "PSE", "VEN", "COL", "BRA", "IND",
@@ -100,18 +100,37 @@ def bench_load(n: int, folder: Path, threads: int = 2) -> dict:
     with open_store(folder / "load.duckdb") as store:
         con = store.con
         con.execute(f"SET threads = {int(threads)}")
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         con.execute("BEGIN TRANSACTION")
         with registered(con, _b_docs=documents, _b_ev=events, _b_ea=actors):
             con.execute("INSERT INTO documents BY NAME SELECT * FROM _b_docs")
             con.execute("INSERT INTO events BY NAME SELECT * FROM _b_ev")
             con.execute("INSERT INTO event_actors BY NAME SELECT * FROM _b_ea")
-        t_insert = time.perf_counter() - t0
+        t_insert, c_insert = time.perf_counter() - t0, time.process_time() - c0
         n_clusters = rebuild_clusters(con)
         con.execute("COMMIT")
-        t_total = time.perf_counter() - t0
-    return {"mentions": events.num_rows, "clusters": n_clusters, "generate_s": t_gen,
-            "insert_s": t_insert, "dedup_s": t_total - t_insert, "load_total_s": t_total}
+        t_total, c_total = time.perf_counter() - t0, time.process_time() - c0
+        # Then one incremental batch, as the writer sends it: 1,000 new mentions.
+        _, more, more_actors = synthetic_mentions(1000, seed=2)
+        more = more.set_column(0, "id", pa.array([f"new{i}" for i in range(more.num_rows)]))
+        more_actors = more_actors.set_column(
+            0, "event_id", pa.array([f"new{i}" for i in range(more.num_rows)] * 2))
+        t1, c1 = time.perf_counter(), time.process_time()
+        con.execute("BEGIN TRANSACTION")
+        with registered(con, _b_ev=more, _b_ea=more_actors):
+            con.execute("INSERT INTO events BY NAME SELECT * FROM _b_ev")
+            con.execute("INSERT INTO event_actors BY NAME SELECT * FROM _b_ea")
+        update_clusters(con, [f"new{i}" for i in range(more.num_rows)])
+        con.execute("COMMIT")
+        t_batch, c_batch = time.perf_counter() - t1, time.process_time() - c1
+    r = 2
+    return {"mentions": events.num_rows, "clusters": n_clusters, "generate_s": round(t_gen, r),
+            "insert_wall_s": round(t_insert, r), "insert_cpu_s": round(c_insert, r),
+            "dedup_wall_s": round(t_total - t_insert, r),
+            "dedup_cpu_s": round(c_total - c_insert, r),
+            "load_total_wall_s": round(t_total, r), "load_total_cpu_s": round(c_total, r),
+            "incremental_1000_wall_s": round(t_batch, r),
+            "incremental_1000_cpu_s": round(c_batch, r)}
 
 
 def bench_aggregate(m: int, folder: Path, threads: int = 2, repeats: int = 5) -> dict:
@@ -153,15 +172,17 @@ def bench_aggregate(m: int, folder: Path, threads: int = 2, repeats: int = 5) ->
         }
         for name, run in queries.items():
             run()  # warm: first touch reads the file
-            best = min(_timed(run) for _ in range(repeats))
-            timings[name] = best
-    return {"canonical_events": m, "generate_s": t_gen, "query_best_s": timings}
+            walls, cpus = zip(*(_timed(run) for _ in range(repeats)))
+            timings[name] = {"best_wall_s": round(min(walls), 3),
+                             "best_cpu_s": round(min(cpus), 3)}
+    return {"canonical_events": m, "generate_s": round(t_gen, 2), "queries": timings}
 
 
-def _timed(run) -> float:
-    t0 = time.perf_counter()
+def _timed(run) -> tuple[float, float]:
+    """Wall and process CPU seconds (CPU sums DuckDB's threads)."""
+    t0, c0 = time.perf_counter(), time.process_time()
     run()
-    return time.perf_counter() - t0
+    return time.perf_counter() - t0, time.process_time() - c0
 
 
 def main() -> None:
@@ -170,7 +191,8 @@ def main() -> None:
     parser.add_argument("--aggregate-events", type=int, default=10_000_000)
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
-    print(f"# {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cpus")
+    print(f"# {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cpus, "
+          f"load average {os.getloadavg()[0]:.1f}, threads {args.threads}")
     with tempfile.TemporaryDirectory(prefix="dateline-bench-") as tmp:
         if args.events:
             print("load:", bench_load(args.events, Path(tmp), args.threads))

@@ -243,7 +243,7 @@ def build(data: Path, *, user_labels: Path | None = None, use_synthetic: bool = 
                 if _norm(e.item.sentence) not in held_plv]
     penta_exs = [e for e in plv_tr + cam_tr + [e for e in synth + users if e.penta is not None]
                  if _norm(e.item.sentence) not in held_cam]
-    every = type_exs + cam_tr
+    every = list({id(e): e for e in type_exs + penta_exs}.values())
     feats = {id(e): features(e.item, lexicon) for e in every}
     counts: dict[str, int] = {}
     for e in every:

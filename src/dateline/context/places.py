@@ -337,6 +337,13 @@ _SUFFIX_PLACE_RE = re.compile(
     rf"\b(?P<name>{_NAME} (?:District|Province|Governorate|State|County|Camp|Region|Valley|"
     r"Mountains?|Neighbou?rhood|Square|Airport|Air Base|Base|Prison|Crossing|Bridge|Market|"
     r"Street|Road|Highway|Strip|Island|Islands|Village|Town|City|Refugee Camp))\b")
+_LOWER_SUFFIX_RE = re.compile(
+    rf"\b(?:the )(?P<name>{_NAME}) (?:district|province|governorate|neighbou?rhood|region|"
+    r"county|camp|village|town|municipality|suburb|area|refugee camp)\b")
+# After a locative preposition a gazetteer name is a place even when it is a small town.
+_LOCATIVE_NAME_RE = re.compile(
+    r"\b(?:in|at|near|outside|inside|from|to|into|across|around|towards?)\s+"
+    r"(?P<name>[A-Z][a-zà-ÿ'’-]+(?: [A-Z][a-zà-ÿ'’-]+){0,2})")
 _CAPS_RE = re.compile(r"\b[A-Z][a-zà-ÿ'’-]+(?: [A-Z][a-zà-ÿ'’-]+){0,2}")
 _NOT_PLACE_LABELS = {"PERSON", "ORG", "NORP", "WORK_OF_ART", "LANGUAGE", "EVENT", "PRODUCT",
                      "LAW", "DATE", "TIME"}
@@ -361,10 +368,19 @@ def _pattern_places(text: str, blocked: list[tuple[int, int]], lo: int, hi: int
     gazetteer names outside the `blocked` (person, organisation, ...) entity spans."""
     blocked = [(s, e) for s, e in blocked if e > lo and s < hi]
     out: list[PlaceMention] = []
-    for rx in (_OF_PLACE_RE, _SUFFIX_PLACE_RE):
+    for rx in (_OF_PLACE_RE, _SUFFIX_PLACE_RE, _LOWER_SUFFIX_RE):
         for m in rx.finditer(text, lo, hi):
             out.append(PlaceMention(m.start("name"), m.end("name"), m.group("name"), None, "LOC"))
     gaz = gazetteer()
+    for m in _LOCATIVE_NAME_RE.finditer(text, lo, hi):
+        name, start = m.group("name"), m.start("name")
+        words = name.split(" ")
+        for n in range(len(words), 0, -1):
+            cand = " ".join(words[:n])
+            if any(primary for _, primary in gaz.candidates(cand)) and not any(
+                    s < start + len(cand) and start < e for s, e in blocked):
+                out.append(PlaceMention(start, start + len(cand), cand, None, "GPE"))
+                break
     for m in _CAPS_RE.finditer(text, lo, hi):
         words = m.group().split(" ")
         # Longest gazetteer name inside the capitalised run.

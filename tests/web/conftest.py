@@ -183,3 +183,9 @@ def fresh_store(tmp_path: Path) -> tuple[Path, dict[str, str]]:
     """A store of its own, for tests that write reviews or hold locks."""
     path = tmp_path / "fresh.duckdb"
     return path, build_store(path)
+
+
+@pytest.fixture(scope="session")
+def store_builder():
+    """build_store itself, for fixtures that need a store at a path of their own."""
+    return build_store

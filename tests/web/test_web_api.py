@@ -92,8 +92,9 @@ def test_every_json_twin_spelling_gives_the_same_data(client):
 def test_dyad_view_has_quad_timeline_types_most_covered_and_gdelt_comparison(client, web_store):
     data = client.json("/dyad/MEX-USA.json")
     assert data["a"] == "MEX" and data["b"] == "USA" and data["events"] == 2
-    assert [(r["period"], r["net"]) for r in data["timeline"]] == [("2018-03-20", -1),
-                                                                   ("2018-03-22", 1)]
+    # Day by day, the day without events included as zero.
+    assert [(r["period"], r["net"], r["n"]) for r in data["timeline"]] == [
+        ("2018-03-20", -1, 1), ("2018-03-21", 0, 0), ("2018-03-22", 1, 1)]
     assert data["comparison"] == [{"origin": "gdelt", "series": [
         {"period": "2018-03-22", "net": 1, "n": 1}]}]
     top = data["most_covered"][0]
@@ -155,7 +156,9 @@ def test_event_evidence_highlights_actor_recipient_and_trigger(client, web_store
     assert data["quotes"][0]["speaker_name"] == "Kirstjen Nielsen"
     assert data["claims"][0]["value"] == 253000
     assert [m["id"] for m in data["other_mentions"]] == [ids["meeting2"]]
-    assert data["explain"]["num_mentions"] == 2
+    merge = client.json(f"/event/{ids['meeting']}/merge.json")["explain"]
+    assert merge["num_mentions"] == 2 and merge["rule"]
+    assert {m["id"] for m in merge["mentions"]} == {ids["meeting"], ids["meeting2"]}
 
 
 def test_unknown_event_and_page_are_404(client):

@@ -127,6 +127,12 @@ CREATE TABLE IF NOT EXISTS reviews (
     created_at TIMESTAMP NOT NULL
 );
 """),
+    (21, """
+-- The dashboard's evidence view looks up an event's actors by event_id: without this index
+-- each look-up scans the whole table. (No index on events.cluster_id: dedup updates it,
+-- and DuckDB turns updates of indexed columns into delete + insert, slowing every batch.)
+CREATE INDEX IF NOT EXISTS event_actors_event_idx ON event_actors (event_id);
+"""),
 ]
 
 SCHEMA_VERSION = max(n for n, _ in MIGRATIONS)

@@ -14,7 +14,9 @@ import json
 import re
 import secrets
 import sys
+import threading
 import traceback
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -76,6 +78,30 @@ class Response:
     headers: list[tuple[str, str]] = field(default_factory=list)
 
 
+class ResultCache:
+    """Page data by (store signature, view, parameters); a write to the store changes the
+    signature, so nothing stale is served. Bounded, least recently used out first."""
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self._items: OrderedDict[tuple, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> Any | None:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        return None
+
+    def put(self, key: tuple, value: Any) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
 class HttpError(Exception):
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
@@ -118,9 +144,11 @@ class Dashboard:
     """The WSGI application over one store file."""
 
     def __init__(self, db_path: str | Path, allowed_hosts: Iterable[str] | None = LOOPBACK_HOSTS,
-                 secret: bytes | None = None, idle_release: float = 2.0) -> None:
+                 secret: bytes | None = None, idle_release: float = 2.0,
+                 duckdb_config: dict[str, Any] | None = None, cache_size: int = 256) -> None:
         self.db_path = str(db_path)
-        self.store = StoreAccess(db_path, idle=idle_release)
+        self.cache = ResultCache(cache_size) if cache_size > 0 else None
+        self.store = StoreAccess(db_path, idle=idle_release, config=duckdb_config)
         self.allowed_hosts = None if allowed_hosts is None else {h.lower() for h in allowed_hosts}
         self.secret = secret or secrets.token_bytes(32)
         self.env = jinja2.Environment(
@@ -141,6 +169,8 @@ class Dashboard:
             ("GET", re.compile(r"^/events$"), views.events, "events.html"),
             ("GET", re.compile(r"^/event/(?P<event_id>[A-Za-z0-9_:.-]{1,80})$"),
              views.event, "event.html"),
+            ("GET", re.compile(r"^/event/(?P<event_id>[A-Za-z0-9_:.-]{1,80})/merge$"),
+             views.merge, "merge.html"),
             ("POST", re.compile(r"^/event/(?P<event_id>[A-Za-z0-9_:.-]{1,80})/review$"),
              self._post_review, None),
             ("GET", re.compile(r"^/reviews$"), views.reviews, "reviews.html"),
@@ -227,12 +257,39 @@ class Dashboard:
                 continue
             if method == "POST":
                 return handler(req, **match.groupdict())
-            with self.store.reading() as con:
-                data = handler(con, req.query, **match.groupdict())
+            data = self.page_data(handler, req.query, match.groupdict())
             return self._render(req, template, data)
         if allowed:
             raise HttpError(405, "method not allowed")
         raise HttpError(404, f"no page at {req.path[:200]}")
+
+    def page_data(self, handler: Callable[..., Any], query: dict[str, str],
+                  params: dict[str, str]) -> dict[str, Any]:
+        """A view's data, from the cache while the store is unchanged."""
+        key = (self.store.signature(), handler.__name__, tuple(sorted(params.items())),
+               tuple(sorted(query.items())))
+        data = self.cache.get(key) if self.cache is not None else None
+        if data is None:
+            with self.store.reading() as con:
+                data = handler(con, query, **params)
+            if self.cache is not None:
+                self.cache.put(key, data)
+        return data
+
+    def warm(self, paths: Iterable[str] = ("/", "/map", "/events")) -> None:
+        """Compute the first pages ahead of the first visitor (run in a background thread)."""
+        for path in paths:
+            for _, pattern, handler, template in self.routes:
+                match = pattern.match(path)
+                if match and template is not None:
+                    try:
+                        data = self.page_data(handler, {}, match.groupdict())
+                    except (StoreBusy, NotAStore, HttpError):
+                        return
+                    if handler is views.overview:
+                        paths_more = [f"/dyad/{d['dyad']}" for d in data["top_dyads"][:5]]
+                        self.warm(paths_more)
+                    break
 
     # -- rendering ----------------------------------------------------------------------
     def csrf_token(self, session: str) -> str:

@@ -15,8 +15,21 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import duckdb
+
+# Table names per open connection: information_schema costs ~10-30 ms a query.
+_TABLES: dict[int, frozenset[str]] = {}
+
+
+def tables(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
+    """The store's table names, looked up once per connection opened by StoreAccess."""
+    key = id(con)
+    if key not in _TABLES:
+        _TABLES[key] = frozenset(r[0] for r in con.execute(
+            "SELECT table_name FROM duckdb_tables()").fetchall())
+    return _TABLES[key]
 
 
 class StoreBusy(RuntimeError):
@@ -32,12 +45,13 @@ def _is_lock_error(exc: Exception) -> bool:
     return "lock" in text and ("conflicting" in text or "could not set" in text)
 
 
-def _connect(path: str, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
+def _connect(path: str, read_only: bool, wait: float,
+             config: dict[str, Any] | None = None) -> duckdb.DuckDBPyConnection:
     deadline = time.monotonic() + wait
     delay = 0.05
     while True:
         try:
-            return duckdb.connect(path, read_only=read_only)
+            return duckdb.connect(path, read_only=read_only, config=config or {})
         except duckdb.Error as exc:
             if not _is_lock_error(exc):
                 raise NotAStore(f"cannot open store {path}: {exc}") from exc
@@ -65,8 +79,10 @@ def check_store(path: str | Path) -> None:
 class StoreAccess:
     """Connections to one store file for the dashboard's requests."""
 
-    def __init__(self, path: str | Path, idle: float = 2.0, wait: float = 1.5) -> None:
+    def __init__(self, path: str | Path, idle: float = 2.0, wait: float = 1.5,
+                 config: dict[str, Any] | None = None) -> None:
         self.path = str(path)
+        self.config = dict(config or {})  # DuckDB settings, e.g. {"threads": 1}
         self.idle = idle
         self.wait = wait
         self._lock = threading.RLock()
@@ -79,7 +95,8 @@ class StoreAccess:
         """The shared read-only connection, opened when needed."""
         with self._lock:
             if self._con is None:
-                self._con = _connect(self.path, read_only=True, wait=self.wait)
+                self._con = _connect(self.path, read_only=True, wait=self.wait,
+                                     config=self.config)
             try:
                 yield self._con
             finally:
@@ -91,16 +108,28 @@ class StoreAccess:
         """A writable connection used only to insert one review (reviews.record_review)."""
         with self._lock:
             self.release()
-            con = _connect(self.path, read_only=False, wait=wait)
+            con = _connect(self.path, read_only=False, wait=wait, config=self.config)
             try:
                 yield con
             finally:
                 con.close()
 
+    def signature(self) -> tuple[int, ...]:
+        """Changes whenever the store file (or its WAL) is written: keys the result cache."""
+        out: list[int] = []
+        for p in (Path(self.path), Path(self.path + ".wal")):
+            try:
+                st = p.stat()
+                out += [st.st_mtime_ns, st.st_size]
+            except OSError:
+                out += [0, 0]
+        return tuple(out)
+
     def release(self) -> None:
         """Close the read-only connection now (it reopens on the next request)."""
         with self._lock:
             if self._con is not None:
+                _TABLES.pop(id(self._con), None)
                 self._con.close()
                 self._con = None
 

@@ -75,8 +75,8 @@ def filter_query(f: EventFilter) -> dict[str, str]:
 
 
 def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    return bool(con.execute("SELECT count(*) FROM information_schema.tables "
-                            "WHERE table_name = ?", [name]).fetchone()[0])
+    from dateline.web.connection import tables
+    return name in tables(con)
 
 
 def source_table(con: duckdb.DuckDBPyConnection, f: EventFilter) -> str:

@@ -95,16 +95,17 @@ def record_review(con: duckdb.DuckDBPyConnection, review: Review) -> str:
 
 
 def has_reviews(con: duckdb.DuckDBPyConnection) -> bool:
-    return bool(con.execute("SELECT count(*) FROM information_schema.tables "
+    return bool(con.execute("SELECT count(*) FROM duckdb_tables() "
                             "WHERE table_name = 'reviews'").fetchone()[0])
 
 
 def reviews_of(con: duckdb.DuckDBPyConnection, event_id: str) -> list[dict[str, Any]]:
     """Every review of one event, newest first."""
-    if not has_reviews(con):
+    try:
+        cur = con.execute("SELECT * FROM reviews WHERE event_id = ? "
+                          "ORDER BY created_at DESC, id", [event_id])
+    except duckdb.CatalogException:  # a store from before migration 20: no reviews yet
         return []
-    cur = con.execute("SELECT * FROM reviews WHERE event_id = ? ORDER BY created_at DESC, id",
-                      [event_id])
     cols = [d[0] for d in cur.description]
     return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
 
@@ -112,8 +113,6 @@ def reviews_of(con: duckdb.DuckDBPyConnection, event_id: str) -> list[dict[str, 
 def latest_reviews(con: duckdb.DuckDBPyConnection, limit: int | None = None,
                    offset: int = 0) -> list[dict[str, Any]]:
     """The latest review of each reviewed event, newest first, with the coded values."""
-    if not has_reviews(con):
-        return []
     sql = """
         SELECT r.*, e.type AS coded_type, e.mode AS coded_mode, e.actor1_code, e.actor2_code,
                e.sentence, d.title
@@ -127,6 +126,9 @@ def latest_reviews(con: duckdb.DuckDBPyConnection, limit: int | None = None,
     if limit is not None:
         sql += " LIMIT ? OFFSET ?"
         params = [limit, offset]
-    cur = con.execute(sql, params)
+    try:
+        cur = con.execute(sql, params)
+    except duckdb.CatalogException:  # a store from before migration 20: no reviews yet
+        return []
     cols = [d[0] for d in cur.description]
     return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]

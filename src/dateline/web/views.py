@@ -23,7 +23,7 @@ from dateline.web.filters import (
     parse_filter,
     source_table,
 )
-from dateline.web.reviews import has_reviews, reviews_of
+from dateline.web.reviews import reviews_of
 
 QUAD_NAMES = {1: "verbal cooperation", 2: "material cooperation", 3: "verbal conflict",
               4: "material conflict"}
@@ -62,34 +62,100 @@ def _granularity(first: date | None, last: date | None) -> str:
     if first is None or last is None:
         return "month"
     span = (last - first).days
-    if span <= 92:
+    if span <= 31:
         return "day"
     if span <= 366 * 12:
         return "month"
     return "year"
 
 
-_PERIOD = {"day": "strftime(e.event_date, '%Y-%m-%d')",
-           "month": "strftime(e.event_date, '%Y-%m')",
-           "year": "strftime(e.event_date, '%Y')"}
+def _all_periods(first: str, last: str, by: str) -> list[str]:
+    """Every period label from first to last, so gaps show as zero, not as a slope."""
+    out: list[str] = []
+    if by == "day":
+        d, end = date.fromisoformat(first), date.fromisoformat(last)
+        while d <= end and len(out) < 5000:
+            out.append(d.isoformat())
+            d = date.fromordinal(d.toordinal() + 1)
+    elif by == "month":
+        y, m = int(first[:4]), int(first[5:7])
+        while f"{y:04d}-{m:02d}" <= last and len(out) < 5000:
+            out.append(f"{y:04d}-{m:02d}")
+            y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    else:
+        out = [f"{y:04d}" for y in range(int(first), int(last) + 1)][:5000]
+    return out
+
+
+# Period keys as integers group several times faster than formatted strings.
+_PERIOD = {"day": "e.event_date",
+           "month": "year(e.event_date) * 100 + month(e.event_date)",
+           "year": "year(e.event_date)"}
+
+
+def _label(key: Any, by: str) -> str:
+    if by == "day":
+        return key.isoformat() if hasattr(key, "isoformat") else str(key)
+    if by == "month":
+        return f"{int(key) // 100:04d}-{int(key) % 100:02d}"
+    return f"{int(key):04d}"
 
 
 def _quad_timeline(con: duckdb.DuckDBPyConnection, table: str, where: str, params: list[Any],
                    by: str) -> list[dict[str, Any]]:
-    rows = _rows(con, f"""
-        SELECT {_PERIOD[by]} AS period,
-               count(*) FILTER (WHERE e.quad_class = 1) AS q1,
-               count(*) FILTER (WHERE e.quad_class = 2) AS q2,
-               count(*) FILTER (WHERE e.quad_class = 3) AS q3,
-               count(*) FILTER (WHERE e.quad_class = 4) AS q4,
-               count(*) AS n, avg(e.goldstein) AS goldstein_mean
-        FROM {table} e WHERE {where} AND e.event_date IS NOT NULL
-        GROUP BY 1 ORDER BY 1""", params)
-    for r in rows:
-        r["net"] = (r["q1"] + r["q2"]) - (r["q3"] + r["q4"])
-        r["goldstein_mean"] = None if r["goldstein_mean"] is None else round(
-            r["goldstein_mean"], 2)
-    return rows
+    counts: dict[str, dict[str, Any]] = {}
+    for key, quad, n, gsum, gn in con.execute(f"""
+            SELECT {_PERIOD[by]} AS k, e.quad_class, count(*), sum(e.goldstein),
+                   count(e.goldstein)
+            FROM {table} e WHERE {where} AND e.event_date IS NOT NULL
+            GROUP BY 1, 2""", params).fetchall():
+        row = counts.setdefault(_label(key, by), {"q1": 0, "q2": 0, "q3": 0, "q4": 0, "n": 0,
+                                                  "_gsum": 0.0, "_gn": 0})
+        if quad in (1, 2, 3, 4):
+            row[f"q{quad}"] += n
+        row["n"] += n
+        row["_gsum"] += gsum or 0.0
+        row["_gn"] += gn
+    return _finish_timeline(counts, by)
+
+
+def _finish_timeline(counts: dict[str, dict[str, Any]], by: str) -> list[dict[str, Any]]:
+    """Per-period quad counts -> rows for every period in the span (gaps as zero)."""
+    if not counts:
+        return []
+    periods = sorted(counts)
+    out = []
+    for period in _all_periods(periods[0], periods[-1], by):
+        row = counts.get(period)
+        if row is None:
+            out.append({"period": period, "q1": 0, "q2": 0, "q3": 0, "q4": 0, "n": 0,
+                        "goldstein_mean": None, "net": 0})
+            continue
+        gsum, gn = row.pop("_gsum"), row.pop("_gn")
+        row["goldstein_mean"] = round(gsum / gn, 2) if gn else None
+        row["net"] = (row["q1"] + row["q2"]) - (row["q3"] + row["q4"])
+        out.append({"period": period, **row})
+    return out
+
+
+def _dyads(con: duckdb.DuckDBPyConnection, table: str, where: str, params: list[Any],
+           limit: int = 10) -> list[dict[str, Any]]:
+    """Undirected country pairs by count (pairs grouped in SQL, folded here: few rows)."""
+    pairs: dict[str, dict[str, Any]] = {}
+    for a, b, quad, n in con.execute(f"""
+            SELECT e.actor1_country, e.actor2_country, e.quad_class, count(*)
+            FROM {table} e
+            WHERE {where} AND e.actor1_country IS NOT NULL AND e.actor2_country IS NOT NULL
+                  AND e.actor1_country <> e.actor2_country
+            GROUP BY 1, 2, 3""", params).fetchall():
+        key = "-".join(sorted((a, b)))
+        row = pairs.setdefault(key, {"dyad": key, "n": 0, "cooperation": 0, "conflict": 0})
+        row["n"] += n
+        if quad in (1, 2):
+            row["cooperation"] += n
+        elif quad in (3, 4):
+            row["conflict"] += n
+    return sorted(pairs.values(), key=lambda r: (-r["n"], r["dyad"]))[:limit]
 
 
 def _top_types(con: duckdb.DuckDBPyConnection, table: str, where: str, params: list[Any]
@@ -119,15 +185,7 @@ def overview(con: duckdb.DuckDBPyConnection, query: dict[str, str]) -> dict[str,
     stories = _one(con, "SELECT count(*) AS n, count(DISTINCT source) AS sources FROM documents")
     by = query.get("by") if query.get("by") in _PERIOD else _granularity(
         totals.get("first"), totals.get("last"))
-    dyads = _rows(con, f"""
-        SELECT least(e.actor1_country, e.actor2_country) || '-' ||
-               greatest(e.actor1_country, e.actor2_country) AS dyad, count(*) AS n,
-               count(*) FILTER (WHERE e.quad_class IN (1, 2)) AS cooperation,
-               count(*) FILTER (WHERE e.quad_class IN (3, 4)) AS conflict
-        FROM {table} e
-        WHERE {where} AND e.actor1_country IS NOT NULL AND e.actor2_country IS NOT NULL
-              AND e.actor1_country <> e.actor2_country
-        GROUP BY 1 ORDER BY n DESC, 1 LIMIT 10""", params)
+    dyads = _dyads(con, table, where, params)
     origins = _rows(con, f"SELECT origin, count(*) AS n FROM {table} GROUP BY 1 ORDER BY 1")
     return {
         "view": "overview", "filter": filter_query(f), "error": error, "by": by,
@@ -142,21 +200,81 @@ def overview(con: duckdb.DuckDBPyConnection, query: dict[str, str]) -> dict[str,
     }
 
 
+def _fold_days(rows: list[tuple], by: str) -> list[dict[str, Any]]:
+    """(day, quad_class, n, goldstein sum, goldstein count) rows -> the quad timeline by period."""
+    counts: dict[str, dict[str, Any]] = {}
+    for day, quad, n, gsum, gn in rows:
+        key = {"day": day.isoformat, "month": lambda d=day: d.strftime("%Y-%m"),
+               "year": lambda d=day: f"{d.year:04d}"}[by]()
+        row = counts.setdefault(key, {"q1": 0, "q2": 0, "q3": 0, "q4": 0, "n": 0,
+                                      "_gsum": 0.0, "_gn": 0})
+        if quad in (1, 2, 3, 4):
+            row[f"q{quad}"] += n
+        row["n"] += n
+        row["_gsum"] += gsum or 0.0
+        row["_gn"] += gn or 0
+    return _finish_timeline(counts, by)
+
+
+def _summary(con: duckdb.DuckDBPyConnection, table: str, where: str, params: list[Any]
+             ) -> dict[str, Any]:
+    """Everything the dyad page counts, in one scan of the (selective) filtered rows."""
+    covered_key = "e.num_mentions" if table == "clusters" else "1"
+    rows = con.execute(f"""
+        WITH sub AS MATERIALIZED (
+            SELECT e.id, e.event_date, e.quad_class, e.goldstein, e.type, e.contexts,
+                   {covered_key} AS num_mentions
+            FROM {table} e WHERE {where})
+        SELECT 'day' AS kind, event_date AS day, NULL AS k, quad_class AS q, count(*) AS n,
+               sum(goldstein) AS g, count(goldstein) AS gn
+        FROM sub WHERE event_date IS NOT NULL GROUP BY 2, 4
+        UNION ALL
+        SELECT 'type', NULL, type, any_value(quad_class), count(*), NULL, NULL
+        FROM sub WHERE type IS NOT NULL GROUP BY 3
+        UNION ALL
+        SELECT 'context', NULL, c, NULL, count(*), NULL, NULL
+        FROM (SELECT unnest(contexts) AS c FROM sub WHERE len(contexts) > 0) GROUP BY 3
+        UNION ALL
+        SELECT 'covered', NULL, id, NULL, num_mentions, NULL, NULL
+        FROM (SELECT id, num_mentions FROM sub
+              ORDER BY num_mentions DESC, event_date DESC NULLS LAST, id LIMIT 10)
+        UNION ALL
+        SELECT 'total', NULL, NULL, NULL, count(*), sum(goldstein), count(goldstein) FROM sub
+        """, params).fetchall()
+    out: dict[str, Any] = {"days": [], "types": [], "contexts": [], "covered": [],
+                           "events": 0, "goldstein_mean": None}
+    for kind, day, k, q, n, g, gn in rows:
+        if kind == "day":
+            out["days"].append((day, q, n, g, gn))
+        elif kind == "type":
+            out["types"].append({"type": k, "quad_class": q, "n": n})
+        elif kind == "context":
+            out["contexts"].append({"context": k, "n": n})
+        elif kind == "covered":
+            out["covered"].append((k, n))
+        else:
+            out["events"] = n
+            out["goldstein_mean"] = round(g / gn, 2) if gn else None
+    out["types"].sort(key=lambda r: (-r["n"], r["type"]))
+    out["contexts"] = sorted(out["contexts"], key=lambda r: (-r["n"], r["context"]))[:12]
+    days = [d for d, *_ in out["days"]]
+    out["first"], out["last"] = (min(days), max(days)) if days else (None, None)
+    return out
+
+
 def dyad(con: duckdb.DuckDBPyConnection, query: dict[str, str], dyad: str) -> dict[str, Any]:
     """Cooperation and conflict between two countries over time, with what was covered most."""
     f, error = _filter_or_error({**query, "dyad": dyad.upper()})
     if f.dyad is None:
         f.dyad = dyad.upper()
     table, where, params = where_sql(con, f)
-    span = _one(con, f"SELECT min(e.event_date) AS first, max(e.event_date) AS last, "
-                     f"count(*) AS events, avg(e.goldstein) AS goldstein_mean "
-                     f"FROM {table} e WHERE {where}", params)
+    summary = _summary(con, table, where, params)
     by = query.get("by") if query.get("by") in _PERIOD else _granularity(
-        span.get("first"), span.get("last"))
-    timeline = _quad_timeline(con, table, where, params, by)
+        summary["first"], summary["last"])
+    timeline = _fold_days(summary["days"], by)
     # The same dyad in imported datasets (GDELT, ICEWS, POLECAT), when any is loaded.
     comparison = []
-    for (origin,) in con.execute(f"SELECT DISTINCT origin FROM {table} WHERE origin <> ? "
+    for (origin,) in con.execute(f"SELECT origin FROM {table} GROUP BY 1 HAVING origin <> ? "
                                  "ORDER BY 1", [f.origin]).fetchall():
         other = parse_filter({**filter_query(f), "origin": origin})
         other.mentions = f.mentions
@@ -166,46 +284,50 @@ def dyad(con: duckdb.DuckDBPyConnection, query: dict[str, str], dyad: str) -> di
             comparison.append({"origin": origin,
                                "series": [{"period": r["period"], "net": r["net"], "n": r["n"]}
                                           for r in series]})
-    if table == "clusters":
-        covered = _rows(con, f"""
-            SELECT e.id, e.num_mentions, e.num_stories, e.type, e.mode, e.quad_class,
-                   e.event_date, e.actor1_code, e.actor2_code, e.location_name, e.sentence,
-                   d.title
-            FROM clusters e LEFT JOIN documents d ON d.id = e.doc_id
-            WHERE {where} ORDER BY e.num_mentions DESC, e.id LIMIT 10""", params)
-    else:
-        covered = _rows(con, f"""
-            SELECT e.id, 1 AS num_mentions, 1 AS num_stories, e.type, e.mode, e.quad_class,
-                   e.event_date, e.actor1_code, e.actor2_code, e.location_name, e.sentence,
-                   d.title
-            FROM events e LEFT JOIN documents d ON d.id = e.doc_id
-            WHERE {where} ORDER BY e.event_date DESC NULLS LAST, e.id LIMIT 10""", params)
+    covered = []
+    if summary["covered"]:
+        ids = [i for i, _ in summary["covered"]]
+        stories = "e.num_stories" if table == "clusters" else "1"
+        found = {r["id"]: r for r in _rows(con, f"""
+            SELECT e.id, {stories} AS num_stories, e.type, e.mode, e.quad_class, e.event_date,
+                   e.actor1_code, e.actor2_code, e.location_name, e.sentence, d.title
+            FROM {table} e LEFT JOIN documents d ON d.id = e.doc_id
+            WHERE e.id IN (SELECT unnest(?))""", [ids])}
+        for eid, n in summary["covered"]:
+            if eid in found:
+                covered.append({**found[eid], "num_mentions": n})
     a, b = f.dyad.split("-")
     return {
         "view": "dyad", "dyad": f.dyad, "a": a, "b": b, "directed": f.directed,
         "filter": filter_query(f), "error": error, "by": by,
-        "canonical": table == "clusters", "events": span.get("events", 0),
-        "goldstein_mean": None if span.get("goldstein_mean") is None
-        else round(span["goldstein_mean"], 2),
-        "date_range": [span.get("first"), span.get("last")],
+        "canonical": table == "clusters", "events": summary["events"],
+        "goldstein_mean": summary["goldstein_mean"],
+        "date_range": [summary["first"], summary["last"]],
         "timeline": timeline, "comparison": comparison,
-        "types": _top_types(con, table, where, params),
-        "contexts": _top_contexts(con, table, where, params),
+        "types": summary["types"], "contexts": summary["contexts"],
         "most_covered": covered, "quad_names": QUAD_NAMES,
     }
 
 
 def map_view(con: duckdb.DuckDBPyConnection, query: dict[str, str]) -> dict[str, Any]:
-    """Event locations, grouped by place (rounded to ~1 km) so a million events stay light."""
+    """Event locations grouped by place (gazetteer entry), the 2,000 with most events."""
     f, error = _filter_or_error(query)
     table, where, params = where_sql(con, f)
-    points = _rows(con, f"""
-        SELECT round(e.lat, 2) AS lat, round(e.lon, 2) AS lon, count(*) AS n,
-               mode(e.quad_class) AS quad_class, mode(e.location_name) AS name,
-               mode(e.location_country) AS country
-        FROM {table} e
-        WHERE {where} AND e.lat BETWEEN -90 AND 90 AND e.lon BETWEEN -180 AND 180
-        GROUP BY 1, 2 ORDER BY n DESC, 1, 2 LIMIT 2000""", params)
+    points = []
+    for name, country, geo, lat, lon, n, q1, q2, q3, q4 in con.execute(f"""
+            SELECT e.location_name, e.location_country, e.geonameid, avg(e.lat), avg(e.lon),
+                   count(*), count(*) FILTER (WHERE e.quad_class = 1),
+                   count(*) FILTER (WHERE e.quad_class = 2),
+                   count(*) FILTER (WHERE e.quad_class = 3),
+                   count(*) FILTER (WHERE e.quad_class = 4)
+            FROM {table} e
+            WHERE {where} AND e.lat BETWEEN -90 AND 90 AND e.lon BETWEEN -180 AND 180
+            GROUP BY 1, 2, 3 ORDER BY 6 DESC, 1, 2 LIMIT 2000""", params).fetchall():
+        quads = [q1, q2, q3, q4]
+        points.append({"name": name, "country": country, "geonameid": geo,
+                       "lat": round(lat, 3), "lon": round(lon, 3), "n": n,
+                       "quad_class": 1 + quads.index(max(quads)) if max(quads) else None,
+                       "quads": quads})
     counts = _one(con, f"""SELECT count(*) AS n, count(e.lat) AS located
                            FROM {table} e WHERE {where}""", params)
     return {"view": "map", "filter": filter_query(f), "error": error, "points": points,
@@ -235,8 +357,19 @@ def events(con: duckdb.DuckDBPyConnection, query: dict[str, str]) -> dict[str, A
     pages = max(1, -(-total // per_page))
     page = min(page, pages)
     f.order_by, f.order_dir = SORTABLE[sort], direction
-    f.limit, f.offset = per_page, (page - 1) * per_page
-    rows = queries.select_events(con, f)
+    # Two steps: sort only ids, then read the page's rows; sorting whole rows of a
+    # million-event table costs several times more.
+    table = "events" if f.mentions else "clusters"
+    where, params = queries.where_clause(f)
+    ids = [r[0] for r in con.execute(
+        f"SELECT e.id FROM {table} e{where} ORDER BY e.{f.order_by} {direction.upper()} "
+        "NULLS LAST, e.id LIMIT ? OFFSET ?", [*params, per_page, (page - 1) * per_page]
+    ).fetchall()]
+    rows = []
+    if ids:
+        found = {r["id"]: r for r in _rows(
+            con, f"SELECT e.* FROM {table} e WHERE e.id IN (SELECT unnest(?))", [ids])}
+        rows = [found[i] for i in ids if i in found]
     keep = ("id", "event_date", "date_precision", "type", "mode", "quad_class", "goldstein",
             "actor1_code", "actor1_name", "actor2_code", "actor2_name", "location_name",
             "location_country", "trigger", "confidence", "origin", "negated", "hypothetical",
@@ -322,9 +455,6 @@ def event(con: duckdb.DuckDBPyConnection, query: dict[str, str], event_id: str
             FROM events e LEFT JOIN documents d ON d.id = e.doc_id
             WHERE e.cluster_id = ? AND e.id <> ? ORDER BY d.published, e.id LIMIT 50""",
                        [row["cluster_id"], event_id])
-    explain = None
-    if others and has_table(con, "clusters"):
-        explain = queries.explain_cluster(con, event_id)
     doc_view = {k: v for k, v in doc.items() if k != "text"}
     event_row = {k: v for k, v in row.items() if k not in ("sentence",)}
     return {
@@ -332,7 +462,7 @@ def event(con: duckdb.DuckDBPyConnection, query: dict[str, str], event_id: str
         "actors": [a for a in actors if a["role"] == "actor"],
         "recipients": [a for a in actors if a["role"] == "recipient"],
         "doc": doc_view, "quotes": quotes, "claims": claims,
-        "other_mentions": others, "num_mentions": 1 + len(others), "explain": explain,
+        "other_mentions": others, "num_mentions": 1 + len(others),
         "reviews": reviews_of(con, event_id), "reviews_enabled": True,
         "types": list(PLOVER_TYPES),
         "modes": {t: sorted(m) for t, m in ontology.modes().items()},
@@ -340,10 +470,20 @@ def event(con: duckdb.DuckDBPyConnection, query: dict[str, str], event_id: str
     }
 
 
+def merge(con: duckdb.DuckDBPyConnection, query: dict[str, str], event_id: str
+          ) -> dict[str, Any]:
+    """Which mentions were merged into this event, and the field-by-field rule for each."""
+    explain = queries.explain_cluster(con, event_id) if has_table(con, "clusters") else None
+    if explain is None:
+        from dateline.web.app import HttpError
+        raise HttpError(404, f"no event {event_id}")
+    return {"view": "merge", "event_id": event_id, "explain": explain}
+
+
 def reviews(con: duckdb.DuckDBPyConnection, query: dict[str, str]) -> dict[str, Any]:
     """The latest review of each reviewed event."""
     from dateline.web.reviews import latest_reviews
-    rows = latest_reviews(con, limit=500) if has_reviews(con) else []
+    rows = latest_reviews(con, limit=500)
     counts: dict[str, int] = {}
     for r in rows:
         counts[r["verdict"]] = counts.get(r["verdict"], 0) + 1

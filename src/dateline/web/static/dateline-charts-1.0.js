@@ -32,21 +32,30 @@
     });
   }
 
+  function niceMax(v) {
+    var steps = [1, 2, 2.5, 5, 10];
+    var mag = Math.pow(10, Math.floor(Math.log10(Math.max(v, 1))));
+    for (var i = 0; i < steps.length; i++) {
+      if (steps[i] * mag >= v) { return steps[i] * mag; }
+    }
+    return 10 * mag;
+  }
+
   function quadTimeline(fig, rows) {
-    var W = 900, H = 260, L = 48, R = 12, T = 10, B = 24;
+    var W = 900, H = 270, L = 52, R = 12, T = 30, B = 24;
     var svg = frame(fig, W, H);
     if (!rows || !rows.length) { return; }
     var max = 1;
     rows.forEach(function (r) { max = Math.max(max, r.q1 + r.q2 + r.q3 + r.q4); });
-    var n = rows.length, bars = n < 3;
+    max = max < 4 ? 4 : niceMax(max);
+    var n = rows.length, bars = n <= 36;
     var band = (W - L - R) / n;
-    var x = bars ? function (i) { return L + band * (i + 0.5); }
-                 : function (i) { return L + (W - L - R) * i / (n - 1); };
+    var x = function (i) { return L + band * (i + 0.5); };
     var y = function (v) { return H - B - (H - T - B) * v / max; };
     for (var g = 0; g <= 4; g++) {
       var v = max * g / 4, gy = y(v);
       el("line", {x1: L, x2: W - R, y1: gy, y2: gy, "class": "grid"}, svg);
-      el("text", {x: L - 6, y: gy + 4, "text-anchor": "end"}, svg).textContent = fmt(Math.round(v));
+      el("text", {x: L - 6, y: gy + 4, "text-anchor": "end"}, svg).textContent = fmt(Math.round(v * 100) / 100);
     }
     var base = rows.map(function () { return 0; });
     QUADS.forEach(function (q) {
@@ -66,7 +75,7 @@
     });
     el("line", {x1: L, x2: W - R, y1: H - B, y2: H - B, "class": "axis"}, svg);
     xLabels(svg, rows.map(function (r) { return r.period; }), x, H - B);
-    var legend = el("g", {transform: "translate(" + (L + 8) + "," + (T + 4) + ")"}, svg);
+    var legend = el("g", {transform: "translate(" + L + ",6)"}, svg);
     QUADS.forEach(function (q, i) {
       el("rect", {x: i * 150, y: 0, width: 10, height: 10, "class": q}, legend);
       el("text", {x: i * 150 + 14, y: 9}, legend).textContent = QUAD_NAMES[q];
@@ -74,7 +83,7 @@
   }
 
   function netLine(fig, rows, comparison) {
-    var W = 900, H = 180, L = 48, R = 12, T = 10, B = 24;
+    var W = 900, H = 190, L = 52, R = 12, T = 22, B = 24;
     var svg = frame(fig, W, H);
     if (!rows || !rows.length) { return; }
     var periods = rows.map(function (r) { return r.period; });
@@ -82,8 +91,8 @@
       c.series.forEach(function (s) { if (periods.indexOf(s.period) < 0) { periods.push(s.period); } });
     });
     periods.sort();
-    var n = periods.length;
-    var x = function (i) { return n < 2 ? (L + W - R) / 2 : L + (W - L - R) * i / (n - 1); };
+    var n = periods.length, band = (W - L - R) / n;
+    var x = function (i) { return L + band * (i + 0.5); };
     var y = function (v) { return T + (H - T - B) * (1 - v) / 2; };
     [-1, -0.5, 0, 0.5, 1].forEach(function (v) {
       el("line", {x1: L, x2: W - R, y1: y(v), y2: y(v), "class": v === 0 ? "axis" : "grid"}, svg);
@@ -98,13 +107,21 @@
                              "class": cls}, svg);
       title(path, label);
       pts.forEach(function (p) {
-        var dot = el("circle", {cx: p[0], cy: p[1], r: 3, "class": "net-dot"}, svg);
+        var dot = el("circle", {cx: p[0], cy: p[1], r: cls === "net" ? 3 : 5,
+                                "class": cls === "net" ? "net-dot" : "net-dot cmp"}, svg);
         title(dot, label + " " + p[2].period + ": net " + fmt(p[2].net) + " of " + fmt(p[2].n) + " events");
       });
     }
     draw(rows, "net", "dateline");
     (comparison || []).forEach(function (c) { draw(c.series, "net cmp", c.origin); });
     xLabels(svg, periods, x, H - B);
+    var legend = el("g", {transform: "translate(" + (W - R - 260) + ",4)"}, svg);
+    el("line", {x1: 0, x2: 24, y1: 6, y2: 6, "class": "net"}, legend);
+    el("text", {x: 30, y: 10}, legend).textContent = "dateline";
+    (comparison || []).forEach(function (c, i) {
+      el("line", {x1: 100 + i * 80, x2: 124 + i * 80, y1: 6, y2: 6, "class": "net cmp"}, legend);
+      el("text", {x: 130 + i * 80, y: 10}, legend).textContent = c.origin;
+    });
   }
 
   function drawMap(fig, points) {

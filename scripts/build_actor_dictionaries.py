@@ -32,11 +32,12 @@ _SMALL = {"of", "the", "and", "for", "in", "on", "de", "del", "la", "al", "el", 
 
 
 def phoenix_date(raw: str) -> str | None:
-    """TABARI dates: YYMMDD (pivot 30) or YYYYMMDD -> YYYY-MM-DD; None when malformed."""
+    """TABARI dates: YYMMDD (pivot 20) or YYYYMMDD -> YYYY-MM-DD; None when malformed."""
     raw = raw.strip()
     if len(raw) == 6:
         yy = int(raw[:2])
-        year = 2000 + yy if yy <= 30 else 1900 + yy
+        # the file is from 2014: two-digit years up to 20 (scheduled term ends) are 20xx
+        year = 2000 + yy if yy <= 20 else 1900 + yy
         month, day = raw[2:4], raw[4:6]
     elif len(raw) == 8:
         year, month, day = int(raw[:4]), raw[4:6], raw[6:8]
@@ -316,7 +317,7 @@ def write(path: Path, what: str, files: str, rows: list[list]) -> None:
     # one entity per line keeps diffs readable
     text = text.replace('],["', '],\n["')
     path.write_text(text + "\n", encoding="utf-8")
-    print(f"wrote {path.relative_to(ROOT)}: {len(entities)} entities", file=sys.stderr)
+    print(f"wrote {path}: {len(entities)} entities", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:

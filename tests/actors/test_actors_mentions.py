@@ -155,3 +155,14 @@ def test_empty_and_odd_input(mentions_of, nlp):
 def test_country_names_that_are_also_words(mentions_of):
     ms = mentions_of("China and Turkey criticised Jordan, while Chad and Georgia abstained.")
     assert {m.actor.country for m in ms} >= {"CHN", "TUR", "JOR", "TCD", "GEO"}
+
+
+def test_role_takes_the_only_country_of_the_story(mentions_of):
+    ms = mentions_of("Police in the Indian state of Gujarat arrested 12 men. Police said the "
+                     "men had attacked a temple.")
+    assert {m.actor.country for m in ms if m.actor.sector == "COP"} == {"IND"}
+
+
+def test_role_stays_without_country_when_the_story_names_several(mentions_of):
+    ms = mentions_of("Officials from Mexico and Canada met. Police said nothing.")
+    assert by_text(ms, "Police").actor.country is None

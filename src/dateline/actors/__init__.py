@@ -33,6 +33,7 @@ _SPEECH = frozenset({
     "said", "says", "say", "has", "have", "had", "will", "would", "wants", "wanted", "warned",
     "accused", "denied", "urged", "called", "announced", "rejected", "agreed", "insisted",
     "responded", "retaliated", "imposed", "threatened", "is", "was"})
+_GROUP_SLOTS = frozenset({"IGO", "UNO", "EUR", "NGO", "IMG", "MNC", "ISM", "INT"})
 _FUNCTION_WORDS = frozenset({
     "a", "an", "the", "and", "or", "but", "of", "to", "in", "on", "at", "by", "for", "with",
     "from", "as", "that", "which", "who", "is", "are", "was", "were", "be", "been", "has",
@@ -189,9 +190,27 @@ def find_mentions(doc: Document, sdoc: spacy.tokens.Doc,
     mentions = coref.surnames(toks, mentions)
     for m in mentions:
         m.extra["dep"] = deps[view.head_of(m.ts, m.te)]
+    _one_country_story(mentions)
     coref.descriptions(toks, mentions, view.sent)
     mentions = coref.pronouns(toks, mentions, view.sent, group_ids)
     return _finish(doc, view, mentions)
+
+
+# Sectors of domestic actors: in a story about one country they belong to it.
+_DOMESTIC = frozenset({"COP", "GOV", "JUD", "LEG", "MIL", "SPY", "PTY", "OPP", "CVL", "CRM",
+                       "REB", "EDU", "MED", "JRN", "LAB", "BUS", "AGR", "REL", "REF", "ELI"})
+
+
+def _one_country_story(mentions: list[Mention]) -> None:
+    """'police' in a story that names only one country are that country's police."""
+    countries = {m.country for m in mentions if m.country and len(m.country) == 3
+                 and m.country not in _GROUP_SLOTS}
+    if len(countries) != 1:
+        return  # none, or several: the context is ambiguous
+    (country,) = countries
+    for m in mentions:
+        if m.kind == "role" and m.country is None and m.sector in _DOMESTIC:
+            m.country = country
 
 
 def _add_ner_people(sdoc, matches: list, view: _View) -> list:

@@ -66,3 +66,22 @@ def test_nobody_in_the_story_has_a_wrong_sector(seed_mentions):
 
 def test_dateline_city_is_not_an_actor(seed_mentions):
     assert all(m.text != "Mexico City" for m in seed_mentions)
+
+
+def test_seed_actors_with_the_coders_partial_parse(seed_text):
+    """The coder parses only event sentences: the actors must come out the same."""
+    from dateline import events, nlp
+    from dateline.actors import find_mentions
+    from dateline.records import Document
+
+    sdoc = nlp.parse(seed_text, select=events.may_hold_event)
+    ms = find_mentions(Document(text=seed_text, published="2018-03-23"), sdoc)
+    for surface, name in (("Kirstjen Nielsen", "Kirstjen Nielsen"), ("She", "Kirstjen Nielsen"),
+                          ("Alfonso Navarrete Prida", "Alfonso Navarrete Prida"),
+                          ("He", "Alfonso Navarrete Prida")):
+        m = by_text(ms, surface)
+        assert m.actor.name == name and m.actor.sector == "GOV", surface
+    assert by_text(ms, "Donald Trump").actor.sector != "GOV"
+    for m in ms:
+        assert seed_text[m.start:m.end] == m.text
+        assert m.token_start <= m.head < m.token_end

@@ -98,14 +98,19 @@ def _valid_date(_ctx, _param, value: str | None) -> str | None:
               help="Stories per store transaction.")
 @click.option("--fetch/--no-fetch", default=None,
               help="Fetch each feed item's page (default: only for feeds read from a URL).")
+@click.option("--story-timeout", default=120.0, show_default=True, type=click.FloatRange(0),
+              help="Seconds one story may take before it is rejected (0: no limit).")
+@click.option("--store-wait", default=30.0, show_default=True, type=click.FloatRange(0),
+              help="Seconds to wait for a store another process has open.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
 def code_cmd(inputs: tuple[str, ...], out: str | None, db: str, no_db: bool, date: str | None,
              source: str | None, workers: int, max_bytes: int, batch_size: int,
-             fetch: bool | None, quiet: bool) -> None:
+             fetch: bool | None, story_timeout: float, store_wait: float, quiet: bool) -> None:
     """Code stories: files, folders, globs, - (stdin), URLs, RSS/Atom feeds, WARC files.
 
     Each input item yields one line in --out and rows in the store, or a rejection with
     its reason. Stories already in the store are skipped unless --out asks for every line.
+    The store is opened for each batch only, so the dashboard can read it during a run.
     """
     from dateline.ingest import IngestOptions
     from dateline.pipeline import InputError, expand_inputs
@@ -117,13 +122,14 @@ def code_cmd(inputs: tuple[str, ...], out: str | None, db: str, no_db: bool, dat
     except InputError as exc:
         raise click.BadParameter(str(exc), param_hint="PATH_OR_URL") from None
     options = IngestOptions(max_bytes=max_bytes, date=date, source=source, fetch=fetch)
-    from dateline.pipeline import run_coding
+    from dateline.pipeline import run_coding, set_story_timeout
     from dateline.store import StoreError
 
+    set_story_timeout(story_timeout)
     try:
         summary = run_coding(inputs, options, db=None if no_db else db, out=out,
                              workers=workers, batch_size=batch_size,
-                             progress=not quiet and sys.stderr.isatty())
+                             progress=not quiet and sys.stderr.isatty(), store_wait=store_wait)
     except StoreError as exc:
         raise click.ClickException(str(exc)) from None
     except BrokenPipeError:

@@ -9,9 +9,12 @@ from __future__ import annotations
 import glob
 import multiprocessing
 import os
+import signal
 import sys
+import threading
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -93,6 +96,24 @@ def iter_inputs(paths: Iterable[str], options: IngestOptions | None = None, *,
             yield from read_path(target, options)
 
 
+DEFAULT_STORY_TIMEOUT = 120.0  # seconds; a story that takes longer is a rejection, not a hang
+_story_timeout = float(os.environ.get("DATELINE_STORY_TIMEOUT", DEFAULT_STORY_TIMEOUT))
+
+
+def set_story_timeout(seconds: float) -> None:
+    """Seconds one story may take to code in this process (0: no limit)."""
+    global _story_timeout  # a per-process setting, like the loaded models
+    _story_timeout = max(float(seconds), 0.0)
+
+
+class StoryTimeout(Exception):
+    """Raised inside a story that ran past the per-story time limit."""
+
+
+def _on_alarm(_signum, _frame) -> None:
+    raise StoryTimeout
+
+
 def process_item(item: Item) -> CodedDocument:
     """Code one ingested item: language check, then the coder; failures become rejections."""
     if isinstance(item, Rejected):
@@ -104,15 +125,36 @@ def process_item(item: Item) -> CodedDocument:
     if isinstance(checked, Rejected):
         return CodedDocument.rejection(checked)
     try:
-        return code_document(checked)
+        with _time_limit(_story_timeout):
+            return code_document(checked)
+    except StoryTimeout:
+        reason = f"timeout: coding took over {_story_timeout:g} s"
     except Exception as exc:  # noqa: BLE001 - one story the coder cannot handle is one rejection
         reason = f"coding failed: {type(exc).__name__}: {exc}"[:300]
-        return CodedDocument.rejection(Rejected(origin=checked.origin or checked.id,
-                                                reason=reason, language=checked.language))
+    return CodedDocument.rejection(Rejected(origin=checked.origin or checked.id,
+                                            reason=reason, language=checked.language))
 
 
-def _warm_worker() -> None:
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """SIGALRM-based limit; only where signals work (POSIX, main thread), else no limit."""
+    usable = (seconds > 0 and hasattr(signal, "setitimer")
+              and threading.current_thread() is threading.main_thread())
+    if not usable:
+        yield
+        return
+    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _warm_worker(story_timeout: float = DEFAULT_STORY_TIMEOUT) -> None:
     """Pool initializer: load the language profiles and the NLP pipeline once per worker."""
+    set_story_timeout(story_timeout)
     process_item(Document(text="The two ministers met in Mexico City on Friday to discuss "
                                "security cooperation along the border.", origin="<warm-up>"))
 
@@ -144,7 +186,7 @@ def code_items(items: Iterable[Item], workers: int = 1, chunk_size: int = 8
             yield process_item(item)
         return
     context = multiprocessing.get_context("spawn")
-    with context.Pool(workers, initializer=_warm_worker) as pool:
+    with context.Pool(workers, initializer=_warm_worker, initargs=(_story_timeout,)) as pool:
         pending: deque = deque()
         for chunk in _chunks(items, chunk_size):
             pending.append(pool.apply_async(_process_chunk, (chunk,)))
@@ -186,7 +228,7 @@ def _reason_kind(reason: str) -> str:
 def run_coding(inputs: Iterable[str], options: IngestOptions | None = None, *,
                db: str | None = "dateline.duckdb", out: str | None = None, workers: int = 1,
                batch_size: int = 64, progress: bool = False,
-               stdin: BinaryIO | None = None) -> RunSummary:
+               stdin: BinaryIO | None = None, store_wait: float | None = None) -> RunSummary:
     """What `dateline code` does: read, code and store every input, one batch at a time.
 
     Only this (main) process writes the store. Without ``out``, stories already stored are
@@ -194,17 +236,16 @@ def run_coding(inputs: Iterable[str], options: IngestOptions | None = None, *,
     """
     own = [p for p in (db, f"{db}.wal" if db else None, out) if p and p != "-"]
     return run_items(iter_inputs(inputs, options, stdin=stdin, exclude=own), db=db, out=out,
-                     workers=workers, batch_size=batch_size, progress=progress)
+                     workers=workers, batch_size=batch_size, progress=progress,
+                     store_wait=store_wait)
 
 
 def run_items(items: Iterable[Item], *, db: str | None = "dateline.duckdb",
               out: str | None = None, workers: int = 1, batch_size: int = 64,
-              progress: bool = False) -> RunSummary:
+              progress: bool = False, store_wait: float | None = None) -> RunSummary:
     """Code ingested items and store them in batches (see :func:`run_coding`)."""
-    from dateline.store import open_store
-
     summary = RunSummary()
-    store = open_store(db) if db else None
+    store = _StoreSessions(db, store_wait) if db else None
     sink = None
     try:
         if out == "-":
@@ -239,9 +280,33 @@ def run_items(items: Iterable[Item], *, db: str | None = "dateline.duckdb",
             sink.close()
         elif sink is not None:
             sink.flush()
-        if store is not None:
-            store.close()
     return summary
+
+
+class _StoreSessions:
+    """The store, opened for each batch and closed after it, so that readers (the dashboard,
+    `dateline events`) get the file between batches; waits up to ``wait`` s while it is busy.
+    """
+
+    def __init__(self, db: str, wait: float | None) -> None:
+        from dateline.store import open_store
+
+        self.db = db
+        self.wait = float(os.environ.get("DATELINE_STORE_WAIT", "30")) if wait is None else wait
+        open_store(self.db, wait=self.wait).close()  # create and migrate it before any work
+
+    def _open(self):
+        from dateline.store import open_store
+
+        return open_store(self.db, wait=self.wait)
+
+    def known_ids(self, ids: Iterable[str]) -> set[str]:
+        with self._open() as store:
+            return store.known_ids(ids)
+
+    def write_batch(self, batch: list[CodedDocument]) -> WriteResult:
+        with self._open() as store:
+            return store.write_batch(batch)
 
 
 def _skip_known(items: Iterable[Item], store, batch_size: int,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 
 import pytest
 from click.testing import CliRunner
@@ -96,7 +97,8 @@ def test_busy_store_is_a_clear_error_exit_1(tmp_path):
         stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "ready"
-        result = CliRunner().invoke(main, ["code", "-", "--db", str(db)], input="Some text.")
+        result = CliRunner().invoke(main, ["code", "-", "--db", str(db), "--store-wait", "0.5"],
+                                    input="Some text.")
     finally:
         holder.kill()
         holder.wait()
@@ -139,3 +141,18 @@ def test_coding_the_current_folder_does_not_read_its_own_store_or_output(tmp_pat
     assert len(_lines(tmp_path / "out.jsonl")) == 1
     with open_store(tmp_path / "dateline.duckdb", read_only=True) as store:
         assert store.con.execute("SELECT count(*) FROM rejections").fetchone()[0] == 0
+
+
+def test_a_story_past_the_time_limit_is_rejected_not_hung(monkeypatch):
+    import dateline.coder
+    from dateline import pipeline
+    from dateline.records import Document
+
+    def endless(doc):
+        while True:
+            time.sleep(0.01)
+
+    monkeypatch.setattr(dateline.coder, "code_document", endless)
+    monkeypatch.setattr(pipeline, "_story_timeout", 0.2)
+    coded = pipeline.process_item(Document(text=STORIES["b.txt"], origin="slow.txt"))
+    assert coded.rejected["reason"].startswith("timeout") and coded.origin == "slow.txt"

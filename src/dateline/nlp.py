@@ -104,7 +104,8 @@ class _Morphology:
                     self._add(pat, p["attrs"])
         if "lemmatizer" in nlp.component_names:
             self.lemmatizer = nlp.get_pipe("lemmatizer")
-        self.cache: dict[tuple[str, str, str], tuple[str, str]] = {}
+        self.cache: dict[tuple[int, int, int], tuple[int, int]] = {}
+        self._lemma_tables = None
 
     def _add(self, pat: list[dict], attrs: dict) -> None:
         if len(pat) != 1 or not {"POS", "LEMMA"} & set(attrs):
@@ -132,44 +133,83 @@ class _Morphology:
             self.rules.setdefault(tag, []).append(entry)
 
     def __call__(self, doc) -> None:
-        cache = self.cache
-        pos_out, lemma_out = [], []
-        for tok in doc:
-            key = (tok.lower_, tok.tag_, tok.dep_)
-            hit = cache.get(key)
-            if hit is None:
-                hit = self._resolve(tok)
-                if len(cache) < 500_000:
-                    cache[key] = hit
-            pos_out.append(hit[0])
-            lemma_out.append(hit[1] if hit[1] is not None else tok.text)
-        strings = doc.vocab.strings
         import numpy
 
-        arr = numpy.array([[strings.add(p), strings.add(lm)] for p, lm in zip(pos_out, lemma_out)],
-                          dtype="uint64")
-        if len(arr):
-            doc.from_array(["POS", "LEMMA"], arr)
+        if not len(doc):
+            return
+        strings = doc.vocab.strings
+        arr = doc.to_array(["ORTH", "LOWER", "TAG", "DEP"])
+        out = numpy.empty((len(doc), 2), dtype="uint64")
+        cache = self.cache
+        for k, (orth, lower, tag, dep) in enumerate(arr.tolist()):
+            hit = cache.get((lower, tag, dep))
+            if hit is None:
+                pos, lemma = self._resolve(strings[orth], strings[lower], strings[tag],
+                                           strings[dep])
+                hit = (strings.add(pos), strings.add(lemma) if lemma is not None else 0)
+                if len(cache) < 500_000:
+                    cache[(lower, tag, dep)] = hit
+            out[k, 0] = hit[0]
+            out[k, 1] = hit[1] or orth
+        doc.from_array(["POS", "LEMMA"], out)
 
-    def _resolve(self, tok) -> tuple[str, str | None]:
+    def _resolve(self, text: str, lower: str, tag: str, dep: str) -> tuple[str, str | None]:
+        """(POS, lemma) of a word with this tag and dependency; lemma None = the word itself."""
         pos, lemma = "X", None
-        values = {"TAG": tok.tag_, "LOWER": tok.lower_, "DEP": tok.dep_}
-        rules = sorted(self.rules.get(tok.tag_, []) + self.rules.get("*", []))
+        values = {"TAG": tag, "LOWER": lower, "DEP": dep}
+        rules = sorted(self.rules.get(tag, []) + self.rules.get("*", []))
         for _, tests, p, lm in rules:
             if all((values[k] in vals) == inside for k, (inside, vals) in tests.items()):
                 pos = p or pos
                 lemma = lm or lemma
-        if lemma is None and tok.tag_ in _BASE_TAGS:
+        if lemma is not None or pos in ("PROPN", "X", "SPACE", "PUNCT", "SYM", "NUM"):
+            return pos, lemma
+        if tag in _BASE_TAGS:
             # the base-form test spaCy makes from morphology, which we do not compute
-            lemma = tok.text if pos == "PROPN" else tok.lower_
-        if lemma is None:
-            if self.lemmatizer is not None and pos not in ("PROPN", "X", "SPACE", "PUNCT"):
-                tok.pos_ = pos
-                lemmas = self.lemmatizer.rule_lemmatize(tok)
-                lemma = (lemmas[0] if lemmas else tok.lower_).lower()
-            else:
-                lemma = tok.text if pos == "PROPN" else tok.lower_
-        return pos, lemma
+            return pos, lower
+        return pos, self._lemma(lower, pos.lower())
+
+    def _lemma(self, string: str, univ_pos: str) -> str:
+        """spaCy's English rule lemmatizer (same tables), with the index as a set."""
+        tables = self._tables()
+        index, exceptions, rules = (tables[0].get(univ_pos), tables[1].get(univ_pos, {}),
+                                    tables[2].get(univ_pos, ()))
+        if index is None and not exceptions and not rules:
+            return string
+        index = index or frozenset()
+        forms, oov = [], []
+        for old, new in rules:
+            if string.endswith(old):
+                form = string[: len(string) - len(old)] + new
+                if not form:
+                    continue
+                if form in index or not form.isalpha():
+                    forms.append(form)
+                else:
+                    oov.append(form)
+        for form in exceptions.get(string, []):
+            if form not in forms:
+                forms.insert(0, form)
+        forms = forms or oov or [string]
+        return forms[0]
+
+    def _tables(self):
+        if self._lemma_tables is None:
+            idx, exc, rules = {}, {}, {}
+            if self.lemmatizer is not None:
+                lk = self.lemmatizer.lookups
+                # Tables are keyed by string hashes: look the parts of speech up by name.
+                ti, te, tr = (lk.get_table(n, {}) for n in ("lemma_index", "lemma_exc",
+                                                           "lemma_rules"))
+                for upos in ("noun", "verb", "adj", "adv", "aux", "pron", "det", "adp"):
+                    if ti.get(upos):
+                        idx[upos] = frozenset(ti.get(upos))
+                    if te.get(upos):
+                        exc[upos] = te.get(upos)
+                    if tr.get(upos):
+                        rules[upos] = tr.get(upos)
+            self._lemma_tables = (idx, exc, rules)
+        return self._lemma_tables
 
 
 @lru_cache(maxsize=1)
@@ -177,118 +217,196 @@ def _morphology() -> _Morphology:
     return _Morphology(load())
 
 
-def _split_sentences(doc) -> None:
+def _split_sentences(doc, text: str | None = None) -> None:
     """Set sentence starts on a tokenized doc: punctuation rules, paragraph breaks, datelines."""
+    import numpy
+
     _sentencizer()(doc)
-    starts = doc.to_array(["SENT_START"]).astype("int64")
-    if len(doc):
-        starts[0] = 1
-    for tok in doc:
-        if "\n" in tok.text or "\n" in tok.whitespace_:
-            nxt = tok.i + 1
-            # skip the whitespace tokens of the break itself
-            while nxt < len(doc) and doc[nxt].is_space:
-                nxt += 1
-            if nxt < len(doc):
-                starts[nxt] = 1
-                if tok.is_space and tok.i > 0:
-                    starts[tok.i] = -1
-    _split_datelines(doc, starts)
+    n = len(doc)
+    if not n:
+        return
+    arr = doc.to_array(["SENT_START", "IDX", "IS_SPACE"]).astype("int64")
+    starts, idx, space = arr[:, 0], arr[:, 1], arr[:, 2].astype(bool)
+    starts[0] = 1
+    paragraphs = [0]
+    text = doc.text if text is None else text  # Doc.text re-joins every token: pass it in
+    pos = text.find("\n")
+    while pos != -1:
+        k = int(numpy.searchsorted(idx, pos, side="right")) - 1  # token holding/preceding it
+        nxt = k + 1
+        while nxt < n and space[nxt]:
+            nxt += 1
+        if nxt < n:
+            starts[nxt] = 1
+            starts[k + 1:nxt] = -1  # the whitespace of the break stays with what precedes
+            if space[k] and k > 0:
+                starts[k] = -1
+            paragraphs.append(nxt)
+        end = idx[nxt] if nxt < n else len(text)
+        pos = text.find("\n", max(pos + 1, end))
+    for p in paragraphs:
+        _split_dateline(doc, p, starts)
     starts[starts == 0] = -1
-    if len(doc):
-        starts[0] = 1
+    starts[0] = 1
     doc.from_array(["SENT_START"], starts.astype("uint64").reshape(-1, 1))
 
 
-def _split_datelines(doc, starts) -> None:
-    """A dateline ("MEXICO CITY, Mexico —", "WASHINGTON (Reuters) -") is not part of the
-    first sentence's subject: start the sentence after its dash."""
-    for i, flag in enumerate(starts):
-        if flag != 1:
-            continue
-        for j in range(i, min(len(doc) - 1, i + 10)):
-            tok = doc[j]
-            if tok.text in _DASHES and j > i:
-                if tok.text != "-" or (tok.whitespace_ and doc[j - 1].whitespace_):
-                    starts[j + 1] = 1
-                break
-            if not (tok.is_title or tok.is_upper or tok.is_punct or tok.like_num
-                    or tok.is_space):
-                break
+def _split_dateline(doc, i: int, starts) -> None:
+    """A dateline opening a paragraph ("MEXICO CITY, Mexico —", "WASHINGTON (Reuters) -") is
+    not part of the first sentence's subject: start the sentence after its dash."""
+    for j in range(i, min(len(doc) - 1, i + 10)):
+        tok = doc[j]
+        if tok.text in _DASHES and j > i:
+            if tok.text != "-" or (tok.whitespace_ and doc[j - 1].whitespace_):
+                starts[j + 1] = 1
+            return
+        if not (tok.is_title or tok.is_upper or tok.is_punct or tok.like_num or tok.is_space):
+            return
 
 
-def _sentence_doc(sent):
+def parse(text: str, select: SentenceFilter | None = None, ner: str = "names"):
+    """Parse one story; with `select`, analyse only the sentences it accepts (see module doc)."""
+    return parse_many([text], select=select, ner=ner)[0]
+
+
+def _name_flags(doc):
+    """Per token: capitalised word, and acronym (for _wants_ner), computed once per doc."""
+    arr = doc.to_array(["IS_TITLE", "IS_ALPHA", "IS_UPPER", "LENGTH"]).astype(bool)
+    title = arr[:, 0] & arr[:, 1]
+    acronym = arr[:, 2] & arr[:, 1] & (doc.to_array("LENGTH") > 1)
+    return title, acronym
+
+
+def _wants_ner(flags, start: int, end: int) -> bool:
+    """Whether a sentence may hold a name the dictionaries do not know: a run of two
+    capitalised words ("Kirstjen Nielsen", "Homeland Security") or an acronym."""
+    title, acronym = flags
+    t = title[start:end]
+    return bool(acronym[start:end].any() or (t[1:] & t[:-1]).any())
+
+
+def _analysis_doc(doc, spans: list[tuple[int, int]], tokens=None):
+    """One Doc holding the given sentences of `doc`, with their boundaries preset."""
     from spacy.tokens import Doc
 
-    return Doc(sent.doc.vocab, words=[t.text for t in sent],
-               spaces=[bool(t.whitespace_) for t in sent])
+    if not spans:
+        return None, []
+    words_all, spaces_all = tokens
+    words, spaces, starts, index = [], [], [], []
+    for start, end in spans:
+        words.extend(words_all[start:end])
+        sp = spaces_all[start:end]
+        sp[-1] = True
+        spaces.extend(sp)
+        starts.extend([True] + [False] * (end - start - 1))
+        index.extend(range(start, end))
+    return Doc(doc.vocab, words=words, spaces=spaces, sent_starts=starts), index
 
 
-def parse(text: str, select: SentenceFilter | None = None):
-    """Parse one story; with `select`, analyse only the sentences it accepts (see module doc)."""
-    return parse_many([text], select=select)[0]
+def _token_texts(doc, text: str) -> tuple[list[str], list[bool]]:
+    arr = doc.to_array(["IDX", "LENGTH", "SPACY"]).tolist()
+    return [text[a:a + b] for a, b, _ in arr], [bool(c) for _, _, c in arr]
+
+
+_PARSE_ATTRS = ["TAG", "POS", "LEMMA", "DEP", "HEAD"]
+_ENT_ATTRS = ["ENT_IOB", "ENT_TYPE"]
 
 
 def parse_many(texts: Sequence[str] | Iterable[str], select: SentenceFilter | None = None,
-               batch_size: int = 64) -> list:
-    """Parse several stories, batching the analysed sentences of all of them through spaCy."""
-    from spacy.tokens import Doc
+               batch_size: int = 32, ner: str = "names") -> list:
+    """Parse several stories, batching the analysed sentences of all of them through spaCy.
+
+    `ner`: "all" analysed sentences, "names" (default) only those with a name-like run of
+    capitalised words, or "none". Entities are the costliest part of the analysis.
+    """
+    import numpy
 
     nlp = load()
-    docs = [nlp.make_doc(t.translate(_SPACES)) for t in texts]
-    plans: list[list[tuple[object, bool]]] = []
-    to_analyse = []
-    for doc in docs:
-        _split_sentences(doc)
+    norm_texts = [t.translate(_SPACES) for t in texts]
+    docs = [nlp.make_doc(t) for t in norm_texts]
+    plans = []
+    parse_docs, ner_docs = [], []
+    for doc, text in zip(docs, norm_texts):
+        _split_sentences(doc, text)
         plan = []
         for sent in doc.sents:
             wanted = sent.text.strip() != "" and (select is None or bool(select(sent)))
-            plan.append((sent, wanted))
-            if wanted:
-                to_analyse.append(_sentence_doc(sent))
-        plans.append(plan)
-    pipes = _analysis_pipes()
-    morph = _morphology()
-    with nlp.select_pipes(enable=list(pipes)):
-        done = list(nlp.pipe(to_analyse, batch_size=batch_size))
-    for d in done:
-        morph(d)
-    analysed = iter(done)
-    out = []
-    for doc, plan in zip(docs, plans):
-        parts, starts, analysed_starts = [], [], []
-        for sent, wanted in plan:
-            part = next(analysed) if wanted else _sentence_doc(sent)
-            starts.append(sent.start)
-            if wanted:
-                analysed_starts.append(sent.start)
-            parts.append(part)
-        if not parts:
-            doc.user_data[ANALYSED_KEY] = ()
-            out.append(doc)
-            continue
-        merged = Doc.from_docs(parts, ensure_whitespace=False, exclude=["user_data", "tensor"])
-        _restore_sentence_starts(merged, plan)
-        merged.user_data[ANALYSED_KEY] = tuple(analysed_starts)
-        out.append(merged)
-    return out
-
-
-def _restore_sentence_starts(merged, plan) -> None:
-    """Keep the parser's sentence starts inside analysed sentences and ours everywhere else."""
-    arr = merged.to_array(["SENT_START"]).astype("int64")
-    for sent, wanted in plan:
-        if wanted:
-            arr[sent.start] = 1
+            plan.append((sent.start, sent.end, wanted))
+        analysed = [(a, b) for a, b, w in plan if w]
+        if ner == "all":
+            named = analysed
+        elif ner == "names":
+            flags = _name_flags(doc)
+            named = [(a, b) for a, b in analysed if _wants_ner(flags, a, b)]
         else:
-            arr[sent.start:sent.end] = -1
-            arr[sent.start] = 1
+            named = []
+        tokens = _token_texts(doc, text) if analysed else None
+        parse_docs.append(_analysis_doc(doc, analysed, tokens))
+        ner_docs.append(_analysis_doc(doc, named, tokens))
+        plans.append(plan)
+    pipes = [p for p in _analysis_pipes() if p != "ner"]
+    morph = _morphology()
+    todo = [d for d, _ in parse_docs if d is not None]
+    with nlp.select_pipes(enable=pipes):
+        for d in nlp.pipe(todo, batch_size=batch_size):
+            morph(d)
+    if "ner" in nlp.pipe_names:
+        todo = [d for d, _ in ner_docs if d is not None]
+        with nlp.select_pipes(enable=["ner"]):
+            list(nlp.pipe(todo, batch_size=batch_size))
+    for doc, plan, (pdoc, pidx), (ndoc, nidx) in zip(docs, plans, parse_docs, ner_docs):
+        if pdoc is not None:
+            _copy_parse(doc, pdoc, numpy.asarray(pidx, dtype="int64"), plan)
+        if ndoc is not None:
+            arr = numpy.zeros((len(doc), 2), dtype="uint64")
+            arr[numpy.asarray(nidx, dtype="int64")] = ndoc.to_array(_ENT_ATTRS)
+            doc.from_array(_ENT_ATTRS, arr)
+        _restore_sentence_starts(doc, plan)
+        doc.user_data[ANALYSED_KEY] = tuple(a for a, _, w in plan if w)
+    return docs
+
+
+def _copy_parse(doc, pdoc, index, plan) -> None:
+    """Write the analysis of the selected sentences back onto the story's tokens."""
+    import numpy
+
+    src = pdoc.to_array(_PARSE_ATTRS)
+    n = len(doc)
+    out = numpy.zeros((n, len(_PARSE_ATTRS)), dtype="uint64")
+    out[index] = src
+    # HEAD is relative: re-base it from the analysis doc onto the story's token positions,
+    # and keep every head inside its own sentence (the parser was given the boundaries).
+    rel = src[:, 4].astype("int64")
+    heads_in_pdoc = numpy.arange(len(pdoc)) + rel
+    sent_of = numpy.full(n, -1, dtype="int64")
+    for k, (a, b, _) in enumerate(plan):
+        sent_of[a:b] = k
+    abs_heads = index[heads_in_pdoc]
+    crossing = sent_of[abs_heads] != sent_of[index]
+    abs_heads[crossing] = index[crossing]
+    out[index, 4] = (abs_heads - index).astype("uint64")
+    if crossing.any():
+        out[index[crossing], 3] = doc.vocab.strings.add("ROOT")
+    doc.from_array(_PARSE_ATTRS, out)
+
+
+def _restore_sentence_starts(doc, plan) -> None:
+    """Keep the parser's sentence starts inside analysed sentences and ours everywhere else."""
+    arr = doc.to_array(["SENT_START"]).astype("int64")
+    for start, end, wanted in plan:
+        if not wanted:
+            arr[start:end] = -1
+        arr[start] = 1
     arr[arr == 0] = -1
-    merged.from_array(["SENT_START"], arr.astype("uint64").reshape(-1, 1))
+    doc.from_array(["SENT_START"], arr.astype("uint64").reshape(-1, 1))
 
 
 def is_analysed(span_or_token) -> bool:
     """Whether a sentence (Span) or token has POS, dependencies and entities."""
-    tokens = [span_or_token] if hasattr(span_or_token, "dep_") else span_or_token
-    # Analysed tokens always carry a dependency label; the others carry none.
-    return any(t.dep_ != "" for t in tokens)
+    # Analysed tokens always carry a dependency label; the others carry none. A sentence is
+    # analysed or not as a whole, so its ends tell.
+    if hasattr(span_or_token, "dep_"):
+        return span_or_token.dep_ != ""
+    if not len(span_or_token):
+        return False
+    return span_or_token[0].dep_ != "" or span_or_token[-1].dep_ != ""

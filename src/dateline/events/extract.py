@@ -185,8 +185,11 @@ def _candidates(sent, index: MentionIndex, quotes: list[tuple[int, int]]) -> lis
     lex = lexmod.load()
     out = []
     used: set[int] = set()
+    forms = lex.forms
     for tok in sent:
         if tok.i in used or index.at(tok.i) is not None:
+            continue
+        if tok.lower_ not in forms and tok.lemma_.lower() not in forms:
             continue
         following = _following(tok)
         pos = "NOUN" if tok.pos_ == "NOUN" else "VERB"
@@ -427,7 +430,8 @@ def extract_events(doc: Document, sdoc, mentions: list[Any]) -> list[Event]:
     if sdoc is None or not len(sdoc):
         return []
     # Evidence quotes the story's own text (the parser saw no-break spaces as plain ones).
-    text = doc.text if doc is not None and len(doc.text) == len(sdoc.text) else sdoc.text
+    # (sdoc comes from nlp.parse(doc.text): same length; Doc.text would re-join every token)
+    text = doc.text if doc is not None else sdoc.text
     quotes = _quote_spans(text)
     index = MentionIndex(list(mentions or []), quotes)
     per_sentence: list[list[Candidate]] = []

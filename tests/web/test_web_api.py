@@ -358,3 +358,29 @@ def test_serve_refuses_a_missing_store(tmp_path):
     assert result.exit_code == 2 and "no store" in result.output
     assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
     assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.5")
+
+
+def test_highlight_marks_overlaps_with_trigger_first():
+    from dateline.web.views import highlight
+    text = "xx Police arrested protesters yy"
+    runs = highlight(text, 3, 29, [(3, 9, "actor"), (19, 29, "recipient"), (10, 18, "trigger"),
+                                   (15, 22, "actor")])
+    assert "".join(r["text"] for r in runs) == text[3:29]
+    assert [(r["mark"], r["text"]) for r in runs if r["mark"]] == [
+        ("actor", "Police"), ("trigger", "arrested"), ("actor", " pro"),
+        ("recipient", "testers")]
+    assert highlight(text, 10, 5, []) == []
+
+
+def test_cache_is_warmed_and_dropped_when_the_store_changes(fresh_store):
+    path, ids = fresh_store
+    app = create_app(path)
+    app.warm()
+    names = {key[1] for key in app.cache._items}
+    assert {"overview", "map_view", "events", "dyad"} <= names
+    client = Client(app)
+    before = client.json("/events.json")
+    token = _csrf(client, ids["assault"])
+    assert _post(client, ids["assault"], {"verdict": "wrong", "csrf": token})[0] == 303
+    assert client.json("/reviews.json")["counts"] == {"wrong": 1}  # not a stale cached page
+    assert client.json("/events.json") == before

@@ -82,10 +82,13 @@ def _no_console_errors(driver) -> None:
 
 def _shot(driver, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
-    height = driver.execute_script("return document.body.scrollHeight")
-    driver.set_window_size(1280, min(max(int(height) + 20, 700), 2200))
+    height = driver.execute_script("return document.documentElement.scrollHeight")
+    # The whole page in one image: the viewport is the window less its frame.
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+        "width": 1280, "height": min(max(int(height), 700), 2400), "deviceScaleFactor": 1,
+        "mobile": False})
     driver.save_screenshot(str(SHOTS / f"{name}.png"))
-    driver.set_window_size(1280, 1000)
+    driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
 def test_overview_draws_the_timeline_and_links_dyads(live, driver):

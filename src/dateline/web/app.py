@@ -119,6 +119,15 @@ def json_default(value: Any) -> Any:
     return str(value)
 
 
+def fmt_num(value: Any) -> str:
+    """12345 -> '12,345'; 253000.0 -> '253,000'; None -> a dash."""
+    if value is None:
+        return "—"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f"{value:,}" if isinstance(value, (int, float)) else str(value)
+
+
 def safe_url(value: Any) -> str | None:
     """The URL if it is an absolute http(s) URL, else None (never a javascript: link)."""
     if not isinstance(value, str):
@@ -158,7 +167,7 @@ class Dashboard:
         self.env.filters["safe_url"] = safe_url
         self.env.filters["tojson_script"] = _tojson_script
         self.env.globals["qs"] = self._qs
-        self.env.globals["fmt_num"] = lambda n: "—" if n is None else f"{n:,}"
+        self.env.globals["fmt_num"] = fmt_num
         self._static = resources.files("dateline.web") / "static"
         self.routes: list[tuple[str, re.Pattern[str], Callable[..., Any], str | None]] = [
             ("GET", re.compile(r"^/$"), views.overview, "overview.html"),

@@ -34,13 +34,26 @@ _CLAIM_RE = re.compile(
     re.IGNORECASE)
 _PER_RE = re.compile(r"^\s*(?:(?:each|every|a|per)\s+(?P<u>year|day|month|week|hour|person|"
                      r"capita)|(?P<adv>annually|daily|monthly|weekly|yearly))\b", re.IGNORECASE)
-_NOUN_RE = re.compile(r"^\s*(?:(?:more|less|fewer)\s+)?(?:of\s+(?:the\s+)?)?"
-                      r"(?P<unit>(?:[A-Za-z][\w-]*\s+){0,2}?[a-z][\w-]*)", re.UNICODE)
+_WORD_RE = re.compile(r"[A-Za-z][\w-]*")
+_UNIT_RE = re.compile(r"\s*(?:(?:more|less|fewer)\s+)?(?:of\s+(?:the\s+)?)?"
+                      r"[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*){0,2}")
 _CLAUSE_END = re.compile(r"[.;:!?](?:\s|$)|,\s(?:but|while|and|which|who|according)\b|"
                          r",\s[^,]{1,50}\s(?:said|says|reported|estimated|told)\b|$")
 _NOT_UNIT = {"of", "and", "or", "to", "the", "a", "in", "on", "at", "for", "by", "with", "from",
              "years", "year", "old", "times", "percent", "per", "am", "pm", "hours", "minutes",
-             "is", "are", "was", "were", "has", "have", "had", "points"}
+             "is", "are", "was", "were", "has", "have", "had", "points", "weeks", "week", "days",
+             "day", "months", "month", "decades", "decade", "centuries", "seconds", "hour",
+             "minute", "when", "where", "who", "which", "that", "as", "after", "before", "than",
+             "it", "he", "she", "they", "we", "but", "if", "so", "while", "until", "since",
+             "into", "out", "up", "down", "over", "under", "about", "more", "less", "this",
+             "these", "those", "their", "his", "her", "its", "our", "my", "your", "not", "all",
+             "thirds", "third", "quarters", "quarter", "half", "fifths"}
+# Words that come between a figure and what it counts ("100 other children").
+_MODIFIERS = {"other", "more", "new", "additional", "extra", "further", "enemy", "foreign",
+              "young", "old", "unarmed", "armed", "suspected", "alleged", "innocent", "local",
+              "civilian", "american", "british", "mexican", "unaccompanied", "migrant"}
+_NOT_SOURCE = {"a", "an", "the", "it", "this", "that", "there", "he", "she", "they", "we", "i",
+               "who", "which", "what", "some", "many", "one", "estimated"}
 _YEAR_RE = re.compile(r"^(?:1[89]|20)\d\d$")
 _AGE_RE = re.compile(r"^(?:-|\s)?(?:years?[- ]old|yrs?\b|-year-old)|^\s*,?\s*(?:who|aged)\b",
                      re.IGNORECASE)
@@ -107,6 +120,8 @@ def _attribution(text: str, s: int, e: int, mentions: list[Any] | None
         return None
     name = re.sub(r"^(?:the|a|an)\s+", "", text[name_span[0]:name_span[1]].strip(),
                   flags=re.IGNORECASE)
+    if not name or name.lower() in _NOT_SOURCE or len(name) < 2:
+        return None
     actor = None
     akind = None
     for mm in mentions or []:
@@ -176,7 +191,8 @@ def find_claims(text: str, sdoc: Any = None, mentions: list[Any] | None = None,
             raw = m.group("cv")
             if _YEAR_RE.match(raw) and not m.group("cs"):
                 continue
-            if _AGE_RE.match(text[end:end + 12]):
+            if _AGE_RE.match(text[end:end + 12]) or re.search(
+                    r"\b(?:aged?|ages)\s$", text[max(0, start - 6):start], re.IGNORECASE):
                 continue
             if text[max(0, start - 1):start] in ("#", "№") or re.search(
                     r"\b(?:No\.|number|page|article|section|route|flight|at)\s$",
@@ -188,14 +204,20 @@ def find_claims(text: str, sdoc: Any = None, mentions: list[Any] | None = None,
         # What is counted: the noun phrase after the figure (or a currency word).
         tail = text[end:end + 120]
         if unit is None:
-            nm = _NOUN_RE.match(tail)
-            if not nm:
+            unit_m = _UNIT_RE.match(tail)
+            if not unit_m:
                 continue
-            words = nm.group("unit").split()
-            if not words or words[-1].lower() in _NOT_UNIT or words[0].lower() in _NOT_UNIT:
+            words = list(_WORD_RE.finditer(tail, 0, unit_m.end()))
+            words = [w for w in words if w.group().lower() not in ("more", "less", "fewer", "of",
+                                                                   "the")] or words
+            k = 0
+            while k < len(words) - 1 and words[k].group().lower() in _MODIFIERS:
+                k += 1  # "100 other children" counts children
+            word = words[k].group()
+            if word.lower() in _NOT_UNIT or not word[:1].isalpha():
                 continue
-            unit = _CURRENCY.get(words[-1].lower(), words[-1].lower())
-            noun_end = end + nm.end("unit")
+            unit = _CURRENCY.get(word.lower(), word.lower())
+            noun_end = end + words[k].end()
         else:
             noun_end = end
         s, e = _sentence_bounds(text, start)

@@ -493,11 +493,31 @@ def _first_prep(tok: Any) -> str | None:
     return None
 
 
+def _admissible(sdoc: Any, trigger: Any, pm: PlaceMention) -> bool:
+    """False for places that cannot be where the event happened: a subject naming an actor
+    ("Tehran captured"), an affiliation ("the Secretary of ... of the United States"), a
+    nationality ("a U.S. patrol")."""
+    toks = place_tokens(sdoc, pm)
+    if not toks:
+        return False
+    root = min(toks, key=lambda t: len(list(t.ancestors)))
+    eff = root
+    while eff.dep_ == "conj" and eff.head is not eff:
+        eff = eff.head
+    if eff.dep_ in _ACTOR_DEPS or (eff.dep_ == "pobj" and eff.head.dep_ == "agent"):
+        return False
+    prep = _first_prep(root)
+    if prep == "of" and not _of_place(root):
+        return False
+    return not (prep == "mod" and pm.place is not None and pm.place.feature == "country")
+
+
 def locate(sdoc: Any, trigger: Any, places: list[PlaceMention],
-           sent: Any = None, loose: bool = False) -> PlaceMention | None:
+           sent: Any = None, loose: bool = False, model: bool = True) -> PlaceMention | None:
     """The place attached to an event trigger (a spaCy token) in its sentence, or None.
 
-    Among the places whose phrase hangs off the trigger's clause (not its subject, not an
+    With the shipped locator model (``model=True``), a learned ranker chooses among the
+    admissible places of the sentence, or none. Without it, the rules: among the places whose phrase hangs off the trigger's clause (not its subject, not an
     origin "from X"), the most specific wins: a place the gazetteer does not know (a
     district, a camp), then the smallest city, then a state, then a country.
     """
@@ -506,6 +526,14 @@ def locate(sdoc: Any, trigger: Any, places: list[PlaceMention],
     if not in_sent:
         return None
     has_deps = sdoc.has_annotation("DEP")
+    if has_deps and model:
+        from dateline.context.locator import load_locator
+
+        locator = load_locator()
+        if locator is not None:
+            allowed = [pm for pm in in_sent if _admissible(sdoc, trigger, pm)]
+            top = locator.best(trigger, allowed)
+            return top[0] if top else None
     best: tuple[tuple, PlaceMention] | None = None
     for pm in in_sent:
         toks = place_tokens(sdoc, pm)

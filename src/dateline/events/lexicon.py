@@ -148,7 +148,11 @@ def load() -> Lexicon:
     for row in _rows("additions.tsv"):
         lemma, pos, forms, code, code2 = row[:5]
         _first, *rest = lemma.split()
-        block = f"DATELINE:{lemma}"
+        # A verb PETRARCH knows keeps its block's patterns ("requested extradition" -> 0213);
+        # our code replaces only its default.
+        known = [e for e in lex.forms.get(lemma.split()[0], ()) if e.lemma == lemma]
+        # An empty code silences the verb, patterns included ("addressed issues").
+        block = known[0].block if known and pos == "VERB" and code else f"DATELINE:{lemma}"
         for form in filter(None, (f.strip() for f in forms.split(","))):
             head = form.split()[0]
             entry = TriggerEntry(lemma, code, code2, block, pos, tuple(rest), "dateline")

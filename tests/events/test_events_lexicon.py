@@ -1,0 +1,51 @@
+"""The trigger lexicon compiled from the PETRARCH-2 verb dictionary, plus our additions."""
+
+from __future__ import annotations
+
+from dateline.events import lexicon
+
+
+def test_compiled_dictionary_keeps_all_blocks_and_patterns():
+    lex = lexicon.load()
+    blocks = {e.block for entries in lex.forms.values() for e in entries
+              if not e.block.startswith("DATELINE:")}
+    assert len(blocks) == 397
+    assert sum(len(p) for p in lex.patterns.values()) == 4668
+
+
+def test_inflected_and_multiword_forms_are_found():
+    lex = lexicon.load()
+    assert lex.lookup("arrested").lemma == "arrest"
+    assert lex.lookup("met", ("with", "the")).lemma == "meet with"
+    assert lex.lookup("met", ("in", "paris")).lemma == "meet"
+    assert lex.lookup("talks", pos="NOUN").code == "046"
+    assert lex.lookup("talks", pos="VERB").lemma == "talk"
+    assert lex.lookup("xyzzy") is None
+
+
+def test_verb_patterns_refine_the_code():
+    lex = lexicon.load()
+    entry = lex.lookup("requested")
+    assert lex.code_for(entry, ["the", "extradition", "of", "the", "suspect"])[0] == "0213"
+    assert lex.code_for(entry, ["a", "pause"])[0] == "020"
+
+
+def test_silenced_verbs_code_nothing():
+    lex = lexicon.load()
+    entry = lex.lookup("addressed")
+    assert lexicon.plover_coding(lex.code_for(entry, ["the", "concerns"])[0]) is None
+
+
+def test_cameo_codes_map_to_plover():
+    assert lexicon.plover_coding("010") is None  # statements are no events
+    assert lexicon.plover_coding("020").type == "REQUEST"
+    coding = lexicon.plover_coding("173")
+    assert (coding.type, coding.mode) == ("COERCE", "arrest")
+    assert lexicon.plover_coding("042").mode == "visit"
+
+
+def test_sentence_selection_needs_an_event_word():
+    assert lexicon.sentence_has_trigger(["police", "arrested", "two", "men"])
+    assert lexicon.sentence_has_trigger(["the", "ministers", "held", "talks"])
+    assert not lexicon.sentence_has_trigger(["the", "weather", "was", "mild", "and", "sunny"])
+    assert not lexicon.sentence_has_trigger(["he", "said", "it", "was", "quiet"])

@@ -24,8 +24,9 @@ import pyarrow as pa
 # first is a matter of wording, so their parties are compared as an unordered set.
 RECIPROCAL_TYPES = frozenset({"CONSULT", "AGREE", "COOPERATE"})
 DAY_WINDOW = 1  # day-precise dates may differ by this many days (time zones, "late Friday")
-# Mentions re-clustered around a new one: wider than any cluster can span (a month).
-REGION_DAYS = 62
+# Stored mentions whose date period comes this close to a new mention's are re-clustered
+# with it (with their whole clusters): the date window plus a margin for knock-on moves.
+REGION_DAYS = 7
 _PRECISION_RANK = {"day": 0, "month": 1, "year": 2}
 _LEVEL_RANK = {"city": 0, "admin1": 1, "country": 2}
 
@@ -641,7 +642,9 @@ def _region(con, new: list[Mention]) -> tuple[list[str], set[str]]:
             rows = con.execute(
                 "SELECT DISTINCT e.id FROM events e JOIN _dl_spans s "
                 "ON split_part(e.dedup_block, '#', 1) = s.block "
-                "WHERE e.dedup_day BETWEEN s.lo AND s.hi AND list_has_any("
+                "WHERE e.dedup_day <= s.hi AND e.dedup_day + CASE e.date_precision "
+                "WHEN 'year' THEN 365 WHEN 'month' THEN 31 ELSE 0 END >= s.lo "
+                "AND list_has_any("
                 "string_split(split_part(e.dedup_block, '#', 2), '|'), s.tokens)").fetchall()
         ids.update(r[0] for r in rows)
     # Close over cluster membership so a cluster is always re-clustered whole.

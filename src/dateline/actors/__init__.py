@@ -65,10 +65,15 @@ def story_day(published: str | None) -> str | None:
 
 
 def _lowercase_doc(toks: list[Token]) -> bool:
-    words = [t for t in toks if t.text[:1].isalpha()]
-    if len(words) < 20:
+    """A story written all in lower case (some corpora are): names cannot need capitals."""
+    if len(toks) < 40:
         return False
-    return sum(1 for t in words if t.cap) < 0.02 * len(words)
+    caps = 0
+    for t in toks[:400]:
+        caps += t.cap
+        if caps > 8:  # most stories: decided within the first sentences
+            return False
+    return caps < 0.02 * min(len(toks), 400)
 
 
 # spaCy string hash -> our token (text, folded form, capitalised) and label names; shared
@@ -110,9 +115,16 @@ class _View:
         self.ent: list[str] = [_LABELS[h] for h in ents]
         self.head: list[int] = head[keep].tolist()  # absolute token index of the head
         self.sent: list[int] = sent[keep].tolist()
-        self.pos = {o: k for k, o in enumerate(self.orig)}
+        self._pos: dict[int, int] | None = None
         self.has_tags = any(self.tag)
         self.has_deps = any(self.dep)
+
+    @property
+    def pos(self) -> dict[int, int]:
+        """spaCy token index -> index among the non-space tokens."""
+        if self._pos is None:
+            self._pos = {o: k for k, o in enumerate(self.orig)}
+        return self._pos
 
     def head_of(self, ts: int, te: int) -> int:
         """Compressed index of the head of tokens ts..te (a parse where there is one)."""
@@ -189,7 +201,8 @@ def find_mentions(doc: Document, sdoc: spacy.tokens.Doc,
     group_ids = count(max(used) + 1 if used else 1)
     mentions = coref.surnames(toks, mentions)
     for m in mentions:
-        m.extra["dep"] = deps[view.head_of(m.ts, m.te)]
+        m.extra["head"] = head = view.head_of(m.ts, m.te)
+        m.extra["dep"] = deps[head]
     _one_country_story(mentions)
     coref.descriptions(toks, mentions, view.sent)
     mentions = coref.pronouns(toks, mentions, view.sent, group_ids)
@@ -268,7 +281,8 @@ def _finish(doc: Document, view: _View, mentions: list[Mention]) -> list[ActorMe
         out.append(ActorMention(
             start=start, end=end, text=text, actor=_actor(m, text, start, end), kind=m.kind,
             token_start=view.orig[m.ts], token_end=view.orig[m.te - 1] + 1,
-            head=view.orig[view.head_of(m.ts, m.te)], group=m.group,
+            head=view.orig[m.extra["head"] if "head" in m.extra else view.head_of(m.ts, m.te)],
+            group=m.group,
             antecedent=index.get(id(ref)) if ref is not None else None))
     return out
 

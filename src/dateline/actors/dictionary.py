@@ -315,7 +315,11 @@ def _load(user: tuple[str, ...]) -> ActorDictionary:
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _read_all(user)
+        dictionary = _read_all(user)
+        # the dictionary lives as long as the process: keep the collector from walking its
+        # objects again and again (a full collection would cost more than coding a story)
+        gc.freeze()
+        return dictionary
     finally:
         if enabled:
             gc.enable()

@@ -99,12 +99,20 @@
       el("text", {x: L - 6, y: y(v) + 4, "text-anchor": "end"}, svg).textContent = (v > 0 ? "+" : "") + v;
     });
     function draw(series, cls, label) {
-      var pts = series.filter(function (s) { return s.n > 0; }).map(function (s) {
-        return [x(periods.indexOf(s.period)), y(s.net / s.n), s];
+      var byPeriod = {};
+      series.forEach(function (s) { byPeriod[s.period] = s; });
+      // A period without events breaks the line instead of bridging the gap.
+      var d = "", pts = [], prev = -2;
+      periods.forEach(function (p, i) {
+        var s = byPeriod[p];
+        if (!s || !(s.n > 0)) { return; }
+        var pt = [x(i), y(s.net / s.n), s];
+        d += (i === prev + 1 ? "L" : "M") + pt[0] + " " + pt[1];
+        pts.push(pt);
+        prev = i;
       });
       if (!pts.length) { return; }
-      var path = el("path", {d: "M" + pts.map(function (p) { return p[0] + " " + p[1]; }).join("L"),
-                             "class": cls}, svg);
+      var path = el("path", {d: d, "class": cls}, svg);
       title(path, label);
       pts.forEach(function (p) {
         var dot = el("circle", {cx: p[0], cy: p[1], r: cls === "net" ? 3 : 5,

@@ -191,3 +191,23 @@ def test_other_languages_are_named_and_short_text_is_not_guessed():
         assert isinstance(rejected, Rejected) and rejected.language == code
     short = check_language(Document(text="Talks resume.", origin="s"))
     assert isinstance(short, Document) and short.language is None
+
+
+def test_a_pipe_delivering_a_few_bytes_at_a_time_is_still_sniffed_right():
+    import os
+    import threading
+
+    data = (json.dumps({"text": STORY_TEXT}) + "\n").encode() * 3
+    read_end, write_end = os.pipe()
+
+    def trickle() -> None:
+        for i in range(0, len(data), 7):
+            os.write(write_end, data[i:i + 7])
+        os.close(write_end)
+
+    writer = threading.Thread(target=trickle)
+    writer.start()
+    with open(read_end, "rb", buffering=0) as pipe:
+        items = list(read_stream(pipe, "<stdin>"))
+    writer.join()
+    assert [type(i).__name__ for i in items] == ["Document"] * 3

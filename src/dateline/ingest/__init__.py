@@ -60,10 +60,10 @@ def read_url(url: str, options: IngestOptions | None = None) -> Iterator[Item]:
 def read_stream(stream: BinaryIO, origin: str, options: IngestOptions | None = None, *,
                 name: str | None = None, url: str | None = None, declared: str | None = None,
                 fetched: bool = False) -> Iterator[Item]:
-    """Items of a binary stream that supports ``peek`` (a buffered file or stdin)."""
+    """Items of a binary stream (a file, stdin, a socket): sniffed, then read by its kind."""
     options = options or IngestOptions()
     try:
-        head = _peek(stream)
+        head, stream = _head(stream)
         kind = sniff(head, name)
         if kind == "gzip":
             yield from _read_gzip(stream, head, origin, options, name, url)
@@ -74,12 +74,41 @@ def read_stream(stream: BinaryIO, origin: str, options: IngestOptions | None = N
         yield Rejected(origin=origin, reason=f"unreadable: {type(exc).__name__}: {exc}"[:300])
 
 
-def _peek(stream: BinaryIO) -> bytes:
-    peek = getattr(stream, "peek", None)
-    if peek is None:
-        raise TypeError("read_stream needs a buffered stream with peek()")
-    head = peek(SNIFF_BYTES)[:SNIFF_BYTES]
-    return head
+class _Prefixed(io.RawIOBase):
+    """A stream that replays the bytes already read for sniffing, then reads on."""
+
+    def __init__(self, head: bytes, rest: BinaryIO) -> None:
+        self._head = memoryview(head)
+        self._rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if self._head.nbytes:
+            n = min(len(buffer), self._head.nbytes)
+            buffer[:n] = self._head[:n]
+            self._head = self._head[n:]
+            return n
+        data = self._rest.read(len(buffer))
+        buffer[:len(data)] = data
+        return len(data)
+
+
+def _head(stream: BinaryIO) -> tuple[bytes, BinaryIO]:
+    """The first bytes of ``stream`` (as many as sniffing needs) and a stream from byte 0.
+
+    A pipe may deliver fewer bytes than asked in one read, so read until enough or EOF.
+    """
+    chunks, size = [], 0
+    while size < SNIFF_BYTES:
+        chunk = stream.read(SNIFF_BYTES - size)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    head = b"".join(chunks)
+    return head, io.BufferedReader(_Prefixed(head, stream), buffer_size=SNIFF_BYTES)
 
 
 def _read_gzip(stream: BinaryIO, head: bytes, origin: str, options: IngestOptions,

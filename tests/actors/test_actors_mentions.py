@@ -55,7 +55,15 @@ def test_trump_by_story_date(mentions_of):
 def test_then_candidate_title_beats_the_story_date(mentions_of):
     ms = mentions_of("In 2016, then-presidential candidate Donald Trump visited Mexico City.",
                      "2018-03-23")
-    assert by_text(ms, "Donald Trump").actor.sector != "GOV"
+    trump = by_text(ms, "Donald Trump").actor
+    assert (trump.country, trump.sector) == ("USA", "ELI")
+    assert trump.title == "then-presidential candidate"
+
+
+def test_former_title_makes_an_elite(mentions_of):
+    ms = mentions_of("Former Secretary of State John Kerry criticised the deal.", "2014-05-01")
+    kerry = next(m for m in ms if m.text.endswith("John Kerry")).actor
+    assert (kerry.country, kerry.sector) == ("USA", "ELI")
 
 
 def test_pronoun_takes_the_antecedent_actor(mentions_of):
@@ -166,3 +174,14 @@ def test_role_takes_the_only_country_of_the_story(mentions_of):
 def test_role_stays_without_country_when_the_story_names_several(mentions_of):
     ms = mentions_of("Officials from Mexico and Canada met. Police said nothing.")
     assert by_text(ms, "Police").actor.country is None
+
+
+def test_user_dictionary_in_find_mentions(mentions_of, tmp_path):
+    path = tmp_path / "people.tsv"
+    path.write_text("person\tZora Quillfeather\tQuillfeather\tMEXGOV\t2019-02-01\t\t"
+                    "Secretary of Tourism\tf\n", encoding="utf-8")
+    text = "Zora Quillfeather opened the fair. Later Quillfeather said she was pleased."
+    ms = mentions_of(text, "2020-03-01", dictionaries=[path])
+    assert by_text(ms, "Zora Quillfeather").actor.code == "MEXGOV"
+    assert by_text(ms, "she").actor.name == "Zora Quillfeather"
+    assert by_text(mentions_of(text, "2020-03-01"), "Zora Quillfeather").actor.code is None

@@ -12,6 +12,8 @@ from dateline.actors.matching import Match, Token
 
 # Modifiers that put a title in the past: "former President X", "then-candidate X".
 _PAST = frozenset({"former", "ex", "then", "onetime", "erstwhile", "late"})
+# A title that someone no longer holds: they are an elite (ELI), not the office.
+_FORMER = frozenset({"former", "ex", "onetime", "erstwhile", "late"})
 _OF = frozenset({"of", "for"})
 _IN = frozenset({"in", "from"})
 _LIST_GLUE = frozenset({",", "and", "&", "both", "the"})
@@ -134,6 +136,15 @@ def compose(toks: Sequence[Token], matches: list[Match], day: str | None,
             _link_person(mention, out, toks, match_at, used, pos, day)
             continue
         out.append(_from_entry(m, day, m.kind))
+    for m in out:
+        before = m.ts - 1
+        while before >= 0 and toks[before].norm == "-":
+            before -= 1
+        if m.kind == "person" and before >= 0 and toks[before].norm in _FORMER \
+                and m.sector != "ELI":
+            # "former Secretary of State John Kerry" (a title inside the dictionary name)
+            m.sector = "ELI"
+            m.title = _join(toks[before:m.te])
     out.sort(key=lambda x: (x.ts, x.te))
     _group_lists(out, toks, group_ids)
     return out
@@ -240,23 +251,41 @@ def _link_person(title: Mention, out: list[Mention], toks: Sequence[Token], matc
     before = title.ts - 1
     while before >= 0 and toks[before].norm in ("-", "the", "a"):
         before -= 1
-    past = (before >= 0 and toks[before].norm in _PAST) or any(
-        t.norm in _PAST for t in toks[title.ts:title.te])
-    if past or pm.sector is None:
-        # an explicit past title ("then-candidate", "former president") or a name whose
-        # dated roles do not cover the story date: the title says what the person is
+    modifiers = [t.norm for t in toks[title.ts:title.te]]
+    if before >= 0 and toks[before].norm in _PAST:
+        modifiers.append(toks[before].norm)
+    else:
+        before = title.ts
+    title_text = _join(toks[before:title.te])
+    if _FORMER.intersection(modifiers):
+        # "former President Obama": whatever the dates say, not in that office now
+        pm.sector, pm.country = "ELI", pm.country or title.country
+        pm.title = title_text
+    elif "then" in modifiers or pm.sector is None:
+        # "then-presidential candidate Donald Trump", or a name whose dated roles do not
+        # cover the story date: the title written in the story says what the person is
         pm.sector = title.sector or pm.sector
         pm.country = pm.country or title.country
-    elif pm.country is None:
-        pm.country = title.country
-    title_text = " ".join(t.text for t in toks[title.ts:title.te])
-    pm.title = pm.title or title_text
+        pm.title = title_text
+    else:
+        pm.country = pm.country or title.country
+        pm.title = pm.title or title_text
     title.kind = "title"
     title.country, title.sector, title.name = pm.country, pm.sector, pm.name
     title.gender = pm.gender
     title.title = title_text
     title.ref = pm
     out.append(pm)
+
+
+def _join(toks: Sequence[Token]) -> str:
+    """Surface text of tokens, without spaces around hyphens ("then-presidential")."""
+    out = ""
+    for t in toks:
+        if out and t.text != "-" and not out.endswith("-"):
+            out += " "
+        out += t.text
+    return out
 
 
 def _group_lists(out: list[Mention], toks: Sequence[Token], group_ids) -> None:

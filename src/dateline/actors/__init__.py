@@ -3,6 +3,28 @@
 ``find_mentions(doc, sdoc)`` matches the dictionaries (dictionary.py) over the spaCy tokens
 (matching.py), builds compounds and titles (mentions.py), then resolves surnames, pronouns
 and descriptions within the story (coref.py). ``resolve_actor`` looks up a single phrase.
+
+What the mentions promise (the event and context stages rely on it):
+
+* sorted by ``start``; ``doc.text[start:end] == text == actor.text``; ``actor.start/end``
+  are the same offsets; spans never include a leading "the";
+* ``kind``: ``person`` (a named person, from the dictionaries, a surname of one named
+  earlier, or a PERSON entity), ``country`` (a country name, or a capital used for its
+  government: "Washington said" -> USA GOV), ``org``, ``role`` (a role noun, with its
+  country when written: "Mexican police", "police in Tijuana"), ``title`` (an office
+  written next to a name: "the Secretary of the Interior, Alfonso Navarrete Prida"; it
+  carries that person's actor), ``pronoun`` (he/she/him/her/his/they/them/their, with the
+  antecedent's actor);
+* ``antecedent`` is the index, in the same list, of the mention this one refers to:
+  the earlier full name for surnames, pronouns and descriptions ("the US official"), and
+  the name that follows for a title;
+* ``group`` is shared by the members of a compound ("Mexico and the United States",
+  "Secretaries of Mexico and the US"); "they" resolved to several people yields one
+  pronoun mention per person, on the same span, sharing a new group;
+* a pronoun that cannot be resolved yields no mention; an unknown name yields a person
+  with ``country``/``sector`` None; unknown values are None, never guessed;
+* ``head`` is the syntactic head where the sentence was parsed, else the last noun
+  before any "of ..." complement. Works on partially parsed Docs (``dateline.nlp``).
 """
 
 from __future__ import annotations

@@ -185,3 +185,19 @@ def test_user_dictionary_in_find_mentions(mentions_of, tmp_path):
     assert by_text(ms, "Zora Quillfeather").actor.code == "MEXGOV"
     assert by_text(ms, "she").actor.name == "Zora Quillfeather"
     assert by_text(mentions_of(text, "2020-03-01"), "Zora Quillfeather").actor.code is None
+
+
+def test_possessive_country_title(mentions_of):
+    ms = mentions_of("Mexico's Secretary of the Interior said the talks were useful.")
+    title = next(m for m in ms if "Secretary of the Interior" in m.text)
+    assert title.actor.code == "MEXGOV" and title.text.startswith("Mexico")
+
+
+def test_title_before_a_known_name_on_the_story_date(mentions_of):
+    ms = mentions_of("Russian Foreign Minister Sergei Lavrov met his Chinese counterpart, "
+                     "Wang Yi, in Beijing.", "2019-09-27")
+    lavrov = by_text(ms, "Sergei Lavrov")
+    assert (lavrov.actor.code, lavrov.actor.title) == ("RUSGOV", "Foreign Minister of Russia")
+    assert by_text(ms, "Wang Yi").actor.code == "CHNGOV"
+    title = next(m for m in ms if m.kind == "title" and "Foreign Minister" in m.text)
+    assert ms[title.antecedent].text == "Sergei Lavrov"

@@ -333,10 +333,17 @@ def test_pages_open_the_store_read_only(fresh_store):
 
 
 def test_store_held_by_a_writer_gives_a_busy_page_not_a_crash(fresh_store):
-    path, _ = fresh_store
+    path, ids = fresh_store
+    client = Client(create_app(path))
+    token = _csrf(client, ids["agree"])
+    client.app.store.release()
     holder = _hold(path, "rw", 30)
     try:
-        client = Client(create_app(path))
+        posted = _post(client, ids["agree"], {"verdict": "correct", "csrf": token})
+        assert posted[0] == 503 and b"not saved" in posted[2]
+        assert b'http-equiv="refresh"' not in posted[2]
+        client.app.cache.size = 0  # the pages above were cached; ask the store again
+        client.app.cache._items.clear()
         started = time.monotonic()
         status, headers, body = client.get("/")
         assert status == 503 and headers["retry-after"] == "2"

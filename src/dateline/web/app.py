@@ -208,7 +208,11 @@ class Dashboard:
         except HttpError as err:
             return self._error(req, err.status, err.message)
         except StoreBusy as err:
-            resp = self._error(req, 503, f"{err}. Retrying…", retry=True)
+            # A page reloads itself until the store is free; a refused review must be resent.
+            again = req.method == "GET"
+            resp = self._error(req, 503, f"{err}. " + ("Retrying…" if again else
+                                                        "Your review was not saved; go back "
+                                                        "and send it again."), retry=again)
             resp.headers.append(("Retry-After", "2"))
             return resp
         except NotAStore as err:

@@ -20,12 +20,13 @@ _BOILERPLATE = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 # Zero-width and bidi-control characters carry no words; other controls are noise.
-_INVISIBLE = dict.fromkeys(
+_INVISIBLE = re.compile("[{}]".format("".join(re.escape(chr(c)) for c in (
     [0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E,
      0x2066, 0x2067, 0x2068, 0x2069, 0x200E, 0x200F]
-    + [c for c in range(32) if c not in (9, 10)] + list(range(0x7F, 0xA0)),
-)
-_SPACES = re.compile(r"[^\S\n]+")  # any whitespace but newline, incl. NBSP and thin spaces
+    + [c for c in range(32) if c not in (9, 10)] + list(range(0x7F, 0xA0))))))
+# Whitespace other than newline (incl. NBSP, thin spaces) that is not already a single space;
+# matching only these keeps the common case (single spaces) free.
+_SPACES = re.compile(r"[^\S\n]{2,}|[^\S \n]")
 _BLANK_LINES = re.compile(r"\n\s*\n")
 
 
@@ -42,7 +43,7 @@ def clean_text(raw: str, lines_are_paragraphs: bool = False) -> str:
     """
     text = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n")
     text = text.replace("\u2029", "\n\n")
-    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
     if lines_are_paragraphs or not _BLANK_LINES.search(text):
         blocks = text.split("\n")
     else:

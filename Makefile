@@ -7,9 +7,9 @@ PYTEST_ARGS ?=
 
 .PHONY: demo test install lint clean
 
+# A new venv's pip cannot resolve trafilatura's lxml[html-clean] extra: upgrade it first.
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
-	# A new venv's pip cannot resolve trafilatura's lxml[html-clean] extra: upgrade it first.
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test,spark,train]'
 	touch $(STAMP)

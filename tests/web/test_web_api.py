@@ -391,3 +391,11 @@ def test_cache_is_warmed_and_dropped_when_the_store_changes(fresh_store):
     assert _post(client, ids["assault"], {"verdict": "wrong", "csrf": token})[0] == 303
     assert client.json("/reviews.json")["counts"] == {"wrong": 1}  # not a stale cached page
     assert client.json("/events.json") == before
+
+
+def test_store_without_canonical_events_shows_mentions(fresh_store):
+    path, _ = fresh_store
+    with duckdb.connect(str(path)) as con:
+        con.execute("DELETE FROM clusters")
+    data = Client(create_app(path)).json("/events.json")
+    assert data["canonical"] is False and data["total"] == 6

@@ -12,24 +12,30 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-# Table names per open connection: information_schema costs ~10-30 ms a query.
-_TABLES: dict[int, frozenset[str]] = {}
+# Facts about the store looked up once per open connection (the store cannot change while
+# the dashboard holds it): information_schema alone costs ~10-30 ms a query.
+_FACTS: dict[int, dict[str, Any]] = {}
+
+
+def remembered(con: duckdb.DuckDBPyConnection, name: str, compute: Callable[[], Any]) -> Any:
+    """compute() once per connection opened by StoreAccess, then its remembered value."""
+    facts = _FACTS.setdefault(id(con), {})
+    if name not in facts:
+        facts[name] = compute()
+    return facts[name]
 
 
 def tables(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
-    """The store's table names, looked up once per connection opened by StoreAccess."""
-    key = id(con)
-    if key not in _TABLES:
-        _TABLES[key] = frozenset(r[0] for r in con.execute(
-            "SELECT table_name FROM duckdb_tables()").fetchall())
-    return _TABLES[key]
+    """The store's table names."""
+    return remembered(con, "tables", lambda: frozenset(r[0] for r in con.execute(
+        "SELECT table_name FROM duckdb_tables()").fetchall()))
 
 
 class StoreBusy(RuntimeError):
@@ -129,7 +135,7 @@ class StoreAccess:
         """Close the read-only connection now (it reopens on the next request)."""
         with self._lock:
             if self._con is not None:
-                _TABLES.pop(id(self._con), None)
+                _FACTS.pop(id(self._con), None)
                 self._con.close()
                 self._con = None
 

@@ -79,8 +79,18 @@ def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     return name in tables(con)
 
 
+def has_clusters(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether canonical events exist (a clusters table that is filled, or nothing at all)."""
+    from dateline.web.connection import remembered
+    if not has_table(con, "clusters"):
+        return False
+    return remembered(con, "has_clusters", lambda: bool(con.execute(
+        "SELECT EXISTS (SELECT 1 FROM clusters) OR NOT EXISTS (SELECT 1 FROM events)"
+    ).fetchone()[0]))
+
+
 def source_table(con: duckdb.DuckDBPyConnection, f: EventFilter) -> str:
     """clusters (canonical events) unless mentions were asked for or the store has none."""
-    if not f.mentions and not has_table(con, "clusters"):
+    if not f.mentions and not has_clusters(con):
         f.mentions = True  # a store written before dedup existed: mentions are all we have
     return "events" if f.mentions else "clusters"

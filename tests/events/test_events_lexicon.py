@@ -26,14 +26,16 @@ def test_inflected_and_multiword_forms_are_found():
 def test_verb_patterns_refine_the_code():
     lex = lexicon.load()
     entry = lex.lookup("requested")
-    assert lex.code_for(entry, ["the", "extradition", "of", "the", "suspect"])[0] == "0213"
-    assert lex.code_for(entry, ["a", "pause"])[0] == "020"
+    words = [(w, w) for w in ["the", "extradition", "of", "the", "suspect"]]
+    assert lex.code_for(entry, words)[0] == "0213"
+    assert lex.code_for(entry, [("a", "a"), ("pause", "pause")])[0] == "020"
 
 
 def test_silenced_verbs_code_nothing():
     lex = lexicon.load()
     entry = lex.lookup("addressed")
-    assert lexicon.plover_coding(lex.code_for(entry, ["the", "concerns"])[0]) is None
+    words = [("the", "the"), ("concerns", "concern")]
+    assert lexicon.plover_coding(lex.code_for(entry, words)[0]) is None
 
 
 def test_cameo_codes_map_to_plover():

@@ -153,17 +153,18 @@ _NOT_ARGUMENTS = frozenset({"ccomp", "advcl", "relcl", "parataxis", "conj", "cc"
                             "nsubj", "nsubjpass", "csubj", "mark", "aux", "auxpass"})
 
 
-def _context_words(trigger, sent) -> tuple[list[str], list[str]]:
-    """Words and lemmas of the trigger's own arguments after it, and of its clause before it.
+def _context_words(trigger, sent) -> tuple[list[tuple[str, str]], list[str]]:
+    """The trigger's own arguments after it (in order, as (word, lemma)), and the words and
+    lemmas of its clause before it.
 
     Embedded clauses are left out: in "X said Y attacked Z" the patterns of "say" must not
     see "attacked".
     """
-    after: list[str] = []
+    after: list[tuple[str, str]] = []
     for c in trigger.children:
         if c.i > trigger.i and c.dep_ not in _NOT_ARGUMENTS:
-            for t in c.subtree:
-                after.extend((t.lower_, t.lemma_.lower()))
+            after.extend((t.lower_, t.lemma_.lower()) for t in c.subtree)
+    # children come in order, but subtrees of later children follow earlier ones: fine
     before = []
     for t in sent:
         if t.i >= trigger.i:
@@ -329,14 +330,24 @@ def _decide(c: Candidate, pred: Any | None) -> tuple[str, str | None, str, float
         return d.type, d.mode, d.cameo, c.prior
     probs = getattr(pred, "probs", {}) or {}
     p_dict = float(probs.get(d.type, 1.0 if pred.type == d.type else 0.0))
+    if not c.reading.modality.factual:
+        # the model codes an intended act as its intent: "will meet" AGREE, "would attack"
+        # THREATEN; the trigger's own type plus the modality say the same thing
+        intent = "AGREE" if ontology.quad_class(d.type) in (1, 2) else "THREATEN"
+        p_dict += float(probs.get(intent, 0.0))
     p_none = float(probs.get("NONE", 1.0 if pred.type == "NONE" else 0.0))
     if pred.type == d.type:
         conf = 1 - (1 - c.prior) * (1 - pred.confidence)  # agreement raises it
         return d.type, d.mode or pred.mode, d.cameo, conf
+    # A bare PETRARCH default code on a common verb is the classic source of over-production:
+    # it stands only if the model sees some of that event too.
+    weak = not c.pattern and c.entry.source != "dateline"
     if pred.type == "NONE":
-        if p_none > 0.8 and not c.pattern and c.entry.source != "dateline":
-            return None  # weak dictionary hit that the model rejects firmly
+        if p_none > (0.5 if weak else 0.85) and p_dict < 0.15:
+            return None
         return d.type, d.mode, d.cameo, c.prior * (1 - 0.5 * p_none)
+    if weak and p_dict < 0.15:
+        return None
     # Disagreement. The model reads the whole sentence, so on a sentence with several
     # triggers it tends to name the main one; and it codes "will meet" as AGREE (intent).
     # It overrides the trigger's own meaning only for a factual main verb it is sure about.

@@ -64,28 +64,48 @@ class Lexicon:
                 best = entry
         return best
 
-    def code_for(self, entry: TriggerEntry, after: list[str],
+    def code_for(self, entry: TriggerEntry, after: list[tuple[str, ...]],
                  before: list[str] | None = None) -> tuple[str, str, str | None]:
         """CAMEO code, reverse code and matched pattern text for an entry in its context.
 
-        `after`/`before` are lower-cased words and lemmas of the clause after/before the trigger.
+        `after`: the words that follow the trigger in its clause, in order, each as a tuple
+        of its forms (word, lemma); `before`: words and lemmas before it. A pattern matches
+        when its words occur in order, the first within a few words of the verb.
         """
         best: tuple[int, Pattern] | None = None
-        after_set = set(after)
         before_set = set(before or ())
         for pat in self.patterns.get(entry.block, ()):
-            if not pat.code and not pat.code2:
-                continue
-            if not all(slot & after_set for slot in pat.after):
+            if not (pat.code or pat.code2) or not pat.after and not pat.before:
                 continue
             if pat.before and not all(slot & before_set for slot in pat.before):
                 continue
+            if pat.after and not _in_order(pat.after, after):
+                continue
             score = len(pat.after) + len(pat.before)
-            if score and (best is None or score > best[0]):
+            if best is None or score > best[0]:
                 best = (score, pat)
         if best is not None:
             return best[1].code, best[1].code2, best[1].text
         return entry.code, entry.code2, None
+
+
+_FIRST_WITHIN = 4  # objects and particles sit next to their verb
+_SPAN_WITHIN = 10
+
+
+def _in_order(slots: tuple[frozenset[str], ...], words: list[tuple[str, ...]]) -> bool:
+    pos = -1
+    for n, slot in enumerate(slots):
+        limit = _FIRST_WITHIN if n == 0 else _SPAN_WITHIN
+        found = None
+        for k in range(pos + 1, min(len(words), limit if n == 0 else pos + 1 + limit)):
+            if any(f in slot for f in words[k]):
+                found = k
+                break
+        if found is None:
+            return False
+        pos = found
+    return True
 
 
 _NOISE = {"a", "an", "the", "of", "+", "$", "^", "%", "_"}
@@ -99,9 +119,8 @@ def _slots(text: str, synsets: dict[str, frozenset[str]]) -> tuple[frozenset[str
         if word in _NOISE or word.startswith(("$", "^")):
             continue
         if word.startswith("&"):
-            alts = synsets.get(word.upper().rstrip("_"))
-            if alts:
-                out.append(alts)
+            # an undefined set (the source has a few) can never match
+            out.append(synsets.get(word.upper().rstrip("_"), frozenset()))
             continue
         word = word.strip("_").replace("_", " ")
         if "/" in word:
@@ -125,9 +144,9 @@ def load() -> Lexicon:
     synsets: dict[str, frozenset[str]] = {}
     for name, words in _rows("synsets.tsv"):
         alts: set[str] = set()
-        for w in words.split("|"):
+        for w in filter(None, (x.strip() for x in words.split("|"))):
             alts.add(w)
-            alts.update(w.split())  # multi-word members also match on their words
+            alts.add(w.split()[-1])  # "assault rifle" also matches on its head noun, "rifle"
         synsets[name.rstrip("_")] = frozenset(a for a in alts if a not in _NOISE)
     lex = Lexicon()
     for verb, forms, code, code2, block in _rows("verbs.tsv"):

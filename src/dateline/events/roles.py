@@ -89,6 +89,8 @@ def mentions_under(tok, index: MentionIndex) -> list[int]:
         if k is not None and k not in found:
             found.append(k)
         for c in t.children:
+            if c.dep_ == "poss" and index.at(t.i) is None and index.at(c.i) is not None:
+                continue  # "Assad's backers" are not Assad; "Mexico's Navarrete Prida" is him
             if c.dep_ == "prep" and c.lower_ in _NP_PREPS or c.dep_ not in _STOP_DEPS:
                 stack.append(c)
     return found
@@ -135,6 +137,12 @@ def _modifies(country_mention: Any, specific: list[Any]) -> bool:
 
 
 def _dedupe(pairs: list[tuple[Actor, Any]]) -> list[tuple[Actor, Any]]:
+    """One actor once; an unnamed title beside a named person of the same code is that person
+    ("Recep Tayyip Erdogan, Turkey's president")."""
+    named_codes = {(a.country, a.sector) for a, _ in pairs if a.name and a.sector}
+    pairs = [(a, m) for a, m in pairs
+             if a.name or not a.sector or (a.country, a.sector) not in named_codes
+             or getattr(m, "kind", "") not in ("title", "role")]
     out, seen = [], set()
     for actor, m in pairs:
         key = (actor.name or actor.text, actor.country, actor.sector)
@@ -210,6 +218,8 @@ def verb_roles(verb, index: MentionIndex) -> Roles:
     subj, psubj = _subjects(verb)
     actor_toks = list(subj)
     recip_toks = list(psubj)
+    if verb.dep_ == "acl" and verb.tag_ == "VBN":
+        recip_toks.append(verb.head)  # "Assad, supported by Russia": Assad is supported
     lemma = (verb.lemma_ or verb.lower_).lower()
     if psubj and (lemma in _STATIVE or verb.lower_ in _STATIVE):
         actor_toks, recip_toks = list(psubj), []

@@ -178,6 +178,7 @@ def entity_rows(block: dict, kind: str) -> list[list]:
 
 def build_actors(phoenix: Path) -> list[list]:
     countries, cities, states = geo_tables()
+    names = {c["name"].lower() for c in countries.values()}
     rows: list[list] = []
     for fname in ("Phoenix.Countries.actors.txt", "Phoenix.International.actors.txt",
                   "Phoenix.MilNonState.actors.txt"):
@@ -187,9 +188,11 @@ def build_actors(phoenix: Path) -> list[list]:
             bare = [c for c, _, _ in codes if len(c) == 3 and c in countries]
             # a country block: bare country codes only (Iraq's carries dated occupation
             # variants such as IRQOCC), many names
-            only_country = bare and all(c[:3] == bare[0] and (len(c) == 3 or c.endswith("OCC"))
-                                        for c, _, _ in codes)
-            names = {c["name"].lower() for c in countries.values()}
+            # a country block: a bare country code among its codes, and many names or only
+            # country codes (Iraq's carries IRQOCC, Macedonia's YUGMKD before 1991)
+            only_country = bool(bare) and (len(block["names"]) > 3 or all(
+                len(c) == 3 or c.endswith("OCC") for c, _, _ in codes))
+            bare = bare[-1:]  # the latest bare code is the country's own
             named_country = bare and _fold(alias_text(block["names"][0])) in names
             if fname.startswith("Phoenix.Countries") and (only_country or named_country):
                 if len(block["names"]) > 3 or named_country:

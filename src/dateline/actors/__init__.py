@@ -183,7 +183,8 @@ def find_mentions(doc: Document, sdoc: spacy.tokens.Doc,
     matches = match_tokens(toks, dictionary, lowercase)
     for m in matches:
         # a dictionary "organisation" that the tagger reads as a name is a person ("Assad")
-        if m.kind == "org" and all(view.ent[k] == "PERSON" for k in range(m.start, m.end)):
+        if m.kind == "org" and all(view.ent[k] == "PERSON" for k in range(m.start, m.end)) \
+                and _looks_like_a_name(m.entry.name):
             m.as_kind = "person"
     matches = _add_ner_people(sdoc, matches, view)
     n = len(toks)
@@ -248,6 +249,20 @@ def _one_country_story(mentions: list[Mention]) -> None:
             m.country = country
 
 
+_ORG_WORDS = frozenset({
+    "headquarters", "agency", "ministry", "department", "council", "committee", "party",
+    "organization", "organisation", "front", "army", "service", "office", "bureau", "union",
+    "commission", "association", "group", "company", "bank", "court", "university", "observatory",
+    "institute", "foundation", "movement", "force", "forces", "brigade", "network", "news"})
+
+
+def _looks_like_a_name(name: str) -> bool:
+    """'Bashar Al-Assad' yes; 'Syrian Observatory for Human Rights', 'MI6' no."""
+    words = name.replace("-", " ").split()
+    return 2 <= len(words) <= 5 and not any(
+        w.lower() in _ORG_WORDS or w.islower() or any(c.isdigit() for c in w) for w in words)
+
+
 def _add_ner_people(sdoc, matches: list, view: _View) -> list:
     """PERSON entities no dictionary knows become candidate people (NER is a candidate only)."""
     from dateline.actors.dictionary import Entry
@@ -275,7 +290,8 @@ def _add_ner_people(sdoc, matches: list, view: _View) -> list:
             te += 1
         if te <= ts or not text[ts][:1].isupper() or any(i in taken for i in range(ts, te)):
             continue
-        name = " ".join(text[ts:te])
+        # the name as written ("Lloyd Russell-Moyle"), whitespace collapsed
+        name = " ".join(sdoc.text[view.idx[ts]:view.idx[te - 1] + len(text[te - 1])].split())
         entry = Entry(kind="person", name=name, keys=[phrase_tokens(name)], priority=-1)
         extra.append(Match(ts, te, entry, [entry]))
     if not extra:

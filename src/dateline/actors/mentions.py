@@ -12,6 +12,12 @@ from dateline.actors.matching import Match, Token
 
 # Modifiers that put a title in the past: "former President X", "then-candidate X".
 _PAST = frozenset({"former", "ex", "then", "onetime", "erstwhile", "late"})
+# Role nouns for one person that may stand in apposition to a name ("the commander, X").
+_PERSON_NOUNS = frozenset({
+    "official", "spokesman", "spokeswoman", "spokesperson", "diplomat", "envoy", "ambassador",
+    "lawmaker", "senator", "judge", "prosecutor", "candidate", "adviser", "advisor", "aide",
+    "deputy", "negotiator", "officer", "head", "chairman", "chairwoman", "chair", "founder",
+    "journalist", "activist", "leader", "commander", "director", "woman", "man"})
 # A title that someone no longer holds: they are an elite (ELI), not the office.
 _FORMER = frozenset({"former", "ex", "onetime", "erstwhile", "late"})
 _OF = frozenset({"of", "for"})
@@ -244,6 +250,9 @@ def _link_person(title: Mention, out: list[Mention], toks: Sequence[Token], matc
     person = match_at(j + 1 if comma else j, ("person",))
     if person is None or title.plural:
         return
+    if comma and not any(t.norm in TITLE_HEADS or t.norm in _PERSON_NOUNS
+                         for t in toks[title.ts:title.te]):
+        return  # "told state television, Bashar al-Assad said": no apposition
     used.add(pos[id(person)])
     pm = _from_entry(person, day, "person") if person.entry is not None else None
     if pm is None:

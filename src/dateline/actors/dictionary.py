@@ -315,11 +315,7 @@ def _load(user: tuple[str, ...]) -> ActorDictionary:
     enabled = gc.isenabled()
     gc.disable()
     try:
-        dictionary = _read_all(user)
-        # the dictionary lives as long as the process: keep the collector from walking its
-        # objects again and again (a full collection would cost more than coding a story)
-        gc.freeze()
-        return dictionary
+        return _read_all(user)
     finally:
         if enabled:
             gc.enable()

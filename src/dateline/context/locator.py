@@ -37,6 +37,25 @@ def _bucket(n: float, edges: tuple[int, ...]) -> str:
     return f">{edges[-1]}"
 
 
+_FEATURE_ORDER = {"unknown": 0, "city": 1, "admin1": 2, "country": 3}
+
+
+def _root(sdoc: Any, pm: PlaceMention) -> Any:
+    toks = place_tokens(sdoc, pm)
+    return min(toks, key=lambda t: len(list(t.ancestors))) if toks else None
+
+
+def _anchor(tok: Any) -> Any:
+    """The noun a place name modifies ("the Nabi Yunis area"), or the name itself."""
+    return tok.head if tok.dep_ in ("compound", "poss", "amod", "nmod") else tok
+
+
+def _specificity(pm: PlaceMention) -> tuple[int, int]:
+    if pm.place is None:
+        return 0, 0
+    return _FEATURE_ORDER.get(pm.place.feature, 0), pm.place.population
+
+
 def candidate_features(trigger: Any, pm: PlaceMention, others: list[PlaceMention],
                        rank_by_distance: int) -> dict[str, float] | None:
     """Sparse features of one candidate place for one trigger token; None if unusable."""
@@ -45,6 +64,19 @@ def candidate_features(trigger: Any, pm: PlaceMention, others: list[PlaceMention
     if not toks:
         return None
     root = min(toks, key=lambda t: len(list(t.ancestors)))
+    ancestors = {t.i for t in root.ancestors}
+    under_other = has_under = False
+    for o in others:
+        if o is pm:
+            continue
+        o_root = _root(sdoc, o)
+        if o_root is None:
+            continue
+        if _anchor(o_root).i in ancestors:
+            under_other = True  # "Fallujah" in "the al-Azraggiya neighborhood in Fallujah"
+        if _anchor(root).i in {t.i for t in o_root.ancestors}:
+            has_under = True
+    spec_rank = sorted(_specificity(o) for o in others).index(_specificity(pm))
     eff = root
     while eff.dep_ == "conj" and eff.head is not eff:
         eff = eff.head
@@ -75,6 +107,12 @@ def candidate_features(trigger: Any, pm: PlaceMention, others: list[PlaceMention
         f"actor_dep={eff.dep_ in _ACTOR_DEPS}": 1.0,
         f"of_place={_of_place(root) if prep == 'of' else 'na'}": 1.0,
         f"in_subtree={trigger.left_edge.i <= root.i <= trigger.right_edge.i}": 1.0,
+        f"under_other={under_other}": 1.0,
+        f"has_under={has_under}": 1.0,
+        f"spec_rank={min(spec_rank, 2)}": 1.0,
+        f"spec_rank_feature={min(spec_rank, 2)}|{feature}": 1.0,
+        f"first_place={others[0] is pm}": 1.0,
+        f"attached_dep={att is not None}|{eff.dep_}": 1.0,
     }
     return f
 
@@ -136,7 +174,7 @@ def train(path: str | Path, out: str | Path | None = None, *, seed: int = 13,
     from sklearn.linear_model import LogisticRegression
 
     from dateline.context.places import find_places
-    from dateline.evaluate.event_location import load_pipeline, read_records, split_records
+    from dateline.evaluate.event_location import load_pipeline, read_records
 
     records = read_records(path)
     train_idx = _split_indices(len(records), seed)
@@ -199,7 +237,6 @@ def train(path: str | Path, out: str | Path | None = None, *, seed: int = 13,
         "gazetteer" / MODEL_FILE
     target.write_text(json.dumps(data, indent=0, sort_keys=True) + "\n", encoding="utf-8")
     load_locator.cache_clear()
-    _ = split_records  # the scorer's split and ours must agree: same seed, same share
     return meta
 
 

@@ -330,7 +330,8 @@ def find_places(text: str, sdoc: Any = None, mentions: list[Any] | None = None
 
 
 _GENERIC = (r"village|town|city|district|province|governorate|neighbou?rhood|area|region|camp|"
-            r"suburb|county|state|municipality|island|port|outskirts|capital")
+            r"suburb|county|state|municipality|island|port|outskirts|capital|centre|center|"
+            r"heart|streets|suburbs|countryside|vicinity|hometown|towns|villages|districts")
 _NAME = r"[A-Z][\w'’-]+(?:[ -](?:al-|el-|de |del |la )?[A-Z][\w'’-]+){0,3}"
 _OF_PLACE_RE = re.compile(rf"\b(?:{_GENERIC}) of (?:the )?(?P<name>{_NAME})")
 _SUFFIX_PLACE_RE = re.compile(
@@ -340,6 +341,23 @@ _SUFFIX_PLACE_RE = re.compile(
 _LOWER_SUFFIX_RE = re.compile(
     rf"\b(?:the )(?P<name>{_NAME}) (?:district|province|governorate|neighbou?rhood|region|"
     r"county|camp|village|town|municipality|suburb|area|refugee camp)\b")
+# Names that are places by their form: Arabic/Kurdish/Hebrew place prefixes.
+_PREFIXED_PLACE_RE = re.compile(
+    r"\b(?P<name>(?:Al|al|El|el|Deir|Tal|Tall|Tell|Beit|Kafr|Kfar|Ain|Khan|Bab|Wadi|Jabal|Jebel|"
+    r"Ras|Bir|Tel|Umm|Qasr|Sheikh|Bani|Beni)[- ][A-Z][\w'’-]+(?: (?:Al|al|el)?-?[A-Z][\w'’-]+)?)")
+# A capitalised name after a locative preposition: a candidate place even when no gazetteer
+# knows it (the learned locator decides how far to trust it).
+_CAPS_AFTER_PREP_RE = re.compile(
+    r"\b(?:in|at|near|outside|inside|into|across|around|towards?|entering|captured?|"
+    r"capturing|liberate|seized?|stormed?|shelled|entered|enter)\s+(?:the\s+)?"
+    r"(?P<name>[A-Z][a-zà-ÿ'’-]+(?: [A-Z][a-zà-ÿ'’-]+){0,2})")
+_NOT_PLACE_WORDS = {"congress", "parliament", "senate", "court", "government", "police",
+                    "army", "january", "february", "march", "april", "may", "june", "july",
+                    "august", "september", "october", "november", "december", "monday",
+                    "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "the",
+                    "this", "his", "her", "their", "islamic", "state", "ministry", "office",
+                    "house", "white", "english", "arabic", "christmas", "ramadan",
+                    "easter", "god", "allah", "president", "prime", "mr", "mrs", "ms", "dr"}
 # After a locative preposition a gazetteer name is a place even when it is a small town.
 _LOCATIVE_NAME_RE = re.compile(
     r"\b(?:in|at|near|outside|inside|from|to|into|across|around|towards?)\s+"
@@ -372,6 +390,13 @@ def _pattern_places(text: str, blocked: list[tuple[int, int]], lo: int, hi: int
         for m in rx.finditer(text, lo, hi):
             out.append(PlaceMention(m.start("name"), m.end("name"), m.group("name"), None, "LOC"))
     gaz = gazetteer()
+    for rx in (_PREFIXED_PLACE_RE, _CAPS_AFTER_PREP_RE):
+        for m in rx.finditer(text, lo, hi):
+            name, start = m.group("name"), m.start("name")
+            if name.split()[0].lower() in _NOT_PLACE_WORDS or any(
+                    s < start + len(name) and start < e for s, e in blocked):
+                continue
+            out.append(PlaceMention(start, start + len(name), name, None, "NAME"))
     for m in _LOCATIVE_NAME_RE.finditer(text, lo, hi):
         name, start = m.group("name"), m.start("name")
         words = name.split(" ")
@@ -394,8 +419,11 @@ def _pattern_places(text: str, blocked: list[tuple[int, int]], lo: int, hi: int
                     continue
                 start = m.start() + len(" ".join(words[:i])) + (1 if i else 0)
                 end = start + len(name)
-                if any(s < end and start < e for s, e in blocked):
-                    continue
+                big = any(primary and (p.feature != "city" or p.population >= 500_000)
+                          for p, primary in cands)
+                clash = [(s, e) for s, e in blocked if s < end and start < e]
+                if clash and not (big and clash == [(start, end)]):
+                    continue  # a name inside a person's or an organisation's name
                 out.append(PlaceMention(start, end, name, None, "GPE"))
                 found = True
                 break

@@ -84,3 +84,17 @@ def test_enrich_survives_no_parse_and_empty_documents():
     enrich(empty, None, None)
     assert empty.quotes == [] and empty.claims == []
     enrich(CodedDocument(doc=None), None, None)
+
+
+def test_numeric_dates_follow_the_story_locale():
+    text = "Police arrested three men on 3/4/2018 in Rosarito.\n"
+    for url, expected in ((None, "2018-03-04"), ("https://www.bbc.co.uk/news/1", "2018-04-03"),
+                          ("https://example.com/a", "2018-03-04")):
+        coded = CodedDocument(doc=Document(text=text, published="2018-05-01", url=url),
+                              events=[event_at(text, "arrested")])
+        enrich(coded, nlp.parse(text), [])
+        assert coded.events[0].date == expected
+    coded = CodedDocument(doc=Document(text=text, published="2018-05-01"),
+                          events=[event_at(text, "arrested")])
+    enrich(coded, nlp.parse(text), [], day_first=True)
+    assert coded.events[0].date == "2018-04-03"

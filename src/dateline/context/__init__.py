@@ -9,6 +9,7 @@ topics (PLOVER contexts), quotes, claims.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -26,15 +27,32 @@ __all__ = ["enrich", "event_date", "find_claims", "find_dates", "find_places", "
 log = logging.getLogger(__name__)
 
 
+# Country-code domains whose newspapers write numeric dates month first.
+_MONTH_FIRST_TLDS = {"us", "ph", "fm", "pw", "mh"}
+
+
+def story_day_first(url: str | None) -> bool:
+    """Whether a story's numeric dates read day/month: true for country-code domains other
+    than the few month-first ones (US, Philippines, ...); false (US style) when unknown."""
+    if not url:
+        return False
+    host = re.sub(r"^[a-z]+://", "", url.lower()).split("/")[0].split(":")[0]
+    tld = host.rsplit(".", 1)[-1] if "." in host else ""
+    return len(tld) == 2 and tld not in _MONTH_FIRST_TLDS
+
+
 def enrich(coded: CodedDocument, sdoc: Any, mentions: list[Any] | None, *,
-           day_first: bool = False) -> None:
+           day_first: bool | None = None) -> None:
     """Fill dates, places, contexts, historical modality, quotes and claims in place.
 
-    `day_first` reads numeric dates as day/month (the story's locale); US month/day otherwise.
+    `day_first` reads numeric dates as day/month (the story's locale); by default it follows
+    the story URL's country domain (``.co.uk`` day first), else US month/day.
     """
     doc = coded.doc
     if doc is None or not doc.text:
         return
+    if day_first is None:
+        day_first = story_day_first(doc.url)
     text = doc.text
     mentions = list(mentions or [])
     story = parse_iso(doc.published)

@@ -399,3 +399,15 @@ def test_store_without_canonical_events_shows_mentions(fresh_store):
         con.execute("DELETE FROM clusters")
     data = Client(create_app(path)).json("/events.json")
     assert data["canonical"] is False and data["total"] == 6
+
+
+def test_dyad_form_redirects_and_pages_filter_by_dataset(client):
+    status, headers, _ = client.get("/dyad", dyad="mex-usa")
+    assert status == 303 and headers["location"] == "/dyad/MEX-USA"
+    assert client.get("/dyad", dyad="mexico")[0] == 400
+    gdelt = client.json("/.json", origin="gdelt")
+    assert gdelt["events"] == 1 and gdelt["top_dyads"][0]["dyad"] == "MEX-USA"
+    only_accuse = client.json("/dyad/MEX-USA.json", type="ACCUSE")
+    assert only_accuse["events"] == 1 and only_accuse["types"][0]["type"] == "ACCUSE"
+    html = client.get("/dyad/MEX-USA")[2].decode()
+    assert '<option value="ACCUSE"' in html and 'name="origin"' in html

@@ -61,7 +61,7 @@ def driver(require_browser):
     drv.quit()
 
 
-def _wait(driver, css: str, timeout: float = 10):
+def _wait(driver, css: str, timeout: float = 30):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
@@ -100,8 +100,14 @@ def test_overview_draws_the_timeline_and_links_dyads(live, driver):
     assert _all(driver, "svg.bars rect")
     _no_console_errors(driver)
     _shot(driver, "overview")
-    _all(driver, "#top-dyads a[href='/dyad/MEX-USA']")[0].click()
+    _all(driver, "#top-dyads a[href='/dyad/CAN-USA']")[0].click()
+    _wait(driver, "#chart-dyad-quad[data-ready='1'] svg")
+    assert driver.current_url.endswith("/dyad/CAN-USA")
+    driver.back()
+    _all(driver, "#dyad-form input[name='dyad']")[0].send_keys("mex-usa")
+    _all(driver, "#dyad-form button")[0].click()
     _wait(driver, "#chart-dyad-net[data-ready='1'] svg path.net")
+    assert driver.current_url.endswith("/dyad/MEX-USA")
     assert _all(driver, "#chart-dyad-quad svg rect.q1, #chart-dyad-quad svg path.q1")
     assert _all(driver, "#chart-dyad-net svg path.net.cmp")  # the imported GDELT line
     assert "CONSULT" in _all(driver, "#most-covered")[0].text

@@ -29,6 +29,8 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import jinja2
 
+from dateline import ontology
+from dateline.records import PLOVER_TYPES
 from dateline.web import views
 from dateline.web.connection import NotAStore, StoreAccess, StoreBusy
 from dateline.web.reviews import ReviewError
@@ -168,12 +170,16 @@ class Dashboard:
         self.env.filters["tojson_script"] = _tojson_script
         self.env.globals["qs"] = self._qs
         self.env.globals["fmt_num"] = fmt_num
+        self.env.globals["plover_types"] = PLOVER_TYPES
+        self.env.globals["plover_contexts"] = ontology.contexts()
+        self.env.globals["quad_names"] = views.QUAD_NAMES
         self._static = resources.files("dateline.web") / "static"
         self.routes: list[tuple[str, re.Pattern[str], Callable[..., Any], str | None]] = [
             ("GET", re.compile(r"^/$"), views.overview, "overview.html"),
             ("GET", re.compile(r"^/overview$"), views.overview, "overview.html"),
             ("GET", re.compile(r"^/dyad/(?P<dyad>[A-Za-z]{3}-[A-Za-z]{3})$"), views.dyad,
              "dyad.html"),
+            ("GET", re.compile(r"^/dyad$"), self._dyad_form, None),
             ("GET", re.compile(r"^/map$"), views.map_view, "map.html"),
             ("GET", re.compile(r"^/events$"), views.events, "events.html"),
             ("GET", re.compile(r"^/event/(?P<event_id>[A-Za-z0-9_:.-]{1,80})$"),
@@ -268,7 +274,7 @@ class Dashboard:
             allowed = True
             if method != req.method and not (method == "GET" and req.method == "HEAD"):
                 continue
-            if method == "POST":
+            if template is None:  # handled without the store: a redirect or a write
                 return handler(req, **match.groupdict())
             data = self.page_data(handler, req.query, match.groupdict())
             return self._render(req, template, data)
@@ -347,6 +353,12 @@ class Dashboard:
         # File names carry their version, so they may be cached for good.
         return Response(200, item.read_bytes(), _STATIC_TYPES[suffix],
                         [("Cache-Control", "public, max-age=31536000, immutable")])
+
+    def _dyad_form(self, req: Request) -> Response:
+        dyad = (req.query.get("dyad") or "").strip().upper()
+        if not re.fullmatch(r"[A-Z]{3}-[A-Z]{3}", dyad):
+            raise HttpError(400, "a dyad is two three-letter codes, e.g. MEX-USA")
+        return Response(303, b"", "text/plain; charset=utf-8", [("Location", f"/dyad/{dyad}")])
 
     # -- the one write ------------------------------------------------------------------
     def _check_same_origin(self, req: Request) -> None:

@@ -156,6 +156,9 @@
         title(path, c.name);
       });
       fig.setAttribute("data-ready", "1");
+    }).catch(function () {
+      // Leaving the page aborts the fetch; the points are drawn already, so stay quiet.
+      fig.setAttribute("data-outline", "missing");
     });
   }
 

@@ -109,9 +109,9 @@ class _View:
 
     def __init__(self, sdoc) -> None:
         import numpy as np
-        from spacy.attrs import DEP, ENT_TYPE, HEAD, IDX, IS_SPACE, ORTH, SENT_START, TAG
+        from spacy.attrs import DEP, ENT_IOB, ENT_TYPE, HEAD, IDX, IS_SPACE, ORTH, SENT_START, TAG
 
-        arr = sdoc.to_array([ORTH, TAG, DEP, HEAD, IS_SPACE, SENT_START, IDX, ENT_TYPE])
+        arr = sdoc.to_array([ORTH, TAG, DEP, HEAD, IS_SPACE, SENT_START, IDX, ENT_TYPE, ENT_IOB])
         n = len(arr)
         starts = arr[:, 5].astype(np.int64) == 1
         if n:
@@ -135,18 +135,11 @@ class _View:
         self.tag: list[str] = [_LABELS[h] for h in tags]
         self.dep: list[str] = [_LABELS[h] for h in deps]
         self.ent: list[str] = [_LABELS[h] for h in ents]
+        self.ent_begins: list[bool] = (arr[keep, 8] == 3).tolist()  # IOB "B"
         self.head: list[int] = head[keep].tolist()  # absolute token index of the head
         self.sent: list[int] = sent[keep].tolist()
-        self._pos: dict[int, int] | None = None
         self.has_tags = any(self.tag)
         self.has_deps = any(self.dep)
-
-    @property
-    def pos(self) -> dict[int, int]:
-        """spaCy token index -> index among the non-space tokens."""
-        if self._pos is None:
-            self._pos = {o: k for k, o in enumerate(self.orig)}
-        return self._pos
 
     def head_of(self, ts: int, te: int) -> int:
         """Compressed index of the head of tokens ts..te (a parse where there is one)."""
@@ -186,7 +179,7 @@ def find_mentions(doc: Document, sdoc: spacy.tokens.Doc,
         if m.kind == "org" and all(view.ent[k] == "PERSON" for k in range(m.start, m.end)) \
                 and _looks_like_a_name(m.entry.name):
             m.as_kind = "person"
-    matches = _add_ner_people(sdoc, matches, view)
+    matches = _add_ner_people(doc.text, matches, view)
     n = len(toks)
     tags, deps, has_tags = view.tag, view.dep, view.has_tags
 
@@ -263,23 +256,27 @@ def _looks_like_a_name(name: str) -> bool:
         w.lower() in _ORG_WORDS or w.islower() or any(c.isdigit() for c in w) for w in words)
 
 
-def _add_ner_people(sdoc, matches: list, view: _View) -> list:
+def _add_ner_people(text_of_doc: str, matches: list, view: _View) -> list:
     """PERSON entities no dictionary knows become candidate people (NER is a candidate only)."""
     from dateline.actors.dictionary import Entry
     from dateline.actors.matching import Match
 
-    ents = [e for e in sdoc.ents if e.label_ == "PERSON"]
+    text, tag, n = view.text, view.tag, len(view.text)
+    ents = []  # PERSON entities as (start, end) over the non-space tokens
+    for k, label in enumerate(view.ent):
+        if label != "PERSON":
+            continue
+        if view.ent_begins[k] or not ents or ents[-1][1] != k:
+            ents.append([k, k + 1])
+        else:
+            ents[-1][1] = k + 1
     if not ents:
         return matches
     taken = set()
     for m in matches:
         taken.update(range(m.start, m.end))
-    pos, text, tag, n = view.pos, view.text, view.tag, len(view.text)
     extra = []
-    for ent in ents:
-        if ent.start not in pos or ent.end - 1 not in pos:
-            continue
-        ts, te = pos[ent.start], pos[ent.end - 1] + 1
+    for ts, te in ents:
         while ts < te and text[ts].lower() in ("the", "then", "-", "former"):
             ts += 1
         while te > ts and text[te - 1].lower() in ("'s", "\u2019s", "-"):
@@ -291,7 +288,7 @@ def _add_ner_people(sdoc, matches: list, view: _View) -> list:
         if te <= ts or not text[ts][:1].isupper() or any(i in taken for i in range(ts, te)):
             continue
         # the name as written ("Lloyd Russell-Moyle"), whitespace collapsed
-        name = " ".join(sdoc.text[view.idx[ts]:view.idx[te - 1] + len(text[te - 1])].split())
+        name = " ".join(text_of_doc[view.idx[ts]:view.idx[te - 1] + len(text[te - 1])].split())
         entry = Entry(kind="person", name=name, keys=[phrase_tokens(name)], priority=-1)
         extra.append(Match(ts, te, entry, [entry]))
     if not extra:

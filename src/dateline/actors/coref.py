@@ -201,8 +201,13 @@ def pronouns(toks: Sequence[Token], mentions: list[Mention], sent_of: Sequence[i
 def _resolve_they(i: int, history: list[Mention], sent_of: Sequence[int],
                   group_ids) -> list[Mention]:
     """'they': the people of a meeting in the same sentence, a recent group, or a plural noun."""
-    same = [m for m in history if sent_of[m.ts] == sent_of[i]
-            and root(m).kind == "person" and m.kind != "pronoun"]
+    same = []
+    for m in reversed(history):
+        if sent_of[m.ts] != sent_of[i]:
+            break
+        if m.kind != "pronoun" and root(m).kind == "person":
+            same.append(m)
+    same.reverse()
     people: list[Mention] = []
     for m in same:
         r = root(m)
@@ -216,7 +221,8 @@ def _resolve_they(i: int, history: list[Mention], sent_of: Sequence[int],
             if sent_of[i] - sent_of[prev.ts] > 1:
                 break
             if prev.group is not None:
-                targets = [m for m in history if m.group == prev.group and m.kind != "pronoun"]
+                targets = [m for m in reversed(history[-50:])
+                           if m.group == prev.group and m.kind != "pronoun"][::-1]
                 break
             if prev.plural and prev.kind in ("role", "org") \
                     and prev.extra.get("dep") not in ("pobj", "dobj", "compound"):

@@ -315,10 +315,14 @@ def _load(user: tuple[str, ...]) -> ActorDictionary:
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _read_all(user)
+        dictionary = _read_all(user)
     finally:
         if enabled:
             gc.enable()
+    # one full collection now moves the dictionary into the oldest generation, instead of
+    # the first stories paying for it (later full collections are rare)
+    gc.collect()
+    return dictionary
 
 
 def _read_all(user: tuple[str, ...]) -> ActorDictionary:

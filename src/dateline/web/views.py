@@ -1,8 +1,8 @@
 """The dashboard's views: each takes a read-only connection and request parameters and
 returns the plain data that is both the page's JSON twin and its template's input.
 
-All work is aggregate SQL with LIMITs, so a page costs the same on a thousand or a
-million events; no view loops over all rows in Python.
+All work is aggregate SQL with LIMITs: Python only ever sees small results (a page of
+events, per-period counts, the top places), never the rows a filter selects.
 """
 
 from __future__ import annotations

@@ -131,3 +131,16 @@ def test_sentence_keeps_at_most_two_events(code_with_fakes):
     text = ("Police arrested protesters, attacked the rebels, detained soldiers and raided "
             "the opposition.")
     assert len(code_with_fakes(text)) <= 2
+
+
+def test_a_rejection_is_not_a_negation(code_with_fakes):
+    ev = only(code_with_fakes("Russia rejected the proposal."), "REJECT")
+    assert codes(ev.actors) == ["RUS"] and ev.modality.factual
+
+
+def test_coordinated_verbs_share_their_object_and_make_one_event(code_with_fakes):
+    events = code_with_fakes("The army attacked and killed the rebels.")
+    assert len(events) == 1
+    ev = events[0]
+    assert ev.type == "ASSAULT" and ev.evidence.trigger in ("attacked", "killed")
+    assert [a.sector for a in ev.actors] == ["MIL"] and [a.sector for a in ev.recipients] == ["REB"]

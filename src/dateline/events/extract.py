@@ -91,7 +91,9 @@ def may_hold_event(sent) -> bool:
     if not len(hits):
         return False
     first = sent.start + 1
-    if not (cue[first:sent.end].any() or doc[sent.start].lower_ in _ACTOR_WORDS):
+    opener = doc[sent.start]
+    if not (cue[first:sent.end].any() or opener.lower_ in _ACTOR_WORDS
+            or (opener.is_title and opener.lower_ not in _OPENERS)):
         return False
     lex = lexmod.load()
     for k in hits:
@@ -109,6 +111,11 @@ def may_hold_event(sent) -> bool:
     return False
 
 
+# Capitalised only because they open the sentence.
+_OPENERS = frozenset({"the", "a", "an", "in", "on", "at", "but", "and", "or", "it", "this",
+                      "that", "there", "when", "while", "after", "before", "as", "if", "for",
+                      "with", "by", "from", "to", "of", "some", "many", "most", "all", "one",
+                      "last", "earlier", "later", "since", "during", "according", "what"})
 # Words before a form that make it a noun, for forms the lexicon knows only as verbs.
 _NOUN_CONTEXT = frozenset({"the", "a", "an", "their", "its", "his", "her", "our", "my", "your",
                            "this", "that", "these", "those", "of", "in", "under", "for",
@@ -255,15 +262,22 @@ def _lend_recipients(cands: list[Candidate]) -> None:
                     c.coding = lexmod.Coding("THREATEN", mode, cameo)
 
 
+_FUNCTION_WORDS = frozenset({"and", "or", "the", "a", "an", "to", "of", "with", "in", "on"})
+
+
 def _merge_chains(cands: list[Candidate]) -> list[Candidate]:
-    """'sat down to discuss': a trigger whose governor is a trigger of the same type is one event."""
+    """'sat down to discuss': a trigger whose governor is a nearby trigger of the same type
+    is one event."""
     by_i = {c.trigger.i: c for c in cands}
     out = []
     for c in cands:
         head = c.trigger.head
-        parent = by_i.get(head.i) if head is not c.trigger else None
-        if parent is not None and parent.coding.type == c.coding.type and \
-                c.trigger.dep_ in ("xcomp", "advcl", "conj", "dobj", "pobj"):
+        parent = by_i.get(head.i) if head.i != c.trigger.i else None
+        # purpose/control chains at any distance; noun objects only right next to the verb
+        near = parent is not None and (c.trigger.dep_ in ("xcomp", "advcl") or abs(
+            c.trigger.i - max(t.i for t in parent.tokens)) <= 3)
+        if near and parent.coding.type == c.coding.type and \
+                c.trigger.dep_ in ("xcomp", "advcl", "dobj", "pobj"):
             parent.tokens.extend(c.tokens)
             parent.prior = max(parent.prior, c.prior) + 0.05
             _absorb(parent.roles, c.roles)
@@ -284,6 +298,11 @@ def _absorb(into: Roles, other: Roles) -> None:
 
 
 def _trigger_text(text: str, tokens: list) -> tuple[str, int, int]:
+    # a multi-word entry may end in a conjunction ("shot and"): not part of the trigger
+    core = [t for t in tokens if t.lower_ not in _FUNCTION_WORDS] or tokens
+    tokens = sorted(core, key=lambda t: t.i)
+    if tokens[-1].i - tokens[0].i > 5:
+        tokens = [tokens[0]]  # a merged chain far apart: the evidence names the main trigger
     start = min(t.idx for t in tokens)
     end = max(t.idx + len(t) for t in tokens)
     return text[start:end], start, end

@@ -43,7 +43,7 @@ def _governors(tok, limit: int = 4):
     """The chain of verbs that govern a trigger through complements (xcomp, ccomp, dobj...)."""
     t = tok
     for _ in range(limit):
-        if t.head is t:
+        if t.head.i == t.i:  # spaCy makes a new Token object on every access: compare .i
             return
         dep = t.dep_
         t = t.head

@@ -175,7 +175,7 @@ def _subjects(verb) -> tuple[list, list]:
         if subj or psubj:
             return subj, psubj
         head = v.head
-        if head is v:
+        if head.i == v.i:
             break
         inherits = v.dep_ in ("xcomp", "acomp") or (
             v.dep_ == "conj" and head.pos_ in ("VERB", "AUX"))
@@ -224,6 +224,11 @@ def verb_roles(verb, index: MentionIndex) -> Roles:
     if psubj and (lemma in _STATIVE or verb.lower_ in _STATIVE):
         actor_toks, recip_toks = list(psubj), []
     preps: set[str] = set()
+    if not any(c.dep_ in ("dobj", "obj") for c in verb.children):
+        # "attacked and killed the rebels": the shared object hangs off the last verb
+        for c in verb.children:
+            if c.dep_ == "conj" and c.pos_ == "VERB":
+                recip_toks.extend(g for g in c.children if g.dep_ == "dobj")
     for c in verb.children:
         if c.dep_ == "agent":
             actor_toks.extend(_pobjs(c))

@@ -104,3 +104,19 @@ def test_check_on_a_file_that_is_not_a_store_fails_clearly(tmp_path):
     assert result.exit_code == 1
     assert "PROBLEM" in result.output
     assert "Traceback" not in result.output
+
+
+def test_an_empty_database_is_an_empty_store_not_a_damaged_one(tmp_path):
+    import duckdb
+
+    path = tmp_path / "empty.duckdb"
+    duckdb.connect(str(path)).close()
+    report = check_store(path)
+    assert report.clean
+    assert any("empty store" in n for n in report.notes)
+
+
+def test_a_store_missing_some_tables_is_damaged(store_path):
+    _corrupt(store_path, "DROP TABLE claims")
+    report = check_store(store_path)
+    assert any("missing tables: claims" in p for p in report.problems)

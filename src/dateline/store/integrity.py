@@ -77,6 +77,10 @@ def check_connection(con) -> IntegrityReport:
     present = {r[0] for r in con.execute(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
     ).fetchall()}
+    if not present:
+        # A run killed while creating the store leaves an empty file; the next run migrates it.
+        report.notes.append("empty store: no tables yet (the next `dateline code` creates them)")
+        return report
     missing = [t for t in CORE_TABLES if t not in present]
     if missing:
         report.problems.append(f"missing tables: {', '.join(missing)}")

@@ -380,7 +380,7 @@ def cluster_mentions(mentions: list[Mention]) -> list[list[Mention]]:
             out.extend([m] for m in members)
             continue
         clusters: list[list[Mention]] = []
-        index: dict[tuple, list[int]] = defaultdict(list)
+        index: dict[tuple, set[int]] = defaultdict(set)
         for m in members:
             best, best_key = None, None
             if m.day is not None:
@@ -401,13 +401,12 @@ def cluster_mentions(mentions: list[Mention]) -> list[list[Mention]]:
                 for token in [*_tokens(m), "all"]:
                     for k in (("d", day.toordinal(), token), ("m", day.year, day.month, token),
                               ("y", day.year, token)):
-                        if best not in index[k]:
-                            index[k].append(best)
+                        index[k].add(best)
         out.extend(clusters)
     return out
 
 
-def _candidates(m: Mention, index: dict[tuple, list[int]]) -> list[int]:
+def _candidates(m: Mention, index: dict[tuple, set[int]]) -> list[int]:
     """Clusters holding a member in m's date window that shares a country with m, or has a
     party of unknown country (every cluster when m names no country)."""
     day = m.day

@@ -124,3 +124,12 @@ def test_open_ended_roles_are_capped_at_the_source_date():
     assert entry.role_on("2013-01-01").sector == "GOV"
     # after the dictionary's date the role is unknown: the country only, never GOV
     assert entry.role_on("2020-01-01").sector is None
+
+
+def test_user_file_redefines_a_shipped_person_without_changing_the_shipped_one(tmp_path):
+    path = tmp_path / "override.tsv"
+    path.write_text("person\tKirstjen Nielsen\t\tUSAELI\t2018-01-01\t2018-12-31\tConsultant\t\n",
+                    encoding="utf-8")
+    mine = resolve_actor("Secretary Nielsen", "2018-03-23", dictionaries=[path])
+    assert (mine.code, mine.title) == ("USAELI", "Consultant")
+    assert resolve_actor("Secretary Nielsen", "2018-03-23").code == "USAGOV"

@@ -146,6 +146,7 @@ class ActorDictionary:
     index: dict[tuple[str, ...], list[Entry]] = field(default_factory=dict)
     first: dict[str, tuple[int, ...]] = field(default_factory=dict)  # first token -> lengths
     _by_name: dict[tuple[str, str], Entry] = field(default_factory=dict)
+    _shared_below: int = -(1 << 30)  # entries of lower priority belong to a shared base
 
     def add_file(self, path: Path | str, priority: int, text: str | None = None) -> None:
         """Read one TSV file; its entities override same-named ones of lower priority."""
@@ -240,7 +241,8 @@ class ActorDictionary:
                         e.aliases.append(alias)
                 if e.gender is None:
                     e.gender = old.gender
-                old.replaced = any_replaced = True
+                if old.priority >= self._shared_below:  # never touch a shared base entry
+                    old.replaced = any_replaced = True
             by_name[name_key] = e
         if any_replaced:
             self.entries = [e for e in self.entries if not e.replaced]
@@ -292,6 +294,26 @@ class ActorDictionary:
         self.index = index
         self.first = {t: tuple(sorted(n, reverse=True)) for t, n in lengths.items()}
 
+    def with_files(self, paths: Sequence[str], first_priority: int) -> ActorDictionary:
+        """A new dictionary: these files layered over this one, which stays unchanged."""
+        layer = ActorDictionary(_by_name=dict(self._by_name), _shared_below=first_priority)
+        for j, path in enumerate(paths):
+            if not Path(path).is_file():
+                raise FileNotFoundError(f"actor dictionary not found: {path} (from {ENV_VAR})")
+            layer.add_file(path, priority=first_priority + j)
+        layer.build_index()
+        index = dict(self.index)
+        first = dict(self.first)
+        for toks, bucket in layer.index.items():
+            merged = bucket + index.get(toks, [])
+            merged.sort(key=lambda e: -e.priority)
+            index[toks] = merged
+            first[toks[0]] = tuple(sorted(set(first.get(toks[0], ())) | {len(toks)},
+                                          reverse=True))
+        layer.entries = self.entries + layer.entries
+        layer.index, layer.first = index, first
+        return layer
+
     def lookup(self, toks: Sequence[str]) -> list[Entry]:
         return self.index.get(tuple(toks), [])
 
@@ -309,13 +331,21 @@ def user_paths(paths: Iterable[str | Path] | str | None = None) -> tuple[str, ..
     return tuple(str(Path(p).expanduser()) for p in paths)
 
 
-@lru_cache(maxsize=8)
-def _load(user: tuple[str, ...]) -> ActorDictionary:
+@lru_cache(maxsize=1)
+def _shipped() -> ActorDictionary:
     # tens of thousands of small objects: cyclic GC passes during loading would triple its cost
     enabled = gc.isenabled()
     gc.disable()
     try:
-        dictionary = _read_all(user)
+        dictionary = ActorDictionary()
+        base = _shipped_dir()
+        for i, name in enumerate(SHIPPED):
+            path = base / name
+            if path.suffix == ".json":
+                dictionary.add_json(path, priority=i)
+            elif path.exists():
+                dictionary.add_file(path, priority=i)
+        dictionary.build_index()
     finally:
         if enabled:
             gc.enable()
@@ -325,21 +355,10 @@ def _load(user: tuple[str, ...]) -> ActorDictionary:
     return dictionary
 
 
-def _read_all(user: tuple[str, ...]) -> ActorDictionary:
-    dictionary = ActorDictionary()
-    base = _shipped_dir()
-    for i, name in enumerate(SHIPPED):
-        path = base / name
-        if path.suffix == ".json":
-            dictionary.add_json(path, priority=i)
-        elif path.exists():
-            dictionary.add_file(path, priority=i)
-    for j, path in enumerate(user):
-        if not Path(path).is_file():
-            raise FileNotFoundError(f"actor dictionary not found: {path} (from {ENV_VAR})")
-        dictionary.add_file(path, priority=len(SHIPPED) + j)
-    dictionary.build_index()
-    return dictionary
+@lru_cache(maxsize=8)
+def _load(user: tuple[str, ...]) -> ActorDictionary:
+    base = _shipped()
+    return base.with_files(user, first_priority=len(SHIPPED)) if user else base
 
 
 def load_dictionary(paths: Iterable[str | Path] | str | None = None) -> ActorDictionary:

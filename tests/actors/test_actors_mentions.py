@@ -201,3 +201,11 @@ def test_title_before_a_known_name_on_the_story_date(mentions_of):
     assert by_text(ms, "Wang Yi").actor.code == "CHNGOV"
     title = next(m for m in ms if m.kind == "title" and "Foreign Minister" in m.text)
     assert ms[title.antecedent].text == "Sergei Lavrov"
+
+
+def test_they_after_a_plural_subject_but_not_an_object(mentions_of):
+    ms = mentions_of("Mexican soldiers entered the town on Monday. They arrested three men.")
+    they = by_text(ms, "They")
+    assert they.actor.code == "MEXMIL"
+    ms = mentions_of("Police told reporters they had arrested two men.")
+    assert by_text(ms, "they").actor.sector == "COP"

@@ -225,8 +225,9 @@ def _resolve_they(i: int, history: list[Mention], sent_of: Sequence[int],
                            if m.group == prev.group and m.kind != "pronoun"][::-1]
                 break
             if prev.plural and prev.kind in ("role", "org") \
-                    and prev.extra.get("dep") not in ("pobj", "dobj", "compound"):
-                # "told the media they ..." : an object is rarely the later subject
+                    and prev.extra.get("dep") in ("nsubj", "nsubjpass"):
+                # only a plural subject: "told the media they ..." is not the media, and
+                # an unparsed sentence gives no evidence either way
                 targets = [prev]
                 break
     if not targets:

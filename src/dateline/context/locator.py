@@ -113,6 +113,13 @@ def candidate_features(trigger: Any, pm: PlaceMention, others: list[PlaceMention
         f"spec_rank_feature={min(spec_rank, 2)}|{feature}": 1.0,
         f"first_place={others[0] is pm}": 1.0,
         f"attached_dep={att is not None}|{eff.dep_}": 1.0,
+        f"prep_feature={prep}|{feature}": 1.0,
+        f"prep_label={prep}|{pm.label}": 1.0,
+        f"trigger_prep={trigger.pos_}|{prep}": 1.0,
+        f"lemma={trigger.lemma_.lower()}": 1.0,
+        f"lemma_prep={trigger.lemma_.lower()}|{prep}": 1.0,
+        f"side_gap={'before' if root.i < trigger.i else 'after'}|"
+        f"{_bucket(abs(root.i - trigger.i), (2, 5, 10))}": 1.0,
     }
     return f
 

@@ -348,8 +348,10 @@ _PREFIXED_PLACE_RE = re.compile(
 # A capitalised name after a locative preposition: a candidate place even when no gazetteer
 # knows it (the learned locator decides how far to trust it).
 _CAPS_AFTER_PREP_RE = re.compile(
-    r"\b(?:in|at|near|outside|inside|into|across|around|towards?|entering|captured?|"
-    r"capturing|liberate|seized?|stormed?|shelled|entered|enter)\s+(?:the\s+)?"
+    r"\b(?:in|at|on|near|outside|inside|into|across|around|towards?|entering|captured?|"
+    r"capturing|liberate|seized?|stormed?|shelled|entered|enter|patroll?(?:ed|ing|s)?|"
+    r"target(?:ed|ing|s)?|struck|bombed|attacked|raided|besieged|visited|reached)\s+"
+    r"(?:the\s+)?"
     r"(?P<name>[A-Z][a-zà-ÿ'’-]+(?: [A-Z][a-zà-ÿ'’-]+){0,2})")
 _NOT_PLACE_WORDS = {"congress", "parliament", "senate", "court", "government", "police",
                     "army", "january", "february", "march", "april", "may", "june", "july",

@@ -139,9 +139,11 @@ def _modifies(country_mention: Any, specific: list[Any]) -> bool:
 def _dedupe(pairs: list[tuple[Actor, Any]]) -> list[tuple[Actor, Any]]:
     """One actor once; an unnamed title beside a named person of the same code is that person
     ("Recep Tayyip Erdogan, Turkey's president")."""
-    named_codes = {(a.country, a.sector) for a, _ in pairs if a.name and a.sector}
+    # ("Egypt's president Abdel Fatah al-Sisi": the title is the man, whatever sector it has)
+    named = {a.country for a, m in pairs if a.name and a.country
+             and getattr(m, "kind", "") in ("person", "pronoun", "title")}
     pairs = [(a, m) for a, m in pairs
-             if a.name or not a.sector or (a.country, a.sector) not in named_codes
+             if a.name or not a.country or a.country not in named
              or getattr(m, "kind", "") not in ("title", "role")]
     out, seen = [], set()
     for actor, m in pairs:

@@ -16,6 +16,7 @@ from dateline import ontology
 from dateline.records import PLOVER_TYPES
 from dateline.store import queries
 from dateline.store.queries import EventFilter
+from dateline.web.connection import remembered
 from dateline.web.filters import (
     FilterError,
     filter_query,
@@ -158,6 +159,12 @@ def _dyads(con: duckdb.DuckDBPyConnection, table: str, where: str, params: list[
     return sorted(pairs.values(), key=lambda r: (-r["n"], r["dyad"]))[:limit]
 
 
+def _origins(con: duckdb.DuckDBPyConnection, table: str) -> list[dict[str, Any]]:
+    """Rows per dataset (dateline, gdelt, ...) in the table; fixed while the store is open."""
+    return remembered(con, f"origins:{table}", lambda: _rows(
+        con, f"SELECT origin, count(*) AS n FROM {table} GROUP BY 1 ORDER BY 1"))
+
+
 def _top_types(con: duckdb.DuckDBPyConnection, table: str, where: str, params: list[Any]
                ) -> list[dict[str, Any]]:
     return _rows(con, f"""SELECT e.type, any_value(e.quad_class) AS quad_class, count(*) AS n
@@ -182,11 +189,12 @@ def overview(con: duckdb.DuckDBPyConnection, query: dict[str, str]) -> dict[str,
         SELECT count(*) AS events, {mentions} AS mentions, min(e.event_date) AS first,
                max(e.event_date) AS last
         FROM {table} e WHERE {where}""", params)
-    stories = _one(con, "SELECT count(*) AS n, count(DISTINCT source) AS sources FROM documents")
+    stories = remembered(con, "stories", lambda: _one(
+        con, "SELECT count(*) AS n, count(DISTINCT source) AS sources FROM documents"))
     by = query.get("by") if query.get("by") in _PERIOD else _granularity(
         totals.get("first"), totals.get("last"))
     dyads = _dyads(con, table, where, params)
-    origins = _rows(con, f"SELECT origin, count(*) AS n FROM {table} GROUP BY 1 ORDER BY 1")
+    origins = _origins(con, table)
     return {
         "view": "overview", "filter": filter_query(f), "error": error, "by": by,
         "canonical": table == "clusters",
@@ -274,8 +282,7 @@ def dyad(con: duckdb.DuckDBPyConnection, query: dict[str, str], dyad: str) -> di
     timeline = _fold_days(summary["days"], by)
     # The same dyad in imported datasets (GDELT, ICEWS, POLECAT), when any is loaded.
     comparison = []
-    for (origin,) in con.execute(f"SELECT origin FROM {table} GROUP BY 1 HAVING origin <> ? "
-                                 "ORDER BY 1", [f.origin]).fetchall():
+    for origin in [o["origin"] for o in _origins(con, table) if o["origin"] != f.origin]:
         other = parse_filter({**filter_query(f), "origin": origin})
         other.mentions = f.mentions
         o_table, o_where, o_params = where_sql(con, other)

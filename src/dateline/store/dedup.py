@@ -92,13 +92,8 @@ class Mention:
         self.title, self.source = title, source
         # precision None means the story date stands in: compared like a day.
         self.rank = _PRECISION_RANK.get(precision or "", 0)
-        if type in RECIPROCAL_TYPES:
-            self.sig, self.wild = _side(actors + recipients)
-            self.recip_sig: dict[str, set[str]] = {}
-            self.recip_wild: set[str] = set()
-        else:
-            self.sig, self.wild = _side(actors)
-            self.recip_sig, self.recip_wild = _side(recipients)
+        self.sig, self.wild, self.recip_sig, self.recip_wild = _sides(
+            actors, recipients, type in RECIPROCAL_TYPES)
         self.block = block_key(self)
 
     def order_key(self) -> tuple:
@@ -213,6 +208,14 @@ def _side(parties: tuple[Party, ...]) -> tuple[dict[str, set[str]], set[str]]:
         if sector:
             sectors.add(sector)
     return known, wild
+
+
+@lru_cache(maxsize=262144)
+def _sides(actors: tuple[Party, ...], recipients: tuple[Party, ...], reciprocal: bool) -> tuple:
+    """(sig, wild, recip_sig, recip_wild) of a mention's parties; shared, never mutated."""
+    if reciprocal:
+        return (*_side(actors + recipients), {}, set())
+    return (*_side(actors), *_side(recipients))
 
 
 def _side_check(ka: dict[str, set[str]], wa: set[str], kb: dict[str, set[str]], wb: set[str],

@@ -357,13 +357,17 @@ def _decide(c: Candidate, pred: Any | None) -> tuple[str, str | None, str, float
     p_none = float(probs.get("NONE", 1.0 if pred.type == "NONE" else 0.0))
     if pred.type == d.type:
         conf = 1 - (1 - c.prior) * (1 - pred.confidence)  # agreement raises it
-        return d.type, d.mode or pred.mode, d.cameo, conf
+        # the model's mode only where it agrees with the trigger's CAMEO code
+        mode = d.mode or (pred.mode if pred.mode and ontology.cameo_for(d.type, pred.mode)
+                          == d.cameo else None)
+        return d.type, mode, d.cameo, conf
     # A bare PETRARCH default code on a common verb is the classic source of over-production:
     # it stands only if the model sees some of that event too.
     weak = not c.pattern and c.entry.source != "dateline"
     if pred.type == "NONE":
-        if p_none > (0.5 if weak else 0.85) and p_dict < 0.15:
+        if weak and p_none > 0.5 and p_dict < 0.15:
             return None
+        # a pattern or one of our own triggers stands, with the doubt in its confidence
         return d.type, d.mode, d.cameo, c.prior * (1 - 0.5 * p_none)
     if weak and p_dict < 0.15:
         return None

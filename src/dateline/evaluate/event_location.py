@@ -107,6 +107,9 @@ def score_event_location(path: str | Path, limit: int | None = None, split: str 
         f1 = 2 * p * r / (p + r) if p + r else 0.0
         per_class[c] = {"p": round(p, 4), "r": round(r, 4), "f1": round(f1, 4), "n": k["gold"]}
     n = len(records)
+    # Classes absent from both gold and predictions do not drag the macro average down.
+    present = [c for c, k in counts.items() if k["gold"] or k["pred"]]
     return {"n": n, "accuracy": round(correct / n, 4) if n else 0.0,
-            "macro_f1": round(sum(v["f1"] for v in per_class.values()) / len(per_class), 4),
+            "macro_f1": round(sum(per_class[c]["f1"] for c in present) / len(present), 4)
+            if present else 0.0,
             "per_class": per_class}

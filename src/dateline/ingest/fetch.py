@@ -94,7 +94,8 @@ def _read_body(response, options: IngestOptions, deadline: float, url: str) -> b
         if time.monotonic() > deadline:
             raise FetchError(f"fetch failed: timed out after {options.timeout:g} s ({url})")
         try:
-            chunk = response.read(_CHUNK)
+            # read1: at most one recv, so a server trickling bytes cannot outlast the deadline
+            chunk = response.read1(_CHUNK)
         except (TimeoutError, OSError) as exc:
             raise FetchError(f"fetch failed: {exc} ({url})") from None
         if not chunk:

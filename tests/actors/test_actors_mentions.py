@@ -209,3 +209,14 @@ def test_they_after_a_plural_subject_but_not_an_object(mentions_of):
     assert they.actor.code == "MEXMIL"
     ms = mentions_of("Police told reporters they had arrested two men.")
     assert by_text(ms, "they").actor.sector == "COP"
+
+
+def test_place_in_two_countries_gives_no_country(mentions_of, tmp_path):
+    path = tmp_path / "places.tsv"
+    path.write_text("place\tSan Quirino, Honduras\tSan Quirino\tHND\t\t\t\t\n"
+                    "place\tSan Quirino, Guatemala\tSan Quirino\tGTM\t\t\t\t\n"
+                    "place\tVilla Norte\t\tGTM\t\t\t\t\n", encoding="utf-8")
+    ms = mentions_of("Police in San Quirino detained a man.", dictionaries=[path])
+    assert by_text(ms, "Police").actor.country is None
+    ms = mentions_of("Police in Villa Norte detained a man.", dictionaries=[path])
+    assert by_text(ms, "Police in Villa Norte").actor.country == "GTM"

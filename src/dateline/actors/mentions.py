@@ -190,6 +190,10 @@ def _extend_title(mention: Mention, toks: Sequence[Token], by_start: dict, used:
             place = match_at(p, ("country", "capital", "place"))
             if place is not None and is_attributive(place.start, place.end):
                 return  # "children in Syrian camps": the adjective belongs to the next noun
+            if place is not None and place.kind == "place" and len(
+                    {e.default.country for e in place.entries
+                     if e.kind == "place" and e.default is not None}) > 1:
+                return  # a town name found in several countries says nothing
             if place is not None and (word in _OF or mention.country is None):
                 role = role_of(place.entry, day)
                 if role is not None and role.country:

@@ -140,14 +140,14 @@ SCHEMA_VERSION = max(n for n, _ in MIGRATIONS)
 
 def applied_migrations(con) -> set[int]:
     """Numbers of the migrations already applied to this store (empty for a new file)."""
-    has_meta = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
-    ).fetchone()[0]
-    if not has_meta:
-        return set()
-    rows = dict(con.execute(
-        "SELECT key, value FROM meta WHERE key IN ('migrations', 'schema_version')"
-    ).fetchall())
+    import duckdb
+
+    try:  # cheaper than asking information_schema, and opening happens once per batch
+        rows = dict(con.execute(
+            "SELECT key, value FROM meta WHERE key IN ('migrations', 'schema_version')"
+        ).fetchall())
+    except duckdb.CatalogException:
+        return set()  # a new, empty file
     if rows.get("migrations"):
         return {int(n) for n in rows["migrations"].split(",") if n}
     if rows.get("schema_version"):

@@ -220,3 +220,10 @@ def test_place_in_two_countries_gives_no_country(mentions_of, tmp_path):
     assert by_text(ms, "Police").actor.country is None
     ms = mentions_of("Police in Villa Norte detained a man.", dictionaries=[path])
     assert by_text(ms, "Police in Villa Norte").actor.country == "GTM"
+
+
+def test_a_name_no_dictionary_knows_is_linked_when_repeated(mentions_of):
+    ms = mentions_of("Brett McGurk resigned on Friday. Brett McGurk had led the coalition. "
+                     "McGurk said he disagreed.")
+    names = [m for m in ms if "McGurk" in m.text]
+    assert len(names) == 3 and names[1].antecedent == names[2].antecedent == ms.index(names[0])

@@ -68,12 +68,14 @@ def surnames(toks: Sequence[Token], mentions: list[Mention]) -> list[Mention]:
         i = candidates[c]
         while p < len(order) and order[p].te <= i:
             person = order[p]
+            p += 1
+            if id(person) in replaced:
+                continue  # a repeat, now a copy pointing at the first mention
             parts = person.name_tokens
-            for k in range(1, len(parts)):
+            for k in range(len(parts)):  # the full name, then its surnames
                 suffix = parts[k:]
                 # the later full mention of someone else with the same surname takes over
                 keys[suffix] = person
-            p += 1
         tok = toks[i]
         hit = None
         if tok.cap and keys:

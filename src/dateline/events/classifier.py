@@ -64,6 +64,7 @@ _TOKEN = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?|\d+(?:[.,]\d+)*|[^\w\s]")
 _SUFFIXES = ("ings", "ing", "ied", "ies", "ed", "es", "s")
 _NEG = frozenset({"not", "no", "never", "n't", "without", "denied", "deny", "denies",
                   "refused", "refuse", "refuses", "nor"})
+_BE = frozenset({"was", "were", "been", "being", "is", "are", "be", "got"})
 _MODAL = frozenset({"will", "would", "could", "may", "might", "should", "must", "can",
                     "plans", "planned", "threatened", "threatens", "if", "expected"})
 
@@ -155,16 +156,52 @@ def features(item: ClassifierInput, lexicon: dict[str, Any] | None = None) -> li
         for w in words[t_pos + 1: t_pos + 3]:
             add("at:" + _stem(w))
     trig = [w for r, w in seq if r == "G"]
+    if not trig and lexicon:
+        trig = _key_verb(words, s_pos, t_pos, lexicon)
     for w in trig:
         add("g:" + _stem(w))
         for g in _char_ngrams(w):
             add("gc:" + g)
+    if lexicon and trig:
+        # The trigger's own verb-dictionary types speak louder than any verb in the sentence.
+        stem = _stem(trig[0])
+        for t in lexicon.get("verbs", {}).get(stem, ()):
+            add("gt:" + t)
+        g_pos = next((i for i, (r, w) in enumerate(seq) if w == trig[0]), -1)
+        if g_pos >= 0:
+            nxt = words[g_pos + 1] if g_pos + 1 < len(words) else "</>"
+            add("gb:" + stem + " " + nxt)  # "called for", "pulled out", "sided with"
+            if g_pos > 0 and words[g_pos - 1] in _BE:
+                add("gpass")
+            if "by" in words[g_pos + 1: g_pos + 4]:
+                add("gby")
+        for obj in words[g_pos + 1: g_pos + 5] if g_pos >= 0 else ():
+            hit = lexicon.get("phrases", {}).get(stem + " " + _stem(obj))
+            if hit:
+                add("gp:" + hit)
     for w in words:
         if w in _NEG:
             add("neg:any")
     if lexicon:
         feats.extend(_lexicon_features(words, lexicon))
     return feats
+
+
+def _key_verb(words: list[str], s_pos: int, t_pos: int,
+              lexicon: dict[str, Any]) -> list[str]:
+    """Without a given trigger: the first dictionary verb after the source (or before the
+    target), a cheap stand-in for the parse's trigger."""
+    verbs = lexicon.get("verbs", {})
+    starts = [p + 1 for p in (s_pos,) if p >= 0] or [0]
+    for start in starts:
+        for w in words[start: start + 8]:
+            if w[0].isalpha() and _stem(w) in verbs:
+                return [w]
+    if t_pos > 0:
+        for w in reversed(words[max(0, t_pos - 6): t_pos]):
+            if w[0].isalpha() and _stem(w) in verbs:
+                return [w]
+    return []
 
 
 @lru_cache(maxsize=65536)

@@ -27,7 +27,14 @@ training settings, dev scores), `weights.npz` (float16 weights per head), `vocab
 Features: words, crude stems, bigrams, trigrams of the sentence with the source and target
 collapsed to `<s>`/`<t>`; the words between source and target (and their char 3–5-grams);
 the words right after the source and right before the target; trigger words; negation and
-modal cues; the PLOVER types the Phoenix verb patterns give a verb (and verb + object).
+modal cues; the PLOVER types the Phoenix verb patterns give a verb (and verb + object);
+the trigger (given by the coder, or else the first dictionary verb after the source) with
+its dictionary types, the word after it and passive cues.
+
+How `NONE` is learned: ConfliBERT statements (label 0 without an appeal cue: CAMEO 01 has
+no PLOVER type) and sentences of the synthetic stories past the lead that contain no verb
+the Phoenix dictionary codes to a PLOVER type. The coder combines `P(NONE)` with its trigger
+lexicon; it is a filter against over-production, not a complete event detector.
 
 ## Training data and licences
 
@@ -35,7 +42,7 @@ modal cues; the PLOVER types the Phoenix verb patterns give a verb (and verb + o
 |---|---|---|
 | PLV_train.tsv (snowood1/Zero-Shot-PLOVER) | gold PLOVER roots, marked pairs; YIELD split into CONCEDE/RETREAT by cue words | no licence file (research release) |
 | cameo_class_train.tsv (eventdata/ConfliBERT) | pentaclass head; statements without an appeal as `NONE` | GPL-3.0 repository |
-| gpt_synthetic_events_2023-10-19_19.csv.zip (ahalterman/NGEC) | pseudo-labelled lead sentences and headlines (weight 0.3), modes; later sentences without an event verb as `NONE` | MIT |
+| gpt_synthetic_events_2023-10-19_19.csv.zip (ahalterman/NGEC) | pseudo-labelled lead sentences and headlines (weight 0.1) for the mode heads only (in the type head they lowered PLV dev scores); later sentences without any event verb as `NONE` | MIT |
 | dictionaries/phoenix/CAMEO.2.0.txt (openeventdata/petrarch2) | verb-pattern hints, stored in lexicon.json | MIT |
 
 The weights are derived from these sets; users redistributing the model should respect

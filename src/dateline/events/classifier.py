@@ -14,7 +14,7 @@ import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from itertools import pairwise
+from itertools import chain, pairwise
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -89,8 +89,13 @@ def _inside(a: int, b: int, span: tuple[int, int] | None) -> bool:
     return span is not None and a < span[1] and b > span[0]
 
 
-def features(item: ClassifierInput, lexicon: dict[str, Any] | None = None) -> list[str]:
-    """The sparse feature names of one input (shared by training and prediction)."""
+def features(item: ClassifierInput, lexicon: dict[str, Any] | None = None,
+             expand: bool = True) -> list[str]:
+    """The sparse feature names of one input (shared by training and prediction).
+
+    With ``expand=False`` a word's character n-grams come as one marker ("@mc:word"), which
+    the model resolves through a per-word cache: the same features, far fewer lookups.
+    """
     toks = _tokens(item.sentence)
     # Collapse the marked spans into role tokens so that what lies between them is visible.
     seq: list[tuple[str, str]] = []  # (role, word) with role in {"", "S", "T", "G"}
@@ -137,8 +142,11 @@ def features(item: ClassifierInput, lexicon: dict[str, Any] | None = None) -> li
             add("m:" + w)
             if w[0].isalpha():
                 add("ms:" + _stem(w))
-                for g in _char_ngrams(w):
-                    add("mc:" + g)
+                if expand:
+                    for g in _char_ngrams(w):
+                        add("mc:" + g)
+                else:
+                    add("@mc:" + w)
             if w in _NEG:
                 add("neg:between")
             if w in _MODAL:
@@ -160,8 +168,11 @@ def features(item: ClassifierInput, lexicon: dict[str, Any] | None = None) -> li
         trig = _key_verb(words, s_pos, t_pos, lexicon)
     for w in trig:
         add("g:" + _stem(w))
-        for g in _char_ngrams(w):
-            add("gc:" + g)
+        if expand:
+            for g in _char_ngrams(w):
+                add("gc:" + g)
+        else:
+            add("@gc:" + w)
     if lexicon and trig:
         # The trigger's own verb-dictionary types speak louder than any verb in the sentence.
         stem = _stem(trig[0])
@@ -262,6 +273,7 @@ class EventClassifier:
         self.meta = meta
         self.lexicon = lexicon or {}
         self.classes: list[str] = list(heads["type"]["classes"])
+        self._ngram_cache: dict[str, tuple[int, ...]] = {}
         self.mode_heads = {name.split(":", 1)[1]: head for name, head in heads.items()
                            if name.startswith("mode:")}
         # All heads side by side: one gather of the feature rows scores every head at once.
@@ -334,18 +346,38 @@ class EventClassifier:
         vocab = self.vocab
         rows = []
         for item in items:
-            rows.append({vocab[f] for f in features(item, self.lexicon) if f in vocab})
+            row: set[int] = set()
+            for f in features(item, self.lexicon, expand=False):
+                if f[0] == "@":
+                    row.update(self._ngram_indices(f))
+                else:
+                    i = vocab.get(f)
+                    if i is not None:
+                        row.add(i)
+            rows.append(row)
         out = np.tile(self._b, (len(items), 1))
         lengths = np.fromiter((len(r) for r in rows), dtype=np.int64, count=len(rows))
         nonempty = np.flatnonzero(lengths)
         if len(nonempty):
-            idx = np.fromiter((i for r in rows for i in r), dtype=np.int64,
+            idx = np.fromiter(chain.from_iterable(rows), dtype=np.int64,
                               count=int(lengths.sum()))
             starts = np.concatenate([[0], np.cumsum(lengths[nonempty])[:-1]])
             sums = np.add.reduceat(self._W[idx], starts, axis=0)
             # l2-normalised binary features, as in training: each active feature = 1/sqrt(k).
             out[nonempty] += sums / np.sqrt(lengths[nonempty])[:, None]
         return out
+
+    def _ngram_indices(self, marker: str) -> tuple[int, ...]:
+        """Vocabulary indices of a word's char n-grams ("@mc:word" -> "mc:<wo", ...), cached."""
+        hit = self._ngram_cache.get(marker)
+        if hit is None:
+            prefix, word = marker[1:].split(":", 1)
+            vocab = self.vocab
+            hit = tuple(vocab[k] for k in (f"{prefix}:{g}" for g in _char_ngrams(word))
+                        if k in vocab)
+            if len(self._ngram_cache) < 200_000:
+                self._ngram_cache[marker] = hit
+        return hit
 
     @staticmethod
     def _softmax(z: np.ndarray) -> np.ndarray:

@@ -42,7 +42,7 @@ lexicon; it is a filter against over-production, not a complete event detector.
 |---|---|---|
 | PLV_train.tsv (snowood1/Zero-Shot-PLOVER) | gold PLOVER roots, marked pairs; YIELD split into CONCEDE/RETREAT by cue words | no licence file (research release) |
 | cameo_class_train.tsv (eventdata/ConfliBERT) | pentaclass head; statements without an appeal as `NONE` | GPL-3.0 repository |
-| gpt_synthetic_events_2023-10-19_19.csv.zip (ahalterman/NGEC) | pseudo-labelled lead sentences and headlines (weight 0.1) for the mode heads only (in the type head they lowered PLV dev scores); later sentences without any event verb as `NONE` | MIT |
+| gpt_synthetic_events_2023-10-19_19.csv.zip (ahalterman/NGEC) | pseudo-labelled lead sentences and headlines (weight 0.1) for the mode heads; lead sentences at weight 0.05 in the type head (more weight lowered PLV dev scores); later sentences without any event verb as `NONE` | MIT |
 | dictionaries/phoenix/CAMEO.2.0.txt (openeventdata/petrarch2) | verb-pattern hints, stored in lexicon.json | MIT |
 
 The weights are derived from these sets; users redistributing the model should respect

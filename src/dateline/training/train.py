@@ -223,7 +223,7 @@ def _fit_head(X, y: list[str], w: np.ndarray, C: float,
 
 
 def build(data: Path, *, user_labels: Path | None = None, use_synthetic: bool = True,
-          synthetic_types: float = 0.0, C_type: float = 50.0, C_penta: float = 10.0,
+          synthetic_types: float = 0.05, C_type: float = 50.0, C_penta: float = 10.0,
           C_mode: float = 5.0, synthetic_min_count: int = 3, lexicon_path: Path | None = None,
           log=print) -> tuple[EventClassifier, TrainReport]:
     """Train every head on the training splits; score the dev splits; return model + report."""
@@ -240,8 +240,9 @@ def build(data: Path, *, user_labels: Path | None = None, use_synthetic: bool = 
     # penta head (scored on cameo_class dev) never see a sentence of their dev split.
     held_plv = {_norm(e.item.sentence) for e in plv_dev}
     held_cam = {_norm(e.item.sentence) for e in cam_dev}
-    # The synthetic pseudo-labels lowered PLV dev scores at every weight tried (0.3: -3
-    # points, 0.1: -2), so by default they teach only NONE and the modes.
+    # Synthetic pseudo-labels in the type head cost PLV dev points at weight 0.3 (-3) and 0.1
+    # (-2); lead sentences at 0.05 cost ~1 point but lift the type head on cameo_class dev from
+    # 0.70 to 0.84 and fix plain protest/demonstration sentences, so they stay, lightly.
     synth_labelled = [e for e in synth if e.label != NONE]
     synth_none = [e for e in synth if e.label == NONE]
     # Optionally, lead sentences (not the title-case headlines) at a small weight.

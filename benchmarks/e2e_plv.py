@@ -34,13 +34,15 @@ def main() -> None:
     _, dev = plv_examples(Path(args.data))
     if args.limit:
         dev = dev[: args.limit]
-    typed = paired = n_events = 0
+    typed = paired = n_events = no_event = src_only = 0
     misses: Counter = Counter()
     t0 = time.perf_counter()
     for ex in dev:
         gold = "YIELD" if ex.label in ("CONCEDE", "RETREAT") else ex.label
         coded = code_text(ex.item.sentence)
         n_events += len(coded.events)
+        no_event += not coded.events
+        src_only += any(_hit(ex.item.source, ev.actors) for ev in coded.events)
         found_pair = found_typed = False
         for ev in coded.events:
             src_ok = _hit(ex.item.source, ev.actors)
@@ -61,6 +63,8 @@ def main() -> None:
     print(f"pair with right type: {typed / n:.3f} ({typed}/{n})   bar >= 0.60")
     print(f"pair, any type:       {paired / n:.3f} ({paired}/{n})")
     print(f"events per sentence:  {n_events / n:.2f}   bar <= 1.5")
+    print(f"sentences with no event: {no_event / n:.3f}; an event with the gold source as "
+          f"actor: {src_only / n:.3f}")
     print(f"misses by gold root:  {dict(misses.most_common())}")
     print(f"time: {secs:.1f} s ({1000 * secs / n:.1f} ms per sentence, incl. model loading)")
 

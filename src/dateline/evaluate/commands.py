@@ -58,7 +58,7 @@ def evaluate(gold: str, fmt: str, as_json: bool) -> None:
 
 @click.command("train")
 @click.option("--data", default=None, type=click.Path(file_okay=False),
-              help="The shared data folder (with train/ and dictionaries/); default ../shared/data.")
+              help="Shared data folder (with train/ and dictionaries/); default ../shared/data.")
 @click.option("--labels", default=None, type=click.Path(exists=True, dir_okay=False),
               help="Your own labels (TSV: sentence, source start, source end, target start, "
                    "target end, label[, mode]) added to the training data.")

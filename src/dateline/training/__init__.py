@@ -1,1 +1,1 @@
-"""Training of the shipped event classifier (`dateline train`); needs scikit-learn (group `train`)."""
+"""Training of the shipped event classifier (`dateline train`); needs scikit-learn."""

@@ -38,19 +38,24 @@ lexicon; it is a filter against over-production, not a complete event detector.
 
 ## Training data and licences
 
-| data | use | licence |
-|---|---|---|
-| PLV_train.tsv (snowood1/Zero-Shot-PLOVER) | gold PLOVER roots, marked pairs; YIELD split into CONCEDE/RETREAT by cue words | no licence file (research release) |
-| cameo_class_train.tsv (eventdata/ConfliBERT) | pentaclass head; statements without an appeal as `NONE` | GPL-3.0 repository |
-| gpt_synthetic_events_2023-10-19_19.csv.zip (ahalterman/NGEC) | pseudo-labelled lead sentences and headlines (weight 0.1) for the mode heads; lead sentences at weight 0.05 in the type head (more weight lowered PLV dev scores); later sentences without any event verb as `NONE` | MIT |
-| dictionaries/phoenix/CAMEO.2.0.txt (openeventdata/petrarch2) | verb-pattern hints, stored in lexicon.json | MIT |
+* PLV_train.tsv (snowood1/Zero-Shot-PLOVER; no licence file, research release): gold
+  PLOVER roots of marked pairs; YIELD split into CONCEDE/RETREAT by cue words.
+* cameo_class_train.tsv (eventdata/ConfliBERT; GPL-3.0 repository): the pentaclass head;
+  statements without an appeal cue as `NONE`.
+* gpt_synthetic_events_2023-10-19_19.csv.zip (ahalterman/NGEC; MIT): pseudo-labelled lead
+  sentences and headlines (weight 0.1) for the mode heads; lead sentences at weight 0.05 in
+  the type head (more weight lowered PLV dev scores); later sentences without any event
+  verb as `NONE`.
+* dictionaries/phoenix/CAMEO.2.0.txt (openeventdata/petrarch2; MIT): verb-pattern hints,
+  stored in lexicon.json.
 
 The weights are derived from these sets; users redistributing the model should respect
 the GPL-3.0 of the ConfliBERT repository and cite the PLV authors.
 
 ## Dev scores (held-out split of each training set)
 
-Split: stratified by label, {dev_pct}% dev, seed {seed} (`dateline.training.train.stratified_split`).
+Split: stratified by label, {dev_pct}% dev, seed {seed}
+(`dateline.training.train.stratified_split`).
 The shipped model is trained on the training parts only, so these scores are honest.
 
 {scores}
@@ -83,7 +88,8 @@ def write_card(folder: Path, model: EventClassifier, report: Any) -> Path:
         rows.append(f"| {name} | {res['n']} | {res['accuracy']:.4f} | {res['macro_f1']:.4f} |")
     plv = report.scores.get("plv", {}).get("per_class", {})
     if plv:
-        rows += ["", "PLV dev per class:", "", "| class | p | r | f1 | n |", "|---|---|---|---|---|"]
+        rows += ["", "PLV dev per class:", "", "| class | p | r | f1 | n |",
+                 "|---|---|---|---|---|"]
         for c, s in plv.items():
             rows.append(f"| {c} | {s['p']:.3f} | {s['r']:.3f} | {s['f1']:.3f} | {s['n']} |")
     training = model.meta.get("training", {})

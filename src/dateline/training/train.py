@@ -147,7 +147,8 @@ def synthetic_examples(data: Path, lexicon: dict[str, Any],
         out.append(Example(mark_capitalised(sents[0]), label, weight, mode, penta, "synthetic"))
         title = (row.get("prompt") or "").split("\n", 1)[0].strip()
         if title:
-            out.append(Example(mark_capitalised(title), label, weight, mode, penta, "synthetic-title"))
+            out.append(Example(mark_capitalised(title), label, weight, mode, penta,
+                               "synthetic-title"))
         for s in sents[2:]:
             if _no_event_verb(s, lexicon) and len(s) > 40:
                 out.append(Example(mark_capitalised(s), NONE, weight, None, None, "synthetic-none"))

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from dateline.events.classifier import EventClassifier, mark_capitalised, penta_class_of
 from dateline.evaluate.metrics import score_labels
 from dateline.evaluate.readers import read_cameo_class
+from dateline.events.classifier import EventClassifier, mark_capitalised, penta_class_of
 
 CLASSES = ("0", "1", "2", "3", "4")
 

@@ -5,6 +5,11 @@ when their evidence sentences overlap, preferring pairs with the same type and s
 actors/recipients. A gold event left unaligned counts as predicted "NONE" (missed); a
 predicted event left unaligned as gold "NONE" (spurious). Per-class PRF is over event
 types; actor_f1 / recipient_f1 compare the actor codes (or names) of aligned events.
+
+Partly reviewed stories (a `gold` block with `complete: false`, docs/gold-format.md): an
+unaligned prediction counts as spurious only when it matches a reviewed-wrong event (same
+sentence, same type); any other unaligned prediction is about an unreviewed event and is
+left out of the scores.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from dateline.evaluate.metrics import prf, score_labels
-from dateline.records import Actor, CodedDocument, Document, Event
+from dateline.records import Actor, CodedDocument, Document, Event, event_from_json
 
 
 def _keys(actors: list[Actor]) -> set[str]:
@@ -51,18 +56,33 @@ def align_events(gold: list[Event], pred: list[Event]) -> list[tuple[Event | Non
 
 def read_gold_documents(path: str | Path) -> list[CodedDocument]:
     """Coded documents, one JSON object per line; rejected lines are skipped."""
+    return [coded for coded, _ in read_gold_lines(path)]
+
+
+def read_gold_lines(path: str | Path) -> list[tuple[CodedDocument, dict[str, Any]]]:
+    """Coded documents with their review block (`gold`, empty for plain coded documents)."""
     docs = []
     with open(path, encoding="utf-8") as fh:
         for n, line in enumerate(fh, 1):
             if not line.strip():
                 continue
             try:
-                coded = CodedDocument.from_json(json.loads(line))
-            except (json.JSONDecodeError, KeyError, TypeError) as exc:
+                data = json.loads(line)
+                coded = CodedDocument.from_json(data)
+                meta = data.get("gold") or {}
+                meta["wrong"] = [event_from_json(e) for e in meta.get("wrong_events") or []]
+            except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
                 raise ValueError(f"{path}:{n}: not a coded document ({exc})") from None
             if coded.doc is not None:
-                docs.append(coded)
+                docs.append((coded, meta))
     return docs
+
+
+def _counts_as_spurious(pred: Event, meta: dict[str, Any]) -> bool:
+    """An unaligned prediction is an error unless its story was only partly reviewed."""
+    if not meta or meta.get("complete", True):
+        return True
+    return any(w.type == pred.type and _overlap(w, pred) for w in meta["wrong"])
 
 
 def score_documents(path: str | Path, coder=None) -> dict[str, Any]:
@@ -70,19 +90,21 @@ def score_documents(path: str | Path, coder=None) -> dict[str, Any]:
     from dateline.coder import code_document
 
     coder = coder or code_document
-    golds = read_gold_documents(path)
+    golds = read_gold_lines(path)
     if not golds:
         raise ValueError(f"{path}: no gold documents")
     g_labels: list[str] = []
     p_labels: list[str] = []
     role_counts = {"actor": [0, 0, 0], "recipient": [0, 0, 0]}  # tp, n_pred, n_gold
-    for gold in golds:
+    for gold, meta in golds:
         doc = gold.doc
         assert doc is not None
         fresh = Document(text=doc.text, title=doc.title, published=doc.published, url=doc.url,
                          source=doc.source, language=doc.language, origin=doc.origin)
         predicted = coder(fresh)
         for g, p in align_events(gold.events, predicted.events):
+            if g is None and p is not None and not _counts_as_spurious(p, meta):
+                continue
             g_labels.append(g.type if g else "NONE")
             p_labels.append(p.type if p else "NONE")
             for role, attr in (("actor", "actors"), ("recipient", "recipients")):

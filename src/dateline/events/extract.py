@@ -405,6 +405,8 @@ def _event(c: Candidate, decided: tuple[str, str | None, str, float], text: str,
         conf *= 0.85
     if roles.via_pronoun:
         conf *= 0.9
+    if roles.unresolved:
+        conf *= 0.85
     if etype == "CONSULT" and len(actors) < 2 and not recipients:
         conf *= 0.7  # a meeting with one known party is half a meeting
     if actors and (recipients or len(actors) > 1):

@@ -30,6 +30,7 @@ class Roles:
     actor_spans: list[tuple[int, int]] = field(default_factory=list)
     recipient_spans: list[tuple[int, int]] = field(default_factory=list)
     via_pronoun: bool = False
+    unresolved: bool = False  # a participant is a named entity no dictionary knows
     recipient_preps: set[str] = field(default_factory=set)
 
 
@@ -285,6 +286,33 @@ def noun_roles(noun, index: MentionIndex) -> Roles:
     return _fill(actor_toks, recip_toks, index, preps)
 
 
+_PARTY_ENTITIES = frozenset({"PERSON", "ORG", "GPE", "NORP"})
+
+
+def _entity_participant(tok) -> Actor | None:
+    """A named entity that no dictionary resolved ("the Sao Paulo Zoo", "Kevin Rudd") is
+    still a real participant: an Actor with its text and nothing invented."""
+    doc = tok.doc
+    head = tok
+    if not head.ent_type_:
+        # the entity may be a compound inside the phrase ("a U.S. Supreme Court decision")
+        inner = [c for c in tok.children if c.dep_ in ("compound", "poss") and c.ent_type_]
+        if not inner:
+            return None
+        head = inner[-1]
+    if head.ent_type_ not in _PARTY_ENTITIES:
+        return None
+    start = head.i
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    end = head.i + 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    span = doc[start:end]
+    return Actor(text=span.text, name=span.text if head.ent_type_ in ("PERSON", "ORG") else None,
+                 start=span.start_char, end=span.end_char)
+
+
 def _fill(actor_toks: list, recip_toks: list, index: MentionIndex, preps: set[str]) -> Roles:
     roles = Roles(recipient_preps=preps)
     seen_keys: set[tuple] = set()
@@ -292,7 +320,17 @@ def _fill(actor_toks: list, recip_toks: list, index: MentionIndex, preps: set[st
                              (recip_toks, roles.recipients, roles.recipient_spans)):
         ks: list[int] = []
         for t in toks:
-            for k in mentions_under(t, index):
+            found = mentions_under(t, index)
+            if not found:
+                entity = _entity_participant(t)
+                if entity is not None:
+                    key = (entity.text, None, None)
+                    if key not in seen_keys:
+                        seen_keys.add(key)
+                        out.append(entity)
+                        spans.append((entity.start, entity.end))
+                        roles.unresolved = True
+            for k in found:
                 if k not in ks:
                     ks.append(k)
         for actor, m in actors_of(ks, index):

@@ -19,7 +19,9 @@ from typing import Any
 
 from dateline.context.places import (
     _ACTOR_DEPS,
+    _NOT_PLACE_WORDS,
     PlaceMention,
+    _admissible,
     _first_prep,
     _of_place,
     attachment,
@@ -56,6 +58,28 @@ def _specificity(pm: PlaceMention) -> tuple[int, int]:
     return _FEATURE_ORDER.get(pm.place.feature, 0), pm.place.population
 
 
+def _clause(tok: Any) -> Any:
+    """The first verbal token at or above a token (its clause head)."""
+    cur = tok
+    for _ in range(30):
+        if cur.pos_ in ("VERB", "AUX") or cur.head is cur:
+            return cur
+        cur = cur.head
+    return cur
+
+
+def _path(tok: Any, stop: Any, n: int = 4) -> str:
+    """The dependency labels from a token up towards `stop` (at most n arcs)."""
+    out = []
+    cur = tok
+    for _ in range(n):
+        if cur is stop or cur.head is cur:
+            break
+        out.append(cur.dep_ if cur.dep_ != "prep" else "prep:" + cur.lower_)
+        cur = cur.head
+    return ">".join(out) + ("" if cur is stop else ">~")
+
+
 def candidate_features(trigger: Any, pm: PlaceMention, others: list[PlaceMention],
                        rank_by_distance: int) -> dict[str, float] | None:
     """Sparse features of one candidate place for one trigger token; None if unusable."""
@@ -85,6 +109,33 @@ def candidate_features(trigger: Any, pm: PlaceMention, others: list[PlaceMention
     prep = att[1] if att else _first_prep(root)
     feature = pm.place.feature if pm.place is not None else "unknown"
     pop = pm.place.population if pm.place is not None else 0
+    word = trigger.lower_
+    side = "before" if root.i < trigger.i else "after"
+    # Where the introducing preposition hangs: on the trigger, another verb or a noun.
+    prep_tok = eff.head if eff.dep_ == "pobj" else None
+    if prep_tok is not None and prep_tok.head is not prep_tok:
+        ph = prep_tok.head
+        prep_on = "trigger" if ph == trigger else ("verb" if ph.pos_ in ("VERB", "AUX")
+                                                   else ph.pos_)
+    else:
+        prep_on = "none"
+    same_clause = _clause(root) == _clause(trigger)
+    trig_anc = trigger.i in ancestors
+    place_anc = root.i in {t.i for t in trigger.ancestors}
+    # "X, Y" pairs: the first of the pair is the specific one.
+    i0, i1 = toks[0].i, toks[-1].i
+    nxt = sdoc[i1 + 1] if i1 + 1 < len(sdoc) else None
+    prv = sdoc[i0 - 1] if i0 > 0 else None
+    before_comma_place = nxt is not None and nxt.text == "," and any(
+        o.start > pm.end and sdoc.text[pm.end:o.start].strip() == "," for o in others)
+    after_comma_place = prv is not None and prv.text == "," and any(
+        o.end < pm.start and sdoc.text[o.end:pm.start].strip() == "," for o in others)
+    ent = root.ent_type_ or "O"
+    head_noun = eff.head.lower_ if eff.dep_ in ("compound", "amod", "nmod", "poss") else "-"
+    prev_word = prv.lower_ if prv is not None else "^"
+    pos_in_sent = root.i / max(1, len(sdoc))
+    n_att = sum(1 for o in others if (_root(sdoc, o) is not None
+                                      and attachment(trigger, _root(sdoc, o)) is not None))
     f: dict[str, float] = {
         "bias": 1.0,
         f"attached={att is not None}": 1.0,
@@ -98,12 +149,14 @@ def candidate_features(trigger: Any, pm: PlaceMention, others: list[PlaceMention
         f"pop={_bucket(math.log10(pop + 1), (3, 5, 6))}": 1.0,
         f"dist={_bucket(dist, (1, 2, 3, 4, 6, 9))}": 1.0,
         f"hops={_bucket(att[0], (1, 2, 3, 4, 6)) if att else 'none'}": 1.0,
-        f"side={'before' if root.i < trigger.i else 'after'}": 1.0,
+        f"side={side}": 1.0,
         f"gap={_bucket(abs(root.i - trigger.i), (2, 4, 8, 15, 25))}": 1.0,
         f"n_places={min(len(others), 4)}": 1.0,
+        f"n_attached={min(n_att, 3)}": 1.0,
         f"rank={min(rank_by_distance, 3)}": 1.0,
         f"trigger_dep={trigger.dep_}": 1.0,
         f"trigger_pos={trigger.pos_}": 1.0,
+        f"trigger_tag={trigger.tag_}": 1.0,
         f"actor_dep={eff.dep_ in _ACTOR_DEPS}": 1.0,
         f"of_place={_of_place(root) if prep == 'of' else 'na'}": 1.0,
         f"in_subtree={trigger.left_edge.i <= root.i <= trigger.right_edge.i}": 1.0,
@@ -116,12 +169,88 @@ def candidate_features(trigger: Any, pm: PlaceMention, others: list[PlaceMention
         f"prep_feature={prep}|{feature}": 1.0,
         f"prep_label={prep}|{pm.label}": 1.0,
         f"trigger_prep={trigger.pos_}|{prep}": 1.0,
-        f"lemma={trigger.lemma_.lower()}": 1.0,
-        f"lemma_prep={trigger.lemma_.lower()}|{prep}": 1.0,
-        f"side_gap={'before' if root.i < trigger.i else 'after'}|"
-        f"{_bucket(abs(root.i - trigger.i), (2, 5, 10))}": 1.0,
+        f"word={word}": 1.0,
+        f"word_prep={word}|{prep}": 1.0,
+        f"word_attached={word}|{att is not None}": 1.0,
+        f"side_gap={side}|{_bucket(abs(root.i - trigger.i), (2, 5, 10))}": 1.0,
+        f"prep_on={prep_on}": 1.0,
+        f"prep_on_prep={prep_on}|{prep}": 1.0,
+        f"same_clause={same_clause}": 1.0,
+        f"same_clause_prep={same_clause}|{prep}": 1.0,
+        f"trig_anc={trig_anc}": 1.0,
+        f"place_anc={place_anc}": 1.0,
+        f"comma_pair={before_comma_place}|{after_comma_place}": 1.0,
+        f"comma_pair_feature={before_comma_place}|{after_comma_place}|{feature}": 1.0,
+        f"ent={ent}": 1.0,
+        f"ent_label={ent}|{pm.label}": 1.0,
+        f"head_noun={head_noun}": 1.0,
+        f"prev_word={prev_word}": 1.0,
+        f"path={_path(root, trigger)}": 1.0,
+        f"path_att={_path(root, trigger)}|{att is not None}": 1.0,
+        f"sent_pos={_bucket(int(pos_in_sent * 10), (0, 2, 5, 8))}": 1.0,
+        f"known={pm.place is not None}|{pm.label}": 1.0,
+        f"root_pos={root.tag_}": 1.0,
+        f"ntoks={min(len(toks), 3)}": 1.0,
+        f"trig_side_dep={trigger.dep_}|{side}|{att is not None}": 1.0,
     }
     return f
+
+
+_NOT_PLACE_ENTS = {"PERSON", "DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL",
+                   "QUANTITY", "NORP", "LANGUAGE", "LAW", "WORK_OF_ART", "PRODUCT", "EVENT"}
+
+
+def sentence_candidates(sdoc: Any, sent: Any, places: list[PlaceMention]
+                        ) -> list[PlaceMention]:
+    """The sentence's toponyms plus every other run of proper nouns in it (label PROPN):
+    NER misses many small places ("stormed Najarah", "attacks on Aleppo")."""
+    in_sent = [p for p in places if sent.start_char <= p.start < sent.end_char]
+    taken = [(p.start, p.end) for p in in_sent]
+    extra: list[PlaceMention] = []
+    run: list[Any] = []
+
+    def flush() -> None:
+        if not run:
+            return
+        start, end = run[0].idx, run[-1].idx + len(run[-1])
+        if run[0].ent_type_ not in _NOT_PLACE_ENTS and not any(
+                t.lower_ in _NOT_PLACE_WORDS for t in run) and not any(
+                s < end and start < e for s, e in taken):
+            text = sdoc.text[start:end]
+            from dateline.context.places import resolve_place
+
+            extra.append(PlaceMention(start, end, text, resolve_place(text), "PROPN"))
+        run.clear()
+
+    for tok in sent:
+        if tok.tag_ in ("NNP", "NNPS") and tok.text[:1].isupper() and tok.is_alpha is not None \
+                and (not run or run[-1].i == tok.i - 1):
+            run.append(tok)
+        else:
+            flush()
+            if tok.tag_ in ("NNP", "NNPS") and tok.text[:1].isupper():
+                run.append(tok)
+    flush()
+    if not extra:
+        return in_sent
+    return sorted(in_sent + extra, key=lambda p: p.start)
+
+
+def group_rows(trigger: Any, candidates: list[PlaceMention]
+               ) -> list[tuple[PlaceMention, dict[str, float]]]:
+    """(place, features) of every usable candidate for one trigger."""
+    by_dist = sorted(candidates, key=lambda p: _distance(trigger, p))
+    out = []
+    for rank, pm in enumerate(by_dist):
+        feats = candidate_features(trigger, pm, candidates, rank)
+        if feats is None:
+            continue
+        admissible = _admissible(trigger.doc, trigger, pm)
+        if pm.label == "PROPN" and not admissible:
+            continue  # a bare proper noun as subject or affiliation is an actor, not a place
+        feats[f"admissible={admissible}"] = 1.0
+        out.append((pm, feats))
+    return out
 
 
 class Locator:
@@ -137,16 +266,11 @@ class Locator:
         z = sum(self.weights.get(k, 0.0) * v for k, v in feats.items())
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
-    def best(self, trigger: Any, candidates: list[PlaceMention]) -> tuple[PlaceMention, float] | None:
+    def best(self, trigger: Any, candidates: list[PlaceMention]
+             ) -> tuple[PlaceMention, float] | None:
         """The most probable place and its probability, when it clears the threshold."""
-        if not candidates:
-            return None
-        by_dist = sorted(candidates, key=lambda p: _distance(trigger, p))
         top: tuple[PlaceMention, float] | None = None
-        for rank, pm in enumerate(by_dist):
-            feats = candidate_features(trigger, pm, candidates, rank)
-            if feats is None:
-                continue
+        for pm, feats in group_rows(trigger, candidates):
             p = self.probability(feats)
             if top is None or p > top[1]:
                 top = (pm, p)
@@ -174,11 +298,18 @@ def load_locator() -> Locator | None:
 
 
 def train(path: str | Path, out: str | Path | None = None, *, seed: int = 13,
-          c: float = 1.0, docs: list[Any] | None = None) -> dict[str, Any]:
+          c: float = 0.3, docs: list[Any] | None = None, min_count: int = 2
+          ) -> dict[str, Any]:
     """Fit the locator on the train split of a Prodigy event-location file (needs
-    scikit-learn) and write the weights JSON; returns its meta."""
+    scikit-learn) and write the weights JSON; returns its meta.
+
+    The threshold of the "best candidate or none" rule is chosen on out-of-fold
+    probabilities (4 folds grouped by sentence) of the train split, never on the dev split.
+    """
+    import numpy as np
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GroupKFold
 
     from dateline.context.places import find_places
     from dateline.evaluate.event_location import load_pipeline, read_records
@@ -191,54 +322,53 @@ def train(path: str | Path, out: str | Path | None = None, *, seed: int = 13,
         docs = list(nlp.pipe((r["text"] for r in recs), batch_size=128))
     else:
         docs = [docs[i] for i in train_idx]
-    rows, labels, groups = [], [], []
+    rows, labels, groups, texts = [], [], [], []
+    gold_has = []
     for g, (sdoc, rec) in enumerate(zip(docs, recs, strict=True)):
+        gold = [(s["start"], s["end"]) for s in rec["spans"]
+                if s.get("label") == "LOCATION" and s["end"] > s["start"]]
+        gold_has.append(bool(gold))
         trigger = _trigger(sdoc, rec)
         if trigger is None:
             continue
-        gold = [(s["start"], s["end"]) for s in rec["spans"]
-                if s.get("label") == "LOCATION" and s["end"] > s["start"]]
-        cands = find_places(sdoc.text, sdoc, None)
-        by_dist = sorted(cands, key=lambda p: _distance(trigger, p))
-        for rank, pm in enumerate(by_dist):
-            feats = candidate_features(trigger, pm, cands, rank)
-            if feats is None:
-                continue
+        cands = sentence_candidates(sdoc, sdoc[:], find_places(sdoc.text, sdoc, None))
+        for pm, feats in group_rows(trigger, cands):
             rows.append(feats)
             labels.append(int(any(s < pm.end and pm.start < e for s, e in gold)))
             groups.append(g)
+            texts.append(rec["text"])
     vec = DictVectorizer()
     x = vec.fit_transform(rows)
-    model = LogisticRegression(C=c, max_iter=2000, fit_intercept=False)
-    model.fit(x, labels)
-    weights = {name: round(float(w), 5) for name, w in zip(vec.feature_names_, model.coef_[0],
-                                                           strict=True) if abs(w) > 1e-6}
-    # Threshold: the one that maximises train accuracy of the "best candidate or none" rule.
-    probs = model.predict_proba(x)[:, 1]
+    keep = np.where(np.asarray((x > 0).sum(0)).ravel() >= min_count)[0]
+    x = x[:, keep]
+    names = [vec.feature_names_[i] for i in keep]
+    y = np.array(labels)
+
+    def fit(xs: Any, ys: Any) -> Any:
+        return LogisticRegression(C=c, max_iter=3000, fit_intercept=False).fit(xs, ys)
+
+    oof = np.zeros(len(y))
+    for tr, te in GroupKFold(n_splits=4).split(x, y, texts):
+        oof[te] = fit(x[tr], y[tr]).predict_proba(x[te])[:, 1]
     best_by_group: dict[int, tuple[float, int]] = {}
-    for g, p, y in zip(groups, probs, labels, strict=True):
+    for g, p, lab in zip(groups, oof, labels, strict=True):
         if g not in best_by_group or p > best_by_group[g][0]:
-            best_by_group[g] = (p, y)
-    gold_has = {}
-    for g, rec in enumerate(recs):
-        gold_has[g] = any(s.get("label") == "LOCATION" and s["end"] > s["start"]
-                          for s in rec["spans"])
+            best_by_group[g] = (p, lab)
     best_t, best_acc = 0.5, -1.0
     for t in [i / 100 for i in range(5, 96)]:
         ok = 0
         for g in range(len(recs)):
             top = best_by_group.get(g)
-            if top is None or top[0] < t:
-                ok += not gold_has[g]
-            else:
-                ok += top[1] == 1
-        acc = ok / len(recs)
-        if acc > best_acc:
-            best_t, best_acc = t, acc
+            ok += (not gold_has[g]) if top is None or top[0] < t else top[1] == 1
+        if ok / len(recs) > best_acc:
+            best_t, best_acc = t, ok / len(recs)
+    model = fit(x, y)
+    weights = {name: round(float(w), 5) for name, w in zip(names, model.coef_[0], strict=True)
+               if abs(w) > 1e-6}
     meta = {"trained_on": f"{Path(path).name} train split (seed {seed}, 80%)",
             "source": "ahalterman/event_location@444a2df (MIT)",
             "n_records": len(recs), "n_candidates": len(rows), "C": c,
-            "train_accuracy": round(best_acc, 4), "threshold": best_t}
+            "min_count": min_count, "oof_accuracy": round(best_acc, 4), "threshold": best_t}
     data = {"meta": meta, "threshold": best_t, "weights": weights}
     target = Path(out) if out else Path(str(resources.files("dateline"))) / "data" / \
         "gazetteer" / MODEL_FILE
@@ -267,4 +397,17 @@ def _trigger(sdoc: Any, rec: dict[str, Any]) -> Any:
 if __name__ == "__main__":
     import sys
 
-    print(json.dumps(train(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else None), indent=1))
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    cached = None
+    for a in sys.argv[1:]:
+        if a.startswith("--docs="):  # a spaCy DocBin of the file's sentences (faster reruns)
+            import spacy
+            from spacy.tokens import DocBin
+
+            from dateline.evaluate.event_location import read_records
+
+            got = DocBin().from_disk(a.split("=", 1)[1]).get_docs(spacy.blank("en").vocab)
+            by_text = {d.text: d for d in got}
+            cached = [by_text[r["text"]] for r in read_records(args[0])]
+    print(json.dumps(train(args[0], args[1] if len(args) > 1 else None, docs=cached),
+                     indent=1))

@@ -547,23 +547,25 @@ def locate(sdoc: Any, trigger: Any, places: list[PlaceMention],
     """The place attached to an event trigger (a spaCy token) in its sentence, or None.
 
     With the shipped locator model (``model=True``), a learned ranker chooses among the
-    admissible places of the sentence, or none. Without it, the rules: among the places whose phrase hangs off the trigger's clause (not its subject, not an
+    sentence's places and other admissible proper nouns, or none. Without it, the rules:
+    among the places whose phrase hangs off the trigger's clause (not its subject, not an
     origin "from X"), the most specific wins: a place the gazetteer does not know (a
     district, a camp), then the smallest city, then a state, then a country.
     """
     sent = sent if sent is not None else trigger.sent
-    in_sent = [p for p in places if sent.start_char <= p.start < sent.end_char]
-    if not in_sent:
-        return None
     has_deps = sdoc.has_annotation("DEP")
     if has_deps and model:
-        from dateline.context.locator import load_locator
+        from dateline.context.locator import load_locator, sentence_candidates
 
         locator = load_locator()
         if locator is not None:
-            allowed = [pm for pm in in_sent if _admissible(sdoc, trigger, pm)]
-            top = locator.best(trigger, allowed)
+            # Every toponym and proper-noun run of the sentence competes; admissibility is
+            # one of the ranker's features rather than a filter.
+            top = locator.best(trigger, sentence_candidates(sdoc, sent, places))
             return top[0] if top else None
+    in_sent = [p for p in places if sent.start_char <= p.start < sent.end_char]
+    if not in_sent:
+        return None
     best: tuple[tuple, PlaceMention] | None = None
     for pm in in_sent:
         toks = place_tokens(sdoc, pm)

@@ -81,7 +81,8 @@ def _path(tok: Any, stop: Any, n: int = 4) -> str:
 
 
 def candidate_features(trigger: Any, pm: PlaceMention, others: list[PlaceMention],
-                       rank_by_distance: int) -> dict[str, float] | None:
+                       rank_by_distance: int, roots: dict[int, Any] | None = None,
+                       n_attached: int | None = None) -> dict[str, float] | None:
     """Sparse features of one candidate place for one trigger token; None if unusable."""
     sdoc = trigger.doc
     toks = place_tokens(sdoc, pm)
@@ -93,7 +94,7 @@ def candidate_features(trigger: Any, pm: PlaceMention, others: list[PlaceMention
     for o in others:
         if o is pm:
             continue
-        o_root = _root(sdoc, o)
+        o_root = roots[id(o)] if roots is not None else _root(sdoc, o)
         if o_root is None:
             continue
         if _anchor(o_root).i in ancestors:
@@ -134,8 +135,9 @@ def candidate_features(trigger: Any, pm: PlaceMention, others: list[PlaceMention
     head_noun = eff.head.lower_ if eff.dep_ in ("compound", "amod", "nmod", "poss") else "-"
     prev_word = prv.lower_ if prv is not None else "^"
     pos_in_sent = root.i / max(1, len(sdoc))
-    n_att = sum(1 for o in others if (_root(sdoc, o) is not None
-                                      and attachment(trigger, _root(sdoc, o)) is not None))
+    n_att = n_attached if n_attached is not None else sum(
+        1 for o in others if (_root(sdoc, o) is not None
+                              and attachment(trigger, _root(sdoc, o)) is not None))
     f: dict[str, float] = {
         "bias": 1.0,
         f"attached={att is not None}": 1.0,
@@ -239,10 +241,14 @@ def sentence_candidates(sdoc: Any, sent: Any, places: list[PlaceMention]
 def group_rows(trigger: Any, candidates: list[PlaceMention]
                ) -> list[tuple[PlaceMention, dict[str, float]]]:
     """(place, features) of every usable candidate for one trigger."""
+    sdoc = trigger.doc
+    # Each candidate's head token and attachment, computed once per trigger, not per pair.
+    roots = {id(p): _root(sdoc, p) for p in candidates}
+    n_att = sum(1 for r in roots.values() if r is not None and attachment(trigger, r) is not None)
     by_dist = sorted(candidates, key=lambda p: _distance(trigger, p))
     out = []
     for rank, pm in enumerate(by_dist):
-        feats = candidate_features(trigger, pm, candidates, rank)
+        feats = candidate_features(trigger, pm, candidates, rank, roots, n_att)
         if feats is None:
             continue
         admissible = _admissible(trigger.doc, trigger, pm)

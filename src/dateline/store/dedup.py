@@ -36,7 +36,8 @@ MERGE_RULE = (
     "parties (country and sector of actors and recipients; unordered for "
     f"{', '.join(sorted(RECIPROCAL_TYPES))}; a sector or recipient unknown on one side is "
     "compatible, and a party of unknown country stands in for a country the other side "
-    "names when its sector fits); dates within {DAY_WINDOW} day at day precision, or inside the other's month "
+    "names when its sector fits); "
+    f"dates within {DAY_WINDOW} day at day precision, or inside the other's month "
     "or year; places the same, one unknown, or one inside the other (city in its admin1 or "
     "country). A mention joins a cluster only when it matches every member."
 )

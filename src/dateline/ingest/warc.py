@@ -41,6 +41,12 @@ def read_warc(stream: BinaryIO, origin: str, options: IngestOptions
                            reason=f"malformed WARC record: {type(exc).__name__}: {_short(exc)}")
             return
         index += 1
+        if record.rec_type is None:
+            # warcio could not parse the headers (e.g. mangled line endings): without them
+            # the archive cannot be read on, and it must not vanish without a reason (h8).
+            yield Rejected(origin=f"{origin}@{index - 1}",
+                           reason="malformed WARC record: unreadable record headers")
+            return
         if record.rec_type not in ("response", "resource"):
             continue
         try:

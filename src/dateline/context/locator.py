@@ -82,7 +82,8 @@ def _path(tok: Any, stop: Any, n: int = 4) -> str:
 
 def candidate_features(trigger: Any, pm: PlaceMention, others: list[PlaceMention],
                        rank_by_distance: int, roots: dict[int, Any] | None = None,
-                       n_attached: int | None = None) -> dict[str, float] | None:
+                       n_attached: int | None = None, region: tuple[str, int] | None = None
+                       ) -> dict[str, float] | None:
     """Sparse features of one candidate place for one trigger token; None if unusable."""
     sdoc = trigger.doc
     toks = place_tokens(sdoc, pm)
@@ -127,10 +128,12 @@ def candidate_features(trigger: Any, pm: PlaceMention, others: list[PlaceMention
     i0, i1 = toks[0].i, toks[-1].i
     nxt = sdoc[i1 + 1] if i1 + 1 < len(sdoc) else None
     prv = sdoc[i0 - 1] if i0 > 0 else None
+    # Doc.text rebuilds the whole story's text: read a region's text (given, or built here).
+    rtext, base = region if region is not None else (sdoc.text, 0)
     before_comma_place = nxt is not None and nxt.text == "," and any(
-        o.start > pm.end and sdoc.text[pm.end:o.start].strip() == "," for o in others)
+        o.start > pm.end and rtext[pm.end - base:o.start - base].strip() == "," for o in others)
     after_comma_place = prv is not None and prv.text == "," and any(
-        o.end < pm.start and sdoc.text[o.end:pm.start].strip() == "," for o in others)
+        o.end < pm.start and rtext[o.end - base:pm.start - base].strip() == "," for o in others)
     ent = root.ent_type_ or "O"
     head_noun = eff.head.lower_ if eff.dep_ in ("compound", "amod", "nmod", "poss") else "-"
     prev_word = prv.lower_ if prv is not None else "^"
@@ -218,7 +221,7 @@ def sentence_candidates(sdoc: Any, sent: Any, places: list[PlaceMention]
         if run[0].ent_type_ not in _NOT_PLACE_ENTS and not any(
                 t.lower_ in _NOT_PLACE_WORDS for t in run) and not any(
                 s < end and start < e for s, e in taken):
-            text = sdoc.text[start:end]
+            text = sdoc[run[0].i:run[-1].i + 1].text  # Doc.text rebuilds the whole text
             from dateline.context.places import resolve_place
 
             extra.append(PlaceMention(start, end, text, resolve_place(text), "PROPN"))
@@ -245,10 +248,15 @@ def group_rows(trigger: Any, candidates: list[PlaceMention]
     # Each candidate's head token and attachment, computed once per trigger, not per pair.
     roots = {id(p): _root(sdoc, p) for p in candidates}
     n_att = sum(1 for r in roots.values() if r is not None and attachment(trigger, r) is not None)
+    present = [r for r in roots.values() if r is not None]
+    lo = min([trigger.sent.start] + [r.sent.start for r in present])
+    hi = max([trigger.sent.end] + [r.sent.end for r in present])
+    span = sdoc[lo:hi]
+    region = (span.text, span.start_char)
     by_dist = sorted(candidates, key=lambda p: _distance(trigger, p))
     out = []
     for rank, pm in enumerate(by_dist):
-        feats = candidate_features(trigger, pm, candidates, rank, roots, n_att)
+        feats = candidate_features(trigger, pm, candidates, rank, roots, n_att, region)
         if feats is None:
             continue
         admissible = _admissible(trigger.doc, trigger, pm)

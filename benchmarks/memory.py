@@ -3,7 +3,7 @@
 Both runs go through the real CLI (one worker, default batch size) on distinct copies of
 the Guardian sample; peak RSS per process is sampled from /proc (see throughput.py).
 
-    .venv/bin/python benchmarks/memory.py --small 60 --factor 10
+    .venv/bin/python benchmarks/memory.py --small 64 --factor 10
 """
 
 from __future__ import annotations
@@ -35,9 +35,11 @@ def write_n(stories: list[dict], n: int, path: Path) -> int:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
-    ap.add_argument("--small", type=int, default=60)
+    ap.add_argument("--small", type=int, default=64)
     ap.add_argument("--factor", type=int, default=10)
     ap.add_argument("--workers", type=int, default=1)
+    ap.add_argument("--batch-size", type=int, default=64,
+                    help="store batch; the small run should hold at least one full batch")
     args = ap.parse_args()
     stories = load_corpus(args.corpus)
     results = []
@@ -46,7 +48,9 @@ def main() -> None:
             corpus, db = Path(tmp) / f"c{n}.jsonl", Path(tmp) / f"db{n}.duckdb"
             words = write_n(stories, n, corpus)
             wall, mem, rc = run_measured(DATELINE + ["code", str(corpus), "--db", str(db),
-                                                     "--workers", str(args.workers), "--quiet"])
+                                                     "--workers", str(args.workers),
+                                                     "--batch-size", str(args.batch_size),
+                                                     "--quiet"])
             run = {"stories": n, "words": words, "exit": rc, "seconds": round(wall, 1),
                    "db_mib": round(db.stat().st_size / 2**20, 1) if db.exists() else None,
                    **mem}

@@ -240,7 +240,8 @@ def verb_roles(verb, index: MentionIndex) -> Roles:
                 recip_toks.append(c)
             # "impose sanctions on X", "launched an attack against X"
             for cc in c.children:
-                if cc.dep_ == "prep" and cc.lower_ in ("on", "against", "upon", "with"):
+                if cc.dep_ == "prep" and cc.lower_ in ("on", "against", "upon", "with", "to",
+                                                       "for"):
                     objs = _pobjs(cc)
                     recip_toks.extend(objs)
                     if objs:
@@ -256,7 +257,27 @@ def verb_roles(verb, index: MentionIndex) -> Roles:
                 if cc.dep_ == "prep" and cc.lower_ in RECIPIENT_PREPS:
                     recip_toks.extend(_pobjs(cc))
                     preps.add(cc.lower_)
-    return _fill(actor_toks, recip_toks, index, preps)
+    roles = _fill(actor_toks, recip_toks, index, preps)
+    if not roles.recipients:
+        # "agreed to provide Sri Lanka with ...", "threatened to impose sanctions on X": the
+        # party of an intent or demand is the recipient of its complement
+        for c in verb.children:
+            if c.dep_ == "xcomp" and c.pos_ == "VERB":
+                _take_recipients(roles, verb_roles(c, index))
+    return roles
+
+
+def _take_recipients(into: Roles, other: Roles) -> None:
+    have = {(a.name or a.text, a.country, a.sector) for a in into.actors + into.recipients}
+    for a, span in zip(other.recipients, other.recipient_spans):
+        key = (a.name or a.text, a.country, a.sector)
+        if key not in have:
+            have.add(key)
+            into.recipients.append(a)
+            into.recipient_spans.append(span)
+            into.unresolved |= a.country is None and a.sector is None and a.code is None
+    into.recipient_preps |= other.recipient_preps
+    into.via_pronoun |= other.via_pronoun
 
 
 def noun_roles(noun, index: MentionIndex) -> Roles:
@@ -313,33 +334,130 @@ def _entity_participant(tok) -> Actor | None:
                  start=span.start_char, end=span.end_char)
 
 
+# Entity types that name no party: dates, sums, counts ("on Monday", "$340 million").
+_NOT_PARTY_ENTITIES = frozenset({"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL",
+                                 "CARDINAL", "LAW", "LANGUAGE", "EVENT", "WORK_OF_ART"})
+# Heads that are never a party, whatever the parse says.
+_NOT_PARTY_HEADS = frozenset({"it", "this", "that", "which", "who", "what", "there", "one",
+                              "something", "anything", "nothing", "everything", "time", "year",
+                              "years", "day", "days", "week", "weeks", "month", "months",
+                              "today", "yesterday", "tomorrow", "way", "part", "number",
+                              "lot", "all", "both", "some", "many", "most", "others", "other",
+                              "monday", "tuesday", "wednesday", "thursday", "friday",
+                              "saturday", "sunday", "january", "february", "march", "april",
+                              "may", "june", "july", "august", "september", "october",
+                              "november", "december", "morning", "afternoon", "evening",
+                              "night", "weekend", "hour", "hours", "minute", "minutes",
+                              "decade", "decades", "century", "tonight", "basis", "behalf",
+                              "side", "sides", "order", "case", "cases", "end", "start"})
+_NP_LEFT_DEPS = frozenset({"det", "amod", "compound", "poss", "nummod", "nmod", "quantmod",
+                           "case", "predet", "advmod", "npadvmod", "punct"})
+_MAX_NP_TOKENS = 12
+
+
+def _phrase_participant(tok) -> Actor | None:
+    """The noun phrase headed by `tok` as an unresolved participant ("a car bomb", "the
+    death of a Palestinian man"): its own text and offsets, no codes invented."""
+    if tok.pos_ not in ("NOUN", "PROPN") or tok.lower_ in _NOT_PARTY_HEADS:
+        return None
+    if tok.ent_type_ in _NOT_PARTY_ENTITIES or tok.like_num:
+        return None
+    doc = tok.doc
+    start = tok.i
+    for c in tok.lefts:  # the contiguous left modifiers: determiners, adjectives, compounds
+        if c.dep_ in _NP_LEFT_DEPS:
+            start = min(start, c.left_edge.i)
+    end = tok.i + 1
+    for c in tok.rights:  # "the death of X", "employees of Wargaming"
+        if c.i == end and (c.dep_ == "prep" and c.lower_ == "of"
+                           or c.dep_ in ("compound", "case")):
+            end = c.right_edge.i + 1
+        else:
+            break
+    start = max(start, tok.i - _MAX_NP_TOKENS)
+    end = min(end, tok.i + _MAX_NP_TOKENS)
+    while start < tok.i and (doc[start].is_punct or doc[start].dep_ == "cc"):
+        start += 1
+    while end - 1 > tok.i and (doc[end - 1].is_punct or doc[end - 1].dep_ == "cc"):
+        end -= 1
+    span = doc[start:end]
+    return Actor(text=span.text, start=span.start_char, end=span.end_char)
+
+
 def _fill(actor_toks: list, recip_toks: list, index: MentionIndex, preps: set[str]) -> Roles:
     roles = Roles(recipient_preps=preps)
     seen_keys: set[tuple] = set()
     for toks, out, spans in ((actor_toks, roles.actors, roles.actor_spans),
                              (recip_toks, roles.recipients, roles.recipient_spans)):
         ks: list[int] = []
+        expanded = []
         for t in toks:
+            expanded.append(t)
+            # "Kuwait and its gulf war allies": each conjunct is a party of its own
+            expanded.extend(c for c in t.conjuncts if c.i > t.i and c not in toks)
+        phrases: list[tuple[Actor, bool]] = []
+        named = False
+        for t in expanded:
             found = mentions_under(t, index)
+            if found and t not in toks:
+                found = [k for k in found if k not in ks]
+                if not found:
+                    continue
             if not found:
                 entity = _entity_participant(t)
                 if entity is not None:
-                    key = (entity.text, None, None)
-                    if key not in seen_keys:
-                        seen_keys.add(key)
-                        out.append(entity)
-                        spans.append((entity.start, entity.end))
-                        roles.unresolved = True
+                    named = True
+                    _add_unresolved(entity, out, spans, seen_keys, roles)
+                else:
+                    phrase = _phrase_participant(t)
+                    if phrase is not None:
+                        # a conjunct of a named party is a party ("Kuwait and its allies")
+                        phrases.append((phrase, t not in toks))
             for k in found:
                 if k not in ks:
                     ks.append(k)
+        # A plain noun phrase is a participant only where the slot has no named one:
+        # in "impose sanctions on the United States" the sanctions are no party.
+        for phrase, is_conjunct in phrases:
+            if is_conjunct or not (ks or named):
+                _add_unresolved(phrase, out, spans, seen_keys, roles)
         for actor, m in actors_of(ks, index):
             key = (actor.name or actor.text, actor.country, actor.sector)
             if key in seen_keys:
                 continue  # the same party cannot be both actor and recipient
             seen_keys.add(key)
-            out.append(_copy(actor, m))
-            spans.append((m.start, m.end))
+            a = _copy(actor, m)
+            span = (m.start, m.end)
+            ante = _same_sentence_antecedent(m, index, toks)
+            if ante is not None:
+                # "Klaus said he had rejected ...": the evidence names the party itself
+                a.text, a.start, a.end = ante.text, ante.start, ante.end
+                span = (ante.start, ante.end)
+            out.append(a)
+            spans.append(span)
             if m.kind == "pronoun":
                 roles.via_pronoun = True
     return roles
+
+
+def _add_unresolved(actor: Actor, out: list, spans: list, seen_keys: set,
+                    roles: Roles) -> None:
+    key = (actor.text, None, None)
+    if key not in seen_keys:
+        seen_keys.add(key)
+        out.append(actor)
+        spans.append((actor.start, actor.end))
+        roles.unresolved = True
+
+
+def _same_sentence_antecedent(m: Any, index: MentionIndex, toks: list) -> Any | None:
+    """The antecedent mention of a pronoun when it stands in the pronoun's own sentence."""
+    if getattr(m, "kind", None) != "pronoun" or m.antecedent is None or not toks:
+        return None
+    if not 0 <= m.antecedent < len(index.mentions):
+        return None
+    ante = index.mentions[m.antecedent]
+    sent = toks[0].sent
+    if sent.start_char <= ante.start and ante.end <= sent.end_char:
+        return ante
+    return None

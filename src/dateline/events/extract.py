@@ -73,6 +73,7 @@ def _select_arrays(doc):
     arr = doc.to_array(["LOWER", "IS_TITLE", "IS_UPPER", "LENGTH"])
     lowers = arr[:, 0]
     trig = numpy.isin(lowers, _hashes(id(doc.vocab), lexmod.trigger_forms()))
+    trig |= numpy.isin(lowers, _hashes(id(doc.vocab), lexmod.pattern_forms()))
     cue = numpy.isin(lowers, _hashes(id(doc.vocab), _ACTOR_WORDS))
     cue |= arr[:, 1].astype(bool) | (arr[:, 2].astype(bool) & (arr[:, 3] > 1))
     doc.user_data[_SELECT_KEY] = (trig, cue)
@@ -105,10 +106,31 @@ def may_hold_event(sent) -> bool:
         if entry is not None and entry.pos == "NOUN":
             return True
         entry = lex.lookup(doc[i].lower_, following, "VERB")
-        if entry is not None and (lexmod.plover_coding(entry.code)
-                                  or lexmod.plover_coding(entry.code2)):
+        if entry is None:
+            continue
+        if lexmod.plover_coding(entry.code) or lexmod.plover_coding(entry.code2):
+            return True
+        if _pattern_codes(lex, entry, doc, i, sent):
             return True
     return False
+
+
+def _pattern_codes(lex, entry: lexmod.TriggerEntry, doc, i: int, sent) -> bool:
+    """Whether one of the verb's patterns codes this context from the raw words alone:
+    "closed ... borders", "lift the ban" (verbs with no default code)."""
+    if not lex.patterns.get(entry.block):
+        return False
+
+    def forms(t) -> tuple[str, ...]:
+        w = t.lower_
+        # no lemmas before parsing: a crude plural strip stands in for them
+        return (w, w[:-1]) if len(w) > 3 and w.endswith("s") else (w,)
+
+    after = [forms(doc[j]) for j in range(i + 1, min(sent.end, i + 12))]
+    before = [f for j in range(max(sent.start, i - 8), i) for f in forms(doc[j])]
+    code, code2, pattern = lex.code_for(entry, after, before)
+    return pattern is not None and bool(lexmod.plover_coding(code) or
+                                        lexmod.plover_coding(code2))
 
 
 # Capitalised only because they open the sentence.
@@ -382,6 +404,18 @@ def _decide(c: Candidate, pred: Any | None) -> tuple[str, str | None, str, float
     return d.type, d.mode, d.cameo, 0.8 * score_dict
 
 
+def _strong(c: Candidate, pred: Any | None, decided: tuple) -> bool:
+    """Whether a trigger stands on its own when its participants are only plain noun phrases
+    ("a car bombing ... killed at least 75 people"): a verb pattern or one of our own
+    triggers, and the classifier sure of the same type."""
+    if pred is None or not (c.pattern or c.entry.source == "dateline"):
+        return False
+    return pred.type == decided[0] and pred.confidence >= _STRONG_CONFIDENCE
+
+
+_STRONG_CONFIDENCE = 0.7
+
+
 def _event(c: Candidate, decided: tuple[str, str | None, str, float], text: str,
            index: MentionIndex) -> Event:
     etype, mode, cameo, conf = decided
@@ -487,7 +521,7 @@ def extract_events(doc: Document, sdoc, mentions: list[Any]) -> list[Event]:
             pred = preds[k]
             k += 1
             decided = _decide(c, pred)
-            if decided is None:
+            if decided is None or not (c.roles.named or _strong(c, pred, decided)):
                 continue
             ev = _event(c, decided, text, index)
             if not ev.actors and not ev.recipients:

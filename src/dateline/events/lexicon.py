@@ -237,3 +237,18 @@ def trigger_forms() -> frozenset[str]:
                 out.add(form)
                 break
     return frozenset(out)
+
+
+@lru_cache(maxsize=1)
+def pattern_forms() -> frozenset[str]:
+    """Forms of verbs with no default code that some pattern of theirs codes as an event
+    ("close ... border", "lift ... ban", "hold talks"): selected only when a pattern matches."""
+    lex = load()
+    coded_blocks = {block for block, pats in lex.patterns.items()
+                    if any(plover_coding(p.code) or plover_coding(p.code2) for p in pats)}
+    out = set()
+    for form, entries in lex.forms.items():
+        if any(e.pos == "VERB" and not e.code and not e.code2 and e.block in coded_blocks
+               for e in entries):
+            out.add(form)
+    return frozenset(out - trigger_forms())

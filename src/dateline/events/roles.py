@@ -31,6 +31,7 @@ class Roles:
     recipient_spans: list[tuple[int, int]] = field(default_factory=list)
     via_pronoun: bool = False
     unresolved: bool = False  # a participant is a named entity no dictionary knows
+    named: bool = False  # some participant is an actor mention or a named entity
     recipient_preps: set[str] = field(default_factory=set)
 
 
@@ -278,6 +279,7 @@ def _take_recipients(into: Roles, other: Roles) -> None:
             into.unresolved |= a.country is None and a.sector is None and a.code is None
     into.recipient_preps |= other.recipient_preps
     into.via_pronoun |= other.via_pronoun
+    into.named |= other.named
 
 
 def noun_roles(noun, index: MentionIndex) -> Roles:
@@ -406,7 +408,7 @@ def _fill(actor_toks: list, recip_toks: list, index: MentionIndex, preps: set[st
             if not found:
                 entity = _entity_participant(t)
                 if entity is not None:
-                    named = True
+                    named = roles.named = True
                     _add_unresolved(entity, out, spans, seen_keys, roles)
                 else:
                     phrase = _phrase_participant(t)
@@ -426,6 +428,7 @@ def _fill(actor_toks: list, recip_toks: list, index: MentionIndex, preps: set[st
             if key in seen_keys:
                 continue  # the same party cannot be both actor and recipient
             seen_keys.add(key)
+            roles.named = True
             a = _copy(actor, m)
             span = (m.start, m.end)
             ante = _same_sentence_antecedent(m, index, toks)

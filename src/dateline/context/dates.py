@@ -149,6 +149,21 @@ def _number(tok: str) -> int:
     return int(tok) if tok.isdigit() else NUMBERS.get(tok, 1)
 
 
+def _day_range(year: str | None, m1: int, d1: int, m2: int, d2: int, story: date | None,
+               future: bool) -> tuple[str | None, str | None, str, str | None]:
+    """A day range ("March 3 to 5", "3-5 March 2018"): its start, with the end kept."""
+    if year:
+        y1 = int(year)
+    elif story:
+        y1 = _year_for_day(m1, d1, story, future)
+    else:
+        return None, None, "range", None
+    start, end = _safe_date(y1, m1, d1), _safe_date(y1, m2, d2)
+    if start is None:
+        return None, None, "range", None
+    return start.isoformat(), "day", "range", end.isoformat() if end else None
+
+
 def _resolve_match(m: re.Match, story: date | None, future: bool, day_first: bool
                    ) -> tuple[str | None, str | None, str, str | None]:
     """(value, precision, kind, range_end) of one regex match."""
@@ -158,31 +173,12 @@ def _resolve_match(m: re.Match, story: date | None, future: bool, day_first: boo
         m1, d1 = _month(g["rm1"]), _day(g["rd1"])
         m2 = _month(g["rm2"]) if g.get("rm2") else m1
         d2 = _day(g["rd2"])
-        y = g.get("ry1") or g.get("ry2")
-        if y:
-            y1 = int(y)
-        elif story:
-            y1 = _year_for_day(m1, d1, story, future)
-        else:
-            return None, None, "range", None
-        start, end = _safe_date(y1, m1, d1), _safe_date(y1, m2, d2)
-        if start is None:
-            return None, None, "range", None
-        return start.isoformat(), "day", "range", end.isoformat() if end else None
+        return _day_range(g.get("ry1") or g.get("ry2"), m1, d1, m2, d2, story, future)
     if g.get("range_dm"):
         m2 = _month(g["qm2"])
         m1 = _month(g["qm1"]) if g.get("qm1") else m2
         d1, d2 = _day(g["qd1"]), _day(g["qd2"])
-        if g.get("qy"):
-            y1 = int(g["qy"])
-        elif story:
-            y1 = _year_for_day(m1, d1, story, future)
-        else:
-            return None, None, "range", None
-        start, end = _safe_date(y1, m1, d1), _safe_date(y1, m2, d2)
-        if start is None:
-            return None, None, "range", None
-        return start.isoformat(), "day", "range", end.isoformat() if end else None
+        return _day_range(g.get("qy"), m1, d1, m2, d2, story, future)
     if g.get("range_y"):
         return g["ya"], "year", "range", g["yb"]
     if g.get("iso"):

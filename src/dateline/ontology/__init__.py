@@ -118,15 +118,19 @@ def _goldstein() -> dict[str, float]:
             for r in _rows("CAMEO.goldsteinscale.fixed.txt")}
 
 
-def goldstein(cameo: str | None) -> float | None:
-    """Goldstein score of a CAMEO code, falling back to its parent codes."""
-    table = _goldstein()
+def _nearest(table: dict, cameo: str | None):
+    """The entry of a CAMEO code, else of its nearest parent code (0431 -> 043 -> 04)."""
     code = cameo or ""
     while code:
         if code in table:
             return table[code]
         code = code[:-1]
     return None
+
+
+def goldstein(cameo: str | None) -> float | None:
+    """Goldstein score of a CAMEO code, falling back to its parent codes."""
+    return _nearest(_goldstein(), cameo)
 
 
 @lru_cache(maxsize=1)
@@ -183,13 +187,7 @@ def cameo_for(plover_type: str, mode: str | None = None) -> str | None:
 
 def plover_for(cameo: str) -> CrosswalkEntry | None:
     """The PLOVER entry of a CAMEO code, falling back to its parent codes."""
-    table = crosswalk()
-    code = cameo
-    while code:
-        if code in table:
-            return table[code]
-        code = code[:-1]
-    return None
+    return _nearest(crosswalk(), cameo)
 
 
 @lru_cache(maxsize=1)

@@ -304,8 +304,30 @@ def _merge_chains(cands: list[Candidate]) -> list[Candidate]:
             parent.prior = max(parent.prior, c.prior) + 0.05
             _absorb(parent.roles, c.roles)
             continue
+        if parent is not None and c.trigger.dep_ in ("nsubj", "nsubjpass") \
+                and c.entry.pos == "NOUN" and c.roles.actors and c.roles.named \
+                and parent.coding.type == c.coding.type:
+            # "A car bombing by the Islamic State group killed 75 people": one attack, and
+            # its doer is the bombing's, not the phrase "a car bombing"
+            _take_actors(parent.roles, c.roles)
+            parent.tokens.extend(c.tokens)
+            parent.prior = max(parent.prior, c.prior)
+            continue
         out.append(c)
     return out
+
+
+def _take_actors(into: Roles, other: Roles) -> None:
+    """Replace plain-phrase actors (the nominal trigger itself) by the nominal's actors."""
+    keep = [(a, sp) for a, sp in zip(into.actors, into.actor_spans) if a.code or a.name]
+    keys = {(a.name or a.text, a.country, a.sector) for a, _ in keep}
+    keep += [(a, sp) for a, sp in zip(other.actors, other.actor_spans)
+             if (a.name or a.text, a.country, a.sector) not in keys]
+    into.actors = [a for a, _ in keep]
+    into.actor_spans = [sp for _, sp in keep]
+    into.named = True
+    into.unresolved |= other.unresolved
+    into.via_pronoun |= other.via_pronoun
 
 
 def _absorb(into: Roles, other: Roles) -> None:
@@ -517,6 +539,7 @@ def extract_events(doc: Document, sdoc, mentions: list[Any]) -> list[Event]:
     k = 0
     for cands in per_sentence:
         sentence_events: list[Event] = []
+        derived: list[tuple[Event, Event]] = []  # (accusation, the reported event)
         for c in cands:
             pred = preds[k]
             k += 1
@@ -529,19 +552,31 @@ def extract_events(doc: Document, sdoc, mentions: list[Any]) -> list[Event]:
             sentence_events.append(ev)
             acc = _accusation(c, ev, index, text)
             if acc is not None:
-                sentence_events.append(acc)
-        events.extend(_best(sentence_events))
+                derived.append((acc, ev))
+        events.extend(_best(sentence_events, derived))
     return events
 
 
-def _best(events: list[Event]) -> list[Event]:
-    """Keep a sentence's strongest distinct events (precision before volume)."""
+def _best(events: list[Event], derived: list[tuple[Event, Event]] = ()) -> list[Event]:
+    """Keep a sentence's strongest distinct events (precision before volume).
+
+    At most MAX_EVENTS_PER_SENTENCE from its triggers, plus the strongest accusation read
+    from reported speech ("a monitor said X attacked Y"): that one reads a kept trigger
+    and must not push the reported event itself out.
+    """
     seen: dict[tuple, Event] = {}
     for ev in sorted(events, key=lambda e: -e.confidence):
         key = _key(ev)
         if key not in seen:
             seen[key] = ev
     kept = sorted(seen.values(), key=lambda e: -e.confidence)[:MAX_EVENTS_PER_SENTENCE]
+    kept_triggers = {(e.evidence.trigger_start, e.evidence.trigger_end) for e in kept}
+    keys = {_key(e) for e in kept}
+    for acc, source in sorted(derived, key=lambda p: -p[0].confidence):
+        if (source.evidence.trigger_start, source.evidence.trigger_end) in kept_triggers \
+                and _key(acc) not in keys:
+            kept.append(acc)
+            break
     return sorted(kept, key=lambda e: e.evidence.trigger_start or 0)
 
 

@@ -265,6 +265,14 @@ def verb_roles(verb, index: MentionIndex) -> Roles:
         for c in verb.children:
             if c.dep_ == "xcomp" and c.pos_ == "VERB":
                 _take_recipients(roles, verb_roles(c, index))
+    if not roles.recipients and verb.pos_ == "VERB":
+        # "demanded that the government resign", "warned that Iran would ...": the party
+        # addressed is the subject of the complement clause
+        subj_toks = [g for c in verb.children if c.dep_ == "ccomp"
+                     and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+                     for g in c.children if g.dep_ in ("nsubj", "nsubjpass")]
+        if subj_toks:
+            _take_recipients(roles, _fill([], subj_toks, index, set()))
     return roles
 
 

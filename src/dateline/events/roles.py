@@ -20,6 +20,9 @@ _NP_PREPS = frozenset({"of", "from"})  # "Secretary of the Interior", "officials
 RECIPIENT_PREPS = frozenset({"with", "against", "to", "toward", "towards", "on", "upon", "at",
                              "into", "between", "among"})
 _NOUN_RECIPIENT_PREPS = RECIPIENT_PREPS | {"of"}  # "the arrest of two men"
+# Prepositions on a verb's object that name the party: "impose sanctions on X", "launched an
+# investigation into X", "issued an ultimatum to X", "provided aid for X".
+_OBJECT_PREPS = frozenset({"on", "against", "upon", "with", "to", "for", "into"})
 _SPECIFICITY = {"person": 0, "title": 1, "pronoun": 1, "org": 2, "role": 3, "country": 4}
 
 
@@ -188,6 +191,12 @@ def _subjects(verb) -> tuple[list, list]:
         elif v.dep_ == "advcl" and v.tag_ == "VB" and any(
                 c.dep_ == "aux" and c.lower_ == "to" for c in v.children):
             v = head  # purpose clause: "met to discuss"
+        elif v.dep_ == "advcl" and v.tag_ == "VBG" and v.i > head.i \
+                and head.pos_ in ("VERB", "AUX"):
+            v = head  # participle clause: "X said ..., accusing Y of ..."
+        elif v.dep_ == "acl" and v.tag_ == "VBG" and head.dep_ == "dobj" \
+                and head.head.pos_ == "VERB":
+            v = head.head  # "X filed a lawsuit accusing Y", "sent a letter threatening to"
         else:
             break
     return [], []
@@ -241,8 +250,7 @@ def verb_roles(verb, index: MentionIndex) -> Roles:
                 recip_toks.append(c)
             # "impose sanctions on X", "launched an attack against X"
             for cc in c.children:
-                if cc.dep_ == "prep" and cc.lower_ in ("on", "against", "upon", "with", "to",
-                                                       "for"):
+                if cc.dep_ == "prep" and cc.lower_ in _OBJECT_PREPS:
                     objs = _pobjs(cc)
                     recip_toks.extend(objs)
                     if objs:

@@ -214,7 +214,8 @@ def _pobjs(prep) -> list:
         out.extend(cc for cc in c.children if cc.dep_ == "conj")
         # "committed to a relationship with Mexico": the party is inside the object
         for cc in c.children:
-            if cc.dep_ == "prep" and cc.lower_ in ("with", "between"):
+            # ... and "called for sanctions against X"
+            if cc.dep_ == "prep" and cc.lower_ in ("with", "between", "against"):
                 out.extend(g for g in cc.children if g.dep_ == "pobj")
     return out
 
@@ -223,6 +224,8 @@ def _pobjs(prep) -> list:
 TOPIC_OBJECT_VERBS = frozenset({"discuss", "address", "debate", "talk", "review", "examine",
                                 "consider", "study", "raise", "negotiate", "explore"})
 # Adjectival passives that describe the subject's own stance: "are committed to".
+# Calls and appeals: "called for sanctions against X", "appealed for aid to X".
+_CALL_PREPS = frozenset({"for"})
 _STATIVE = frozenset({"commit", "committed", "determine", "determined", "prepare", "prepared"})
 
 
@@ -260,6 +263,11 @@ def verb_roles(verb, index: MentionIndex) -> Roles:
             recip_toks.extend(objs)
             if objs:
                 preps.add(c.lower_)
+        elif c.dep_ == "prep" and c.lower_ in _CALL_PREPS:
+            # the thing called for is no party; whom it is against is
+            recip_toks.extend(g for o in _pobjs(c) for cc in o.children
+                              if cc.dep_ == "prep" and cc.lower_ in ("against", "on", "to")
+                              for g in _pobjs(cc))
         elif c.dep_ == "prt":
             # phrasal verbs: "sat down with X"
             for cc in c.children:

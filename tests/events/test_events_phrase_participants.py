@@ -53,3 +53,15 @@ def test_conjoined_plain_phrase_joins_a_named_party(code_with_fakes):
     ev = next(e for e in events if e.type == "AGREE")
     assert any("allies" in t for t in _texts(ev.actors))
     assert "FRA" in [a.code for a in ev.actors]
+
+
+def test_refused_concession_is_a_rejection(code_with_fakes):
+    events = code_with_fakes("Russia will not lift the ban on Ukraine.")
+    ev = next(e for e in events if e.evidence.trigger.startswith("lift"))
+    assert ev.type == "REJECT" and ev.cameo.startswith("12") and ev.quad_class == 3
+    assert [a.code for a in ev.actors] == ["RUS"] and not ev.modality.negated
+
+
+def test_plain_negation_stays_negated(code_with_fakes):
+    events = code_with_fakes("Russia did not lift the ban on Ukraine.")
+    assert all(e.type != "REJECT" for e in events)

@@ -438,8 +438,37 @@ def _strong(c: Candidate, pred: Any | None, decided: tuple) -> bool:
 _STRONG_CONFIDENCE = 0.7
 
 
+# A refused concession or meeting is a REJECT in CAMEO/PLOVER ("will not lift the ban",
+# "refused to meet with X"): CAMEO 12x by what is refused.
+_REFUSAL_CODES = {"CONCEDE": "124", "RETREAT": "124", "CONSULT": "125", "AGREE": "127",
+                  "AID": "122"}
+_REFUSING = frozenset({"refuse", "decline", "reject"})
+
+
+def _refusal(c: Candidate) -> bool:
+    """Whether the trigger is announced as refused: governed by 'refuse/decline' or under
+    'will not' / 'would not' (not a plain denial that something happened)."""
+    t = c.trigger
+    if t.dep_ == "xcomp" and (t.head.lemma_ or "").lower() in _REFUSING:
+        return True
+    kids = list(t.children)
+    return any(k.dep_ == "neg" for k in kids) and any(
+        k.dep_ == "aux" and k.lower_ in ("will", "would", "wo") for k in kids)
+
+
+def _as_refusal(c: Candidate, decided: tuple) -> tuple:
+    etype, conf = decided[0], decided[3]
+    code = _REFUSAL_CODES.get(etype)
+    if code is None or not _refusal(c):
+        return decided
+    c.reading = replace(c.reading, modality=replace(c.reading.modality, negated=False))
+    entry = ontology.plover_for(code)
+    return "REJECT", entry.mode if entry else None, code, conf
+
+
 def _event(c: Candidate, decided: tuple[str, str | None, str, float], text: str,
            index: MentionIndex) -> Event:
+    decided = _as_refusal(c, decided)
     etype, mode, cameo, conf = decided
     roles = c.roles
     actors = list(roles.actors)

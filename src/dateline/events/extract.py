@@ -386,6 +386,9 @@ def _classify(cands: list[Candidate], text: str) -> list[Any | None]:
         return [None] * len(cands)
 
 
+_SIBLINGS = {"CONCEDE": "RETREAT", "RETREAT": "CONCEDE"}
+
+
 def _decide(c: Candidate, pred: Any | None) -> tuple[str, str | None, str, float] | None:
     """Combine the dictionary coding with the classifier: (type, mode, cameo, confidence)."""
     d = c.coding
@@ -393,6 +396,13 @@ def _decide(c: Candidate, pred: Any | None) -> tuple[str, str | None, str, float
         return d.type, d.mode, d.cameo, c.prior
     probs = getattr(pred, "probs", {}) or {}
     p_dict = float(probs.get(d.type, 1.0 if pred.type == d.type else 0.0))
+    sibling = _SIBLINGS.get(d.type)
+    if sibling is not None:
+        # CONCEDE and RETREAT are the two halves of PLV's YIELD: a model that reads
+        # "pardoned" as RETREAT supports the dictionary's CONCEDE
+        p_dict += float(probs.get(sibling, 1.0 if pred.type == sibling else 0.0))
+        if pred.type == sibling:
+            pred = replace(pred, type=d.type)
     if not c.reading.modality.factual:
         # the model codes an intended act as its intent: "will meet" AGREE, "would attack"
         # THREATEN; the trigger's own type plus the modality say the same thing

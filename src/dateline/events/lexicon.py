@@ -42,6 +42,8 @@ class Pattern:
 class Lexicon:
     forms: dict[str, list[TriggerEntry]] = field(default_factory=dict)
     patterns: dict[str, list[Pattern]] = field(default_factory=dict)
+    # Per block, the patterns that can code (see _index): built on first use.
+    _indexes: dict[str, _BlockIndex] = field(default_factory=dict, repr=False)
 
     def lookup(self, word: str, following: tuple[str, ...] = (),
                pos: str | None = None) -> TriggerEntry | None:
@@ -74,9 +76,7 @@ class Lexicon:
         """
         best: tuple[int, Pattern] | None = None
         before_set = set(before or ())
-        for pat in self.patterns.get(entry.block, ()):
-            if not (pat.code or pat.code2) or not pat.after and not pat.before:
-                continue
+        for pat in self._candidates(entry.block, after):
             if pat.before and not all(slot & before_set for slot in pat.before):
                 continue
             if pat.after and not _in_order(pat.after, after):
@@ -87,6 +87,38 @@ class Lexicon:
         if best is not None:
             return best[1].code, best[1].code2, best[1].text
         return entry.code, entry.code2, None
+
+    def _candidates(self, block: str, after: list[tuple[str, ...]]) -> list[Pattern]:
+        """The block's patterns that may match, in file order (ties go to the first).
+
+        A pattern with words after the verb needs its first slot within the first few
+        following words, so only those words' patterns are tried: a block holds hundreds.
+        """
+        index = self._indexes.get(block)
+        if index is None:
+            index = self._indexes[block] = _BlockIndex.build(self.patterns.get(block, ()))
+        hits = {n for forms in after[:_FIRST_WITHIN] for f in forms
+                for n in index.by_first.get(f, ())}
+        if not hits:
+            return [index.ordered[n] for n in index.before_only]
+        hits.update(index.before_only)
+        return [index.ordered[n] for n in sorted(hits)]
+
+
+@dataclass
+class _BlockIndex:
+    ordered: list[Pattern]  # the block's coding patterns, in file order
+    before_only: list[int]  # positions of those with no words after the verb
+    by_first: dict[str, list[int]]  # a word of the first after-slot -> positions
+
+    @classmethod
+    def build(cls, patterns) -> _BlockIndex:
+        ordered = [p for p in patterns if (p.code or p.code2) and (p.after or p.before)]
+        by_first: dict[str, list[int]] = {}
+        for n, pat in enumerate(ordered):
+            for word in pat.after[0] if pat.after else ():
+                by_first.setdefault(word, []).append(n)
+        return cls(ordered, [n for n, p in enumerate(ordered) if not p.after], by_first)
 
 
 _FIRST_WITHIN = 4  # objects and particles sit next to their verb

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from dateline.context.dates import anchored_matches
 from dateline.records import Actor, Claim
 
 _SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "bn": 1e9,
@@ -156,18 +157,7 @@ _CLAIM_ANCHOR_RE = re.compile(
 
 def _claim_matches(text: str) -> list[re.Match]:
     """Matches of the claim pattern, searched only next to a digit or a number word."""
-    out: list[re.Match] = []
-    done = 0
-    for a in _CLAIM_ANCHOR_RE.finditer(text):
-        pos = a.start()
-        if pos < done:
-            continue
-        m = _CLAIM_RE.search(text, max(done, pos - 4), min(len(text), pos + 60))
-        if m is None or m.start() > pos:
-            continue
-        out.append(m)
-        done = m.end()
-    return out
+    return anchored_matches(text, _CLAIM_ANCHOR_RE, _CLAIM_RE, 4, 60)
 
 
 def find_claims(text: str, sdoc: Any = None, mentions: list[Any] | None = None,

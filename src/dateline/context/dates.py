@@ -268,22 +268,30 @@ _ANCHOR_RE = re.compile(
     r"\d{1,2}(?:st|nd|rd|th)?\s?(?:-|–|to|and|through|until)\s?\d)")
 
 
-def _matches(text: str) -> list[re.Match]:
-    """The leftmost-first matches of the full pattern, searched only near anchors."""
-    out: list[re.Match] = []
+def anchored_matches(text: str, anchor: re.Pattern[str], pattern: re.Pattern[str],
+                     before: int, after: int) -> list[re.Match[str]]:
+    """Leftmost-first matches of `pattern` that hold an `anchor` match, searched only in a
+    window (`before`/`after` characters) around each anchor: a cheap anchor regex runs over
+    the whole text, the costly full pattern only where it can match."""
+    out: list[re.Match[str]] = []
     done = 0
-    for a in _ANCHOR_RE.finditer(text):
+    for a in anchor.finditer(text):
         pos = a.start()
         if pos < done:
             continue
-        m = _DATE_RE.search(text, max(done, pos - 30), min(len(text), pos + 80))
+        m = pattern.search(text, max(done, pos - before), min(len(text), pos + after))
         while m is not None and m.end() <= pos:
-            m = _DATE_RE.search(text, m.end(), min(len(text), pos + 80))
+            m = pattern.search(text, m.end(), min(len(text), pos + after))
         if m is None or m.start() > pos:
             continue  # a match further on holds a later anchor, whose window finds it
         out.append(m)
         done = m.end()
     return out
+
+
+def _matches(text: str) -> list[re.Match]:
+    """The leftmost-first matches of the full date pattern, searched only near anchors."""
+    return anchored_matches(text, _ANCHOR_RE, _DATE_RE, 30, 80)
 
 
 def find_dates(text: str, story_date: str | date | None = None, *, future: bool = False,

@@ -15,6 +15,7 @@ import re
 import secrets
 import sys
 import threading
+import time
 import traceback
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
@@ -53,6 +54,9 @@ _SECURITY_HEADERS = [
     ("Cross-Origin-Opener-Policy", "same-origin"),
     ("Cross-Origin-Resource-Policy", "same-origin"),
 ]
+# Views that show reviews: cached by the store's full signature. The others are cached by
+# its data signature, which a review written from this dashboard does not change.
+_SHOW_REVIEWS = frozenset({"event", "reviews"})
 _STATIC_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8",
                  ".json": "application/json", ".png": "image/png", ".svg": "image/svg+xml",
                  ".md": "text/plain; charset=utf-8"}
@@ -285,7 +289,9 @@ class Dashboard:
     def page_data(self, handler: Callable[..., Any], query: dict[str, str],
                   params: dict[str, str]) -> dict[str, Any]:
         """A view's data, from the cache while the store is unchanged."""
-        key = (self.store.signature(), handler.__name__, tuple(sorted(params.items())),
+        signature = (self.store.signature() if handler.__name__ in _SHOW_REVIEWS
+                     else self.store.data_signature())
+        key = (signature, handler.__name__, tuple(sorted(params.items())),
                tuple(sorted(query.items())))
         data = self.cache.get(key) if self.cache is not None else None
         if data is None:
@@ -295,8 +301,11 @@ class Dashboard:
                 self.cache.put(key, data)
         return data
 
-    def warm(self, paths: Iterable[str] = ("/", "/map", "/events")) -> None:
-        """Compute the first pages ahead of the first visitor (run in a background thread)."""
+    def warm(self, paths: Iterable[str] = ("/", "/events", "/map")) -> bool:
+        """Compute the first pages (and the overview's five busiest dyads) ahead of the first
+        visitor; False when the store could not be read. Each page takes the store on its
+        own, so a visitor's request waits for one page at most."""
+        more: list[str] = []
         for path in paths:
             for _, pattern, handler, template in self.routes:
                 match = pattern.match(path)
@@ -304,11 +313,31 @@ class Dashboard:
                     try:
                         data = self.page_data(handler, {}, match.groupdict())
                     except (StoreBusy, NotAStore, HttpError):
-                        return
+                        return False
                     if handler is views.overview:
-                        paths_more = [f"/dyad/{d['dyad']}" for d in data["top_dyads"][:5]]
-                        self.warm(paths_more)
+                        more = [f"/dyad/{d['dyad']}" for d in data["top_dyads"][:5]]
                     break
+        return self.warm(more) if more else True
+
+    def keep_warm(self, stop: threading.Event | None = None, settle: float = 10.0,
+                  poll: float = 2.0) -> None:
+        """Warm the first pages now, and again whenever the store has changed and then been
+        left alone for ``settle`` seconds (a finished `dateline code`), until ``stop`` is set.
+
+        Waiting for the store to settle keeps the dashboard from taking the file between
+        the batches of a running coder."""
+        stop = stop or threading.Event()
+        warmed: tuple[int, ...] | None = None
+        seen, since = None, time.monotonic()
+        while True:
+            current = self.store.data_signature()
+            if current != seen:
+                seen, since = current, time.monotonic()
+            settled = warmed is None or time.monotonic() - since >= settle
+            if current != warmed and settled and self.warm():
+                warmed = current
+            if stop.wait(poll):
+                return
 
     # -- rendering ----------------------------------------------------------------------
     def csrf_token(self, session: str) -> str:

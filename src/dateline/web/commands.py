@@ -52,8 +52,9 @@ def serve(db_path: str, host: str, port: int) -> None:
     app = create_app(db_path, allowed_hosts=allowed)
     server = make_server(host, port, app, server_class=_ThreadingServer,
                          handler_class=_QuietHandler)
-    # The overview, map and busiest dyads are computed before anyone asks for them.
-    threading.Thread(target=app.warm, daemon=True).start()
+    # The overview, map and busiest dyads are computed before anyone asks for them, and
+    # again once the store has changed and settled.
+    threading.Thread(target=app.keep_warm, daemon=True).start()
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"dateline dashboard on http://{shown}:{server.server_port}/  (Ctrl-C to stop)")
     try:

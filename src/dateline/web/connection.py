@@ -19,15 +19,20 @@ from typing import Any
 
 import duckdb
 
-# Facts about the store looked up once per open connection (the store cannot change while
-# the dashboard holds it): information_schema alone costs ~10-30 ms a query.
+# Facts about the store (table list, story count, per-filter totals) looked up once per
+# state of the store file, not per connection: the connection is closed after 2 s idle, and
+# recomputing them on every reopen cost ~100 ms. StoreAccess hands each connection the
+# facts of the file's current signature, so any write to the store starts afresh.
 _FACTS: dict[int, dict[str, Any]] = {}
+_MAX_FACTS = 512
 
 
 def remembered(con: duckdb.DuckDBPyConnection, name: str, compute: Callable[[], Any]) -> Any:
-    """compute() once per connection opened by StoreAccess, then its remembered value."""
+    """compute() once per state of the store behind ``con``, then its remembered value."""
     facts = _FACTS.setdefault(id(con), {})
     if name not in facts:
+        if len(facts) >= _MAX_FACTS:  # per-filter totals: bounded, oldest out first
+            facts.pop(next(iter(facts)))
         facts[name] = compute()
     return facts[name]
 
@@ -95,6 +100,10 @@ class StoreAccess:
         self._con: duckdb.DuckDBPyConnection | None = None
         self._last_used = 0.0
         self._timer: threading.Timer | None = None
+        self._facts: dict[str, Any] = {}
+        self._facts_of: tuple[int, ...] | None = None
+        # signature after one of our review writes -> the data signature before it
+        self._review_writes: dict[tuple[int, ...], tuple[int, ...]] = {}
 
     @contextmanager
     def reading(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -103,6 +112,12 @@ class StoreAccess:
             if self._con is None:
                 self._con = _connect(self.path, read_only=True, wait=self.wait,
                                      config=self.config)
+                # While it is open no other process can write, so the signature taken now
+                # describes everything this connection will read.
+                signature = self.signature()
+                if signature != self._facts_of:
+                    self._facts, self._facts_of = {}, signature
+                _FACTS[id(self._con)] = self._facts
             try:
                 yield self._con
             finally:
@@ -114,11 +129,25 @@ class StoreAccess:
         """A writable connection used only to insert one review (reviews.record_review)."""
         with self._lock:
             self.release()
+            before = self.signature()
             con = _connect(self.path, read_only=False, wait=wait, config=self.config)
+            # Unchanged between the look and the lock: nothing but this review is written
+            # now, so pages that never read reviews stay valid (see data_signature).
+            unchanged = self.signature() == before
             try:
                 yield con
             finally:
                 con.close()
+                if unchanged:
+                    self._review_writes[self.signature()] = self.data_signature(before)
+                    while len(self._review_writes) > 1000:
+                        self._review_writes.pop(next(iter(self._review_writes)))
+
+    def data_signature(self, signature: tuple[int, ...] | None = None) -> tuple[int, ...]:
+        """The signature, ignoring this dashboard's own review writes: keys the cache of
+        pages that do not show reviews, so marking an event keeps the tables cached."""
+        signature = self.signature() if signature is None else signature
+        return self._review_writes.get(signature, signature)
 
     def signature(self) -> tuple[int, ...]:
         """Changes whenever the store file (or its WAL) is written: keys the result cache."""

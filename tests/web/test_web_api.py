@@ -99,6 +99,8 @@ def test_dyad_view_has_quad_timeline_types_most_covered_and_gdelt_comparison(cli
         {"period": "2018-03-22", "net": 1, "n": 1}]}]
     top = data["most_covered"][0]
     assert top["type"] == "CONSULT" and top["num_mentions"] == 2 and top["num_stories"] == 2
+    assert top["title"] in ("US and Mexican security chiefs meet in Mexico City",
+                            "Nielsen in Mexico for talks")
     directed = client.json("/dyad/USA-MEX.json", directed="1")
     assert directed["events"] == 1 and directed["types"][0]["type"] == "CONSULT"
 
@@ -129,6 +131,7 @@ def test_events_filters_match_the_cli_names(client):
     assert client.json("/events.json", dyad="CAN-USA", include_modal="1")["total"] == 2
     assert client.json("/events.json", actor="CAN")["total"] == 1
     assert client.json("/events.json", context="crime")["total"] == 3
+    assert client.json("/events.json", context="crime,border")["total"] == 4  # either one
     assert client.json("/events.json", since="2018-02", until="2018-02")["total"] == 2
     assert client.json("/events.json", place="tijuana")["total"] == 2
     assert client.json("/events.json", origin="gdelt")["total"] == 1

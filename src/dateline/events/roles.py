@@ -36,6 +36,8 @@ class Roles:
     unresolved: bool = False  # a participant is a named entity no dictionary knows
     named: bool = False  # some participant is an actor mention or a named entity
     recipient_preps: set[str] = field(default_factory=set)
+    # (start, end) of recipients that are only plain noun phrases ("an investigation")
+    plain: set[tuple[int, int]] = field(default_factory=set)
 
 
 class MentionIndex:
@@ -289,7 +291,77 @@ def verb_roles(verb, index: MentionIndex) -> Roles:
                      for g in c.children if g.dep_ in ("nsubj", "nsubjpass")]
         if subj_toks:
             _take_recipients(roles, _fill([], subj_toks, index, set()))
+    starts = [verb]
+    if verb.dep_ in ("advcl", "xcomp") and verb.head.i != verb.i and any(
+            c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+        # "summoned the ambassador to complain": the purpose's party is the summoned one
+        starts.extend(c for c in verb.head.children if c.dep_ in ("dobj", "dative"))
+    _deeper_recipients(roles, starts, verb, index)
     return roles
+
+
+# Dependents that lead away from the trigger's own participants: the subject's side, other
+# clauses (reported speech, relative clauses), and function words.
+_NOT_DEEPER = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass", "ccomp", "parataxis",
+                         "relcl", "punct", "cc", "mark", "aux", "auxpass", "neg", "det",
+                         "advmod", "npadvmod", "nummod", "quantmod", "appos", "case",
+                         "expl", "intj", "dep", "predet", "attr"})
+_NOT_DEEPER_PREPS = frozenset({"after", "before", "since", "during", "until", "despite",
+                               "because", "like", "as", "than", "over", "about", "amid",
+                               "including", "besides", "regarding", "concerning"})
+_DEEPER_HOPS = 4
+
+
+def _deeper_recipients(roles: Roles, starts: list, verb, index: MentionIndex) -> None:
+    """No named recipient in the usual slots: the nearest named party further down the
+    trigger's own phrases ('withdraw its troops from X', 'an investigation into X', 'an appeal
+    filed by X'); it replaces plain noun-phrase recipients, which are no party."""
+    if any((a.start, a.end) not in roles.plain for a in roles.recipients):
+        return
+    taken = {(a.name or a.text, a.country, a.sector) for a in roles.actors}
+    taken_spans = list(roles.actor_spans)
+    frontier = list(verb.children) + starts[1:]
+    seen = {verb.i}
+    for _ in range(_DEEPER_HOPS):
+        found, nxt = [], []
+        for t in frontier:
+            if t.i in seen or t.dep_ in _NOT_DEEPER:
+                continue
+            if t.dep_ in ("prep", "agent") and t.lower_ in _NOT_DEEPER_PREPS:
+                continue
+            if t.dep_ in ("dobj", "obj") and (
+                    t.head.lemma_ or t.head.lower_).lower() in TOPIC_OBJECT_VERBS:
+                continue  # a topic is no party: "discussed issues such as organized crime"
+            if t.pos_ in ("VERB", "AUX") and (t.dep_ == "conj" or t.dep_ == "advcl" and not any(
+                    c.dep_ == "aux" and c.lower_ == "to" for c in t.children)):
+                continue  # another clause ('after he posted ...'), unless a purpose ('to help')
+            seen.add(t.i)
+            if index.at(t.i) is not None or t.ent_type_ in _PARTY_ENTITIES:
+                found.append(t)
+            else:
+                nxt.extend(t.children)
+        if found and _replace_plain(roles, _fill([], found, index, set()), taken, taken_spans):
+            return
+        frontier = nxt
+
+
+def _replace_plain(roles: Roles, extra: Roles, taken: set, taken_spans: list) -> bool:
+    keep = [(a, sp) for a, sp in zip(extra.recipients, extra.recipient_spans)
+            if (a.name or a.text, a.country, a.sector) not in taken
+            and (a.start, a.end) not in extra.plain
+            and not any(sp[0] < hi and sp[1] > lo for lo, hi in taken_spans)]
+    if not keep:
+        return False
+    pairs = [(a, sp) for a, sp in zip(roles.recipients, roles.recipient_spans)
+             if (a.start, a.end) not in roles.plain] + keep
+    roles.recipients = [a for a, _ in pairs]
+    roles.recipient_spans = [sp for _, sp in pairs]
+    roles.named = True
+    roles.via_pronoun |= extra.via_pronoun
+    roles.unresolved = extra.unresolved or any(
+        a.code is None and a.country is None and a.sector is None for a in roles.actors)
+    roles.plain = set()
+    return True
 
 
 def _take_recipients(into: Roles, other: Roles) -> None:
@@ -301,6 +373,8 @@ def _take_recipients(into: Roles, other: Roles) -> None:
             into.recipients.append(a)
             into.recipient_spans.append(span)
             into.unresolved |= a.country is None and a.sector is None and a.code is None
+            if (a.start, a.end) in other.plain:
+                into.plain.add((a.start, a.end))
     into.recipient_preps |= other.recipient_preps
     into.via_pronoun |= other.via_pronoun
     into.named |= other.named
@@ -330,7 +404,9 @@ def noun_roles(noun, index: MentionIndex) -> Roles:
                 recip_toks.extend(objs)
                 if objs:
                     preps.add(c.lower_)
-    return _fill(actor_toks, recip_toks, index, preps)
+    roles = _fill(actor_toks, recip_toks, index, preps)
+    _deeper_recipients(roles, [noun], noun, index)
+    return roles
 
 
 _PARTY_ENTITIES = frozenset({"PERSON", "ORG", "GPE", "NORP"})
@@ -447,6 +523,8 @@ def _fill(actor_toks: list, recip_toks: list, index: MentionIndex, preps: set[st
         for phrase, is_conjunct in phrases:
             if is_conjunct or not (ks or named):
                 _add_unresolved(phrase, out, spans, seen_keys, roles)
+                if out is roles.recipients:
+                    roles.plain.add((phrase.start, phrase.end))
         for actor, m in actors_of(ks, index):
             key = (actor.name or actor.text, actor.country, actor.sector)
             if key in seen_keys:

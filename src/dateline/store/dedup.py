@@ -24,9 +24,6 @@ import pyarrow as pa
 # first is a matter of wording, so their parties are compared as an unordered set.
 RECIPROCAL_TYPES = frozenset({"CONSULT", "AGREE", "COOPERATE"})
 DAY_WINDOW = 1  # day-precise dates may differ by this many days (time zones, "late Friday")
-# Stored mentions whose date period comes this close to a new mention's are re-clustered
-# with it (with their whole clusters): the date window plus a margin for knock-on moves.
-REGION_DAYS = 7
 _PRECISION_RANK = {"day": 0, "month": 1, "year": 2}
 _LEVEL_RANK = {"city": 0, "admin1": 1, "country": 2}
 
@@ -497,8 +494,8 @@ def _mention_from_row(row: tuple) -> Mention:
     if parties:
         actors, recipients = _parse_parties(parties)
     else:
-        actors = ((a1c, a1s),) if (a1c or a1s) else ()
-        recipients = ((a2c, a2s),) if (a2c or a2s) else ()
+        actors = ((a1c or None, a1s or None),) if (a1c or a1s) else ()
+        recipients = ((a2c or None, a2s or None),) if (a2c or a2s) else ()
     place = _place(lname, lcountry, ladmin1, geonameid) if (lname or lcountry) else None
     day = event_date
     if day is None:
@@ -595,116 +592,24 @@ LEFT JOIN pa ON pa.event_id = c.id
 """
 
 
-def _write(con, clusters: list[list[Mention]], stale: set[str]) -> None:
-    """Point mentions at their clusters (with their dedup keys) and rewrite cluster rows."""
-    ids, cids, blocks, days, seeds, locs = [], [], [], [], [], []
-    for cluster in clusters:
-        cid = cluster[0].id
-        seeds.append(cid)
-        locs.append(location_member(cluster).id)
-        for m in cluster:
-            ids.append(m.id)
-            cids.append(cid)
-            blocks.append(_stored_key(m))
-            days.append(m.day)
-    members = pa.table({"id": pa.array(ids, type=pa.string()),
-                        "cid": pa.array(cids, type=pa.string()),
-                        "block": pa.array(blocks, type=pa.string()),
-                        "day": pa.array(days, type=pa.date32())})
-    cluster_table = pa.table({"id": pa.array(seeds, type=pa.string()),
-                              "loc_id": pa.array(locs, type=pa.string())})
-    gone = pa.table({"id": pa.array(sorted(stale | set(seeds)), type=pa.string())})
-    with registered(con, _dl_members=members, _dl_cids=cluster_table, _dl_gone=gone):
-        con.execute("UPDATE events SET cluster_id = m.cid, dedup_block = m.block, "
-                    "dedup_day = m.day FROM _dl_members m WHERE events.id = m.id")
-        con.execute("DELETE FROM clusters WHERE id IN (SELECT id FROM _dl_gone)")
-        con.execute(_CLUSTER_SQL.format(cids="_dl_cids"))
-
-
-def _region(con, new: list[Mention]) -> tuple[list[str], set[str]]:
-    """Ids of every mention that may cluster with the new ones, and their old cluster ids."""
-    blocks, tokens, los, his = [], [], [], []
-    pad = dt.timedelta(days=REGION_DAYS)
-    for m in new:
-        if m.block.startswith("single:") or m.day is None:
-            continue  # never merges: nothing around it to re-cluster
-        first, last = _period(m)
-        blocks.append(m.block)
-        tokens.append([*m.sig, "*"] if m.sig else ["all"])
-        los.append(first - pad if first > dt.date.min + pad else dt.date.min)
-        his.append(last + pad if last < dt.date.max - pad else dt.date.max)
-    ids = {m.id for m in new}
-    if blocks:
-        table = pa.table({"block": pa.array(blocks, type=pa.string()),
-                          "tokens": pa.array(tokens, type=pa.list_(pa.string())),
-                          "lo": pa.array(los, type=pa.date32()),
-                          "hi": pa.array(his, type=pa.date32())})
-        # dedup_block holds "<block>#<token>|<token>...": the block, then the mention's
-        # index tokens (see _stored_key), so the region shares a block and a token.
-        with registered(con, _dl_spans=table):
-            rows = con.execute(
-                "SELECT DISTINCT e.id FROM events e JOIN _dl_spans s "
-                "ON split_part(e.dedup_block, '#', 1) = s.block "
-                "WHERE e.dedup_day <= s.hi AND e.dedup_day + CASE e.date_precision "
-                "WHEN 'year' THEN 365 WHEN 'month' THEN 31 ELSE 0 END >= s.lo "
-                "AND list_has_any("
-                "string_split(split_part(e.dedup_block, '#', 2), '|'), s.tokens)").fetchall()
-        ids.update(r[0] for r in rows)
-    # Close over cluster membership so a cluster is always re-clustered whole.
-    old: set[str] = set()
-    frontier = set(ids)
-    while frontier:
-        with registered(con, _dl_frontier=_ids_table(frontier)):
-            cids = {r[0] for r in con.execute(
-                "SELECT DISTINCT e.cluster_id FROM events e JOIN _dl_frontier f ON e.id = f.id "
-                "WHERE e.cluster_id IS NOT NULL").fetchall()} - old
-        if not cids:
-            break
-        old |= cids
-        with registered(con, _dl_cl=_ids_table(cids)):
-            more = {r[0] for r in con.execute(
-                "SELECT e.id FROM events e JOIN _dl_cl c ON e.cluster_id = c.id").fetchall()}
-        frontier = more - ids
-        ids |= more
-    return sorted(ids), old
-
-
-def _period(m: Mention) -> tuple[dt.date, dt.date]:
-    """First and last day that m's date may denote (its day, month or year)."""
-    day = m.day
-    if m.rank == 1:
-        nxt = dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
-        return day.replace(day=1), nxt - dt.timedelta(days=1)
-    if m.rank == 2:
-        return dt.date(day.year, 1, 1), dt.date(day.year, 12, 31)
-    return day, day
-
-
-def _stored_key(m: Mention) -> str:
-    """What events.dedup_block holds: the block and the tokens that find the mention."""
-    return f"{m.block}#{'|'.join([*_tokens(m), 'all'])}"
-
-
 def update_clusters(con, event_ids: list[str]) -> None:
-    """Assign the given new event rows to clusters, inside the caller's transaction."""
+    """Assign the given new event rows to clusters, inside the caller's transaction.
+
+    Only the mentions connected to the new ones by compatible pairs (and their clusters)
+    are re-clustered; the result is what :func:`rebuild_clusters` would give.
+    """
     if not event_ids:
         return
-    new = load_mentions(con, list(event_ids))
-    if not new:
-        return
-    region_ids, old = _region(con, new)
-    known = {m.id: m for m in new}
-    rest = [i for i in region_ids if i not in known]
-    mentions = list(known.values()) + load_mentions(con, rest)
-    _write(con, cluster_mentions(mentions), old)
+    from dateline.store.clustering import update
+
+    update(con, list(event_ids), _CLUSTER_SQL)
 
 
 def rebuild_clusters(con) -> int:
     """Recompute every cluster of the store from its mentions; returns the cluster count."""
-    con.execute("DELETE FROM clusters")
-    clusters = cluster_mentions(load_mentions(con, None))
-    _write(con, clusters, set())
-    return len(clusters)
+    from dateline.store.clustering import rebuild
+
+    return rebuild(con, _CLUSTER_SQL)
 
 
 # --- explanations -----------------------------------------------------------------------

@@ -111,6 +111,26 @@ CREATE TABLE IF NOT EXISTS import_files (
     rows_loaded INTEGER, rows_skipped INTEGER, imported_at TIMESTAMP
 );
 """),
+    (11, """
+-- The dedup keys of each event mention, computed once when it is stored (see
+-- dateline.store.clustering): candidate pairs are found by joins over this table, so a
+-- batch looks only at mentions of the same type near the same dates. Insert-only: a
+-- mention's keys never change. (events.dedup_block / dedup_day are no longer written.)
+CREATE TABLE IF NOT EXISTS mention_keys (
+    id VARCHAR NOT NULL,          -- events.id
+    block VARCHAR,                -- 'dateline|<PLOVER type>'; NULL: the mention never merges
+    day DATE,                     -- event date, or the story date standing in
+    rank TINYINT,                 -- date precision: 0 day, 1 month, 2 year
+    dnum INTEGER, ym INTEGER, yr INTEGER,  -- day number, year*12+month-1, year
+    mode VARCHAR,
+    aside VARCHAR,                -- acting parties (all parties for reciprocal types): 'MEX/COP|/CRM'
+    rside VARCHAR,                -- recipients ('' for reciprocal types)
+    place VARCHAR,                -- place key (name, country, admin1, geonameid); NULL: none
+    plevel TINYINT,               -- 0 city, 1 admin1, 2 country, 9 no place
+    idx VARCHAR[],                -- tokens a mention is found by: its acting countries, '*', 'all'
+    qry VARCHAR[]                 -- tokens it looks for: its acting countries and '*', or 'all'
+);
+"""),
     # 20-29: dashboard reviews. Owned by issue 6 (dateline.web).
     (20, """
 -- A person's verdict on one coded event mention, made in the dashboard. The coded event

@@ -1,0 +1,618 @@
+"""Set-based cross-story dedup: the merge rule of :mod:`dateline.store.dedup`, run in SQL.
+
+The rule itself stays in Python (``dedup.compatible``, ``compare``) and decides every merge;
+what moves to DuckDB is finding who could merge. Each stored mention gets its keys once
+(``mention_keys``); candidate pairs come from equi-joins on (type, date key, acting
+country); the party and place checks are evaluated in Python once per *distinct* pair of
+values, not per pair of mentions. Mentions without a compatible partner are their own
+events without reaching Python; a group of mentions all compatible with each other is one
+event (what complete-link clustering gives a clique); only the rest, usually few, go
+through ``dedup``'s greedy clustering, with the compatible pairs already known. The result
+is the result of ``dedup.cluster_mentions`` over the same mentions (tested on fixtures and
+on random sets): connected groups of compatible mentions never influence each other.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from functools import lru_cache
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from dateline.store.dedup import (
+    _LEVEL_RANK,
+    RECIPROCAL_TYPES,
+    Mention,
+    _place,
+    _places_ok,
+    _side,
+    _side_check,
+    cluster_mentions,
+    compatible,
+    location_member,
+    registered,
+)
+
+# A batch's search for the mentions connected to it stops after this many rounds (each
+# round adds the compatible neighbours of the last): a chain of daily reports of the same
+# dyad could otherwise walk the whole store. Past it, the region is re-clustered as found.
+MAX_ROUNDS = 64
+# A batch of more new mentions than this is clustered with the whole store, set-based.
+BIG_BATCH = 50_000
+_NONE = "\x1e"  # stands for NULL inside a place key
+_SEP = "\x1f"
+_EPOCH = dt.date(1970, 1, 1)
+
+_RECIPROCAL_SQL = ", ".join(f"'{t}'" for t in sorted(RECIPROCAL_TYPES))
+_PART = ("coalesce(a.country, '') || '/' || coalesce(a.sector, '')")
+
+# Raw keys of event mentions: everything but the tokens and the place level (Python's).
+_RAW_SQL = f"""
+WITH ev AS (SELECT e.* FROM events e {{where}}),
+parties AS (
+    SELECT a.event_id,
+           coalesce(list_sort(list_distinct(list({_PART})
+               FILTER (WHERE left(a.role, 1) = 'a' AND {_PART} <> '/'))), []) AS acts,
+           coalesce(list_sort(list_distinct(list({_PART})
+               FILTER (WHERE left(a.role, 1) <> 'a' AND {_PART} <> '/'))), []) AS recs
+    FROM event_actors a SEMI JOIN ev ON ev.id = a.event_id
+    GROUP BY a.event_id
+), p AS (
+    SELECT e.id,
+           -- events stored without event_actors rows: their actor1 / actor2 columns
+           coalesce(pt.acts, list_filter([coalesce(e.actor1_country, '') || '/'
+                                          || coalesce(e.actor1_sector, '')],
+                                         lambda x: x <> '/')) AS acts,
+           coalesce(pt.recs, list_filter([coalesce(e.actor2_country, '') || '/'
+                                          || coalesce(e.actor2_sector, '')],
+                                         lambda x: x <> '/')) AS recs
+    FROM ev e LEFT JOIN parties pt ON pt.event_id = e.id
+)
+SELECT e.id,
+       CASE WHEN coalesce(nullif(e.origin, ''), 'dateline') = 'dateline'
+                 AND NOT (coalesce(e.negated, false) OR coalesce(e.hypothetical, false)
+                          OR coalesce(e.future, false))
+                 AND e.type IS NOT NULL AND coalesce(e.event_date, d.published) IS NOT NULL
+            THEN 'dateline|' || e.type END AS block,
+       coalesce(e.event_date, d.published) AS day,
+       CASE WHEN e.event_date IS NULL THEN 0 WHEN e.date_precision = 'month' THEN 1
+            WHEN e.date_precision = 'year' THEN 2 ELSE 0 END::TINYINT AS rank,
+       e.mode,
+       CASE WHEN e.type IN ({_RECIPROCAL_SQL})
+            THEN array_to_string(list_sort(list_distinct(list_concat(p.acts, p.recs))), '|')
+            ELSE array_to_string(p.acts, '|') END AS aside,
+       CASE WHEN e.type IN ({_RECIPROCAL_SQL}) THEN ''
+            ELSE array_to_string(p.recs, '|') END AS rside,
+       CASE WHEN coalesce(e.location_name, '') <> '' OR coalesce(e.location_country, '') <> ''
+            THEN concat_ws('{_SEP}', coalesce(e.location_name, '{_NONE}'),
+                           coalesce(e.location_country, '{_NONE}'),
+                           coalesce(e.location_admin1, '{_NONE}'),
+                           coalesce(CAST(e.geonameid AS VARCHAR), '{_NONE}')) END AS place
+FROM ev e
+JOIN p ON p.id = e.id
+LEFT JOIN documents d ON d.id = e.doc_id
+"""
+
+
+# --- the rule on distinct values ---------------------------------------------------------
+
+@lru_cache(maxsize=65536)
+def _parse_side(text: str) -> tuple[dict[str, set[str]], set[str]]:
+    """A side key ('MEX/COP|/CRM') as dedup's (known country -> sectors, unknown sectors)."""
+    return _side(_parties(text))
+
+
+def _tokens(text: str) -> tuple[list[str], list[str]]:
+    """Index and query tokens of an acting side (as dedup's cluster index uses them)."""
+    known, wild = _parse_side(text or "")
+    countries = sorted(known)
+    idx = countries + (["*"] if wild or not known else []) + ["all"]
+    qry = countries + ["*"] if countries else ["all"]
+    return idx, qry
+
+
+def _sides_ok(a: str, b: str, unknown_ok: bool) -> bool:
+    ka, wa = _parse_side(a or "")
+    kb, wb = _parse_side(b or "")
+    return _side_check(ka, wa, kb, wb, "", unknown_ok=unknown_ok)[0]
+
+
+@lru_cache(maxsize=65536)
+def _place_of(key: str):
+    name, country, admin1, geonameid = (None if v == _NONE else v for v in key.split(_SEP))
+    return _place(name, country, admin1, int(geonameid) if geonameid is not None else None)
+
+
+def _plevel(key: str | None) -> int:
+    return 9 if key is None else _LEVEL_RANK[_place_of(key).level]
+
+
+# --- keys --------------------------------------------------------------------------------
+
+_KEY_COLUMNS = ("id", "block", "day", "rank", "mode", "aside", "rside", "place", "plevel",
+                "idx", "qry")
+
+
+def insert_keys(con, ids: list[str] | None) -> pa.Table:
+    """Compute and store the dedup keys of the given event mentions (``None``: all events
+    without keys); returns the keys stored."""
+    if ids is None:
+        where, tables = "ANTI JOIN mention_keys k ON k.id = e.id", {}
+    else:
+        where = "SEMI JOIN _dl_key_ids w ON w.id = e.id ANTI JOIN mention_keys k ON k.id = e.id"
+        tables = {"_dl_key_ids": pa.table({"id": pa.array(sorted(set(ids)), pa.string())})}
+    with registered(con, **tables):
+        raw = _arrow(con, _RAW_SQL.format(where=where))
+    # Tokens and place levels are Python's (dedup's own functions), once per distinct value.
+    sides = [s for s in pc.unique(pc.filter(raw["aside"], pc.is_valid(raw["block"]))
+                                  ).to_pylist()]
+    places = [p for p in pc.unique(raw["place"]).to_pylist() if p is not None]
+    toks = [_tokens(s) for s in sides]
+    side_table = pa.table({
+        "aside": pa.array(sides, pa.string()),
+        "idx": pa.array([t[0] for t in toks], pa.list_(pa.string())),
+        "qry": pa.array([t[1] for t in toks], pa.list_(pa.string()))})
+    place_table = pa.table({"place": pa.array(places, pa.string()),
+                            "plevel": pa.array([_plevel(p) for p in places], pa.int8())})
+    with registered(con, _dl_raw=raw, _dl_side_tokens=side_table,
+                    _dl_place_levels=place_table):
+        keys = _arrow(con, """
+            SELECT r.id, r.block, r.day, r.rank, r.mode, r.aside, r.rside, r.place,
+                   coalesce(p.plevel, 9)::TINYINT AS plevel, t.idx, t.qry
+            FROM _dl_raw r
+            LEFT JOIN _dl_side_tokens t ON r.block IS NOT NULL AND t.aside = r.aside
+            LEFT JOIN _dl_place_levels p ON p.place = r.place""")
+    with registered(con, _dl_keys=keys):
+        con.execute("""
+            INSERT INTO mention_keys BY NAME
+            SELECT *, (day - DATE '1970-01-01')::INTEGER AS dnum,
+                   (year(day) * 12 + month(day) - 1)::INTEGER AS ym,
+                   year(day)::INTEGER AS yr
+            FROM _dl_keys""")
+    return keys
+
+
+def sync_keys(con) -> None:
+    """Give every stored mention its keys (stores written before mention_keys existed)."""
+    n_events, n_keys = con.execute(
+        "SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM mention_keys)"
+    ).fetchall()[0]
+    if n_events != n_keys:
+        con.execute("DELETE FROM mention_keys WHERE id NOT IN (SELECT id FROM events)")
+        insert_keys(con, None)
+
+
+@lru_cache(maxsize=65536)
+def _parties(text: str) -> tuple[tuple[str | None, str | None], ...]:
+    out = []
+    for part in text.split("|") if text else ():
+        country, _, sector = part.partition("/")
+        out.append((country or None, sector or None))
+    return tuple(out)
+
+
+def _mention(row: dict) -> Mention:
+    """The dedup view of a mergeable mention, from its keys alone."""
+    return Mention(id=row["id"], doc_id="", origin="dateline", type=row["block"][9:],
+                   mode=row["mode"], factual=True,
+                   precision=("day", "month", "year")[row["rank"]], day=row["day"],
+                   actors=_parties(row["aside"] or ""), recipients=_parties(row["rside"] or ""),
+                   place=_place_of(row["place"]) if row["place"] is not None else None)
+
+
+# --- candidate pairs and the exact rule --------------------------------------------------
+
+_REGION_COLS = "i, id, block, rank, dnum, ym, yr, mode, aside, rside, place, plevel, idx, qry"
+
+
+def _make_region(con, ids: list[str] | None) -> int:
+    """Temp table _dl_r: the mergeable mentions (all, or those of ``ids``) numbered in
+    dedup order (precise dates first, then earliest, then smallest id)."""
+    if ids is None:
+        src, tables = "mention_keys k", {}
+    else:
+        src = "mention_keys k SEMI JOIN _dl_region_ids w ON w.id = k.id"
+        tables = {"_dl_region_ids": pa.table({"id": pa.array(sorted(set(ids)), pa.string())})}
+    with registered(con, **tables):
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE _dl_r AS SELECT (row_number() OVER "
+            "(ORDER BY k.rank, k.day, k.id) - 1)::INTEGER AS i, k.* EXCLUDE (day) "
+            f"FROM {src} WHERE k.block IS NOT NULL")
+    return con.execute("SELECT count(*) FROM _dl_r").fetchall()[0][0]
+
+
+def _pairs_sql(kinds: list[int]) -> str:
+    """Candidate pairs (a, b), b before a in dedup order, of the mentions in _dl_r.
+
+    a looks for b under its own date key (day +-1, month or year, by a's precision) and
+    each token it looks for; b is found under every date key at least as coarse as its own
+    precision and each of its tokens. Every compatible pair shares such a key (dedup's
+    cluster index rests on the same fact), and the later mention of the pair is never
+    more precise than the earlier one."""
+    keyed = {0: "dnum", 1: "ym", 2: "yr"}
+    k_parts = [f"SELECT i, block, {k}::TINYINT AS kind, {keyed[k]} AS key, unnest(idx) AS tok "
+               f"FROM _dl_r WHERE rank <= {k}" for k in kinds]
+    return f"""
+        WITH q AS (
+            SELECT i, block, rank AS kind,
+                   CASE rank WHEN 0 THEN dnum + o WHEN 1 THEN ym ELSE yr END AS key,
+                   unnest(qry) AS tok
+            FROM _dl_r, (VALUES (-1), (0), (1)) t(o) WHERE rank = 0 OR o = 0
+        ), k AS ({' UNION ALL '.join(k_parts)})
+        SELECT DISTINCT q.i AS a, k.i AS b
+        FROM q JOIN k ON k.block = q.block AND k.kind = q.kind AND k.key = q.key
+                     AND k.tok = q.tok
+        WHERE k.i < q.i"""
+
+
+_CAND_SQL = """
+CREATE OR REPLACE TEMP TABLE _dl_cand AS
+SELECT p.a, p.b,
+       least(ra.aside, rb.aside) AS s1, greatest(ra.aside, rb.aside) AS s2,
+       least(ra.rside, rb.rside) AS t1, greatest(ra.rside, rb.rside) AS t2,
+       least(ra.place, rb.place) AS p1, greatest(ra.place, rb.place) AS p2
+FROM ({pairs}) p
+JOIN _dl_r ra ON ra.i = p.a JOIN _dl_r rb ON rb.i = p.b
+WHERE (ra.mode IS NULL OR rb.mode IS NULL OR ra.mode = rb.mode)
+  AND CASE greatest(ra.rank, rb.rank) WHEN 0 THEN abs(ra.dnum - rb.dnum) <= 1
+           WHEN 1 THEN ra.ym = rb.ym ELSE ra.yr = rb.yr END
+"""
+
+
+def _compatible_pairs(con) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs of _dl_cand that pass the whole rule: parties and places are checked by dedup's
+    own functions, once per distinct pair of values."""
+    def pairs(sql: str) -> list[tuple]:
+        return con.execute(sql).fetchall()
+
+    ok_sides = [(x, y) for x, y in pairs("SELECT DISTINCT s1, s2 FROM _dl_cand")
+                if _sides_ok(x, y, unknown_ok=False)]
+    ok_recs = [(x, y) for x, y in pairs("SELECT DISTINCT t1, t2 FROM _dl_cand")
+               if _sides_ok(x, y, unknown_ok=True)]
+    ok_places = [(x, y) for x, y in pairs(
+        "SELECT DISTINCT p1, p2 FROM _dl_cand WHERE p1 <> p2")
+        if _places_ok(_place_of(x), _place_of(y))]
+
+    def table(rows: list[tuple]) -> pa.Table:
+        return pa.table({"x": pa.array([r[0] for r in rows], pa.string()),
+                         "y": pa.array([r[1] for r in rows], pa.string())})
+
+    with registered(con, _dl_ok_s=table(ok_sides), _dl_ok_t=table(ok_recs),
+                    _dl_ok_p=table(ok_places)):
+        out = con.execute("""
+            SELECT c.a, c.b FROM _dl_cand c
+            SEMI JOIN _dl_ok_s s ON s.x = c.s1 AND s.y = c.s2
+            SEMI JOIN _dl_ok_t t ON t.x = c.t1 AND t.y = c.t2
+            WHERE c.p1 IS NULL OR c.p1 = c.p2
+               OR EXISTS (SELECT 1 FROM _dl_ok_p p WHERE p.x = c.p1 AND p.y = c.p2)
+        """).fetchnumpy()
+    return (np.asarray(out["a"], dtype=np.int64), np.asarray(out["b"], dtype=np.int64))
+
+
+def _region_pairs(con) -> tuple[np.ndarray, np.ndarray]:
+    """Compatible pairs (a, b) of the mentions in _dl_r, as their numbers (b < a)."""
+    kinds = [r[0] for r in con.execute("SELECT DISTINCT rank FROM _dl_r ORDER BY 1").fetchall()]
+    con.execute(_CAND_SQL.format(pairs=_pairs_sql(kinds)))
+    try:
+        return _compatible_pairs(con)
+    finally:
+        con.execute("DROP TABLE IF EXISTS _dl_cand")
+
+
+def _components(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Label of each of n nodes: the smallest node of its connected component."""
+    labels = np.arange(n, dtype=np.int64)
+    while True:
+        low = np.minimum(labels[a], labels[b])
+        before = labels.copy()
+        np.minimum.at(labels, a, low)
+        np.minimum.at(labels, b, low)
+        while True:  # pointer jumping: follow labels to their own labels
+            jumped = labels[labels]
+            if np.array_equal(jumped, labels):
+                break
+            labels = jumped
+        if np.array_equal(labels, before):
+            return labels
+
+
+def _assign(con, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Cluster every mention of _dl_r: (member i, seed i) for mentions in a cluster of two
+    or more, and (seed i, location member i) for those clusters."""
+    empty = np.zeros(0, dtype=np.int64)
+    if n < 2:
+        return empty, empty, np.zeros((2, 0), dtype=np.int64)
+    a, b = _region_pairs(con)
+    if len(a) == 0:
+        return empty, empty, np.zeros((2, 0), dtype=np.int64)
+    labels = _components(n, a, b)
+    nodes = np.unique(np.concatenate([a, b]))
+    comp = labels[nodes]
+    size = np.bincount(comp, minlength=n)
+    edges = np.bincount(labels[a], minlength=n)
+    clique = edges == size * (size - 1) // 2
+    plevel = con.execute("SELECT plevel FROM _dl_r ORDER BY i").fetchnumpy()["plevel"]
+    plevel = np.asarray(plevel, dtype=np.int64)
+
+    # Groups where everyone is compatible with everyone: one event, seeded by its first
+    # mention (the component's label is its smallest, i.e. first, member).
+    in_clique = clique[comp]
+    members, seeds = nodes[in_clique], comp[in_clique]
+    order = np.lexsort((members, plevel[members], seeds))  # most specific place, then order
+    sorted_seeds = seeds[order]
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = sorted_seeds[1:] != sorted_seeds[:-1]
+    loc_seed, loc_member = sorted_seeds[first], members[order][first]
+
+    rest = nodes[~in_clique]
+    if len(rest):
+        g_members, g_seeds, g_loc_seed, g_loc = _greedy(con, rest, labels, a, b, plevel)
+        members = np.concatenate([members, g_members])
+        seeds = np.concatenate([seeds, g_seeds])
+        loc_seed = np.concatenate([loc_seed, g_loc_seed])
+        loc_member = np.concatenate([loc_member, g_loc])
+    return members, seeds, np.stack([loc_seed, loc_member])
+
+
+def _greedy(con, rest: np.ndarray, labels: np.ndarray, a: np.ndarray, b: np.ndarray,
+            plevel: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """dedup.cluster_mentions's complete-link greedy on the components that are not cliques,
+    with their compatible pairs known: each mention, in dedup order, joins the cluster
+    whose seed is closest in date (then smallest id) among those it matches entirely."""
+    keep = np.isin(labels[a], np.unique(labels[rest]))
+    adj: dict[int, set[int]] = defaultdict(set)
+    for x, y in zip(a[keep].tolist(), b[keep].tolist(), strict=True):
+        adj[x].add(y)
+        adj[y].add(x)
+    table = pa.table({"i": pa.array(rest.astype(np.int32))})
+    with registered(con, _dl_rest=table):
+        rows = con.execute("SELECT r.i, r.id, r.dnum FROM _dl_r r SEMI JOIN _dl_rest x "
+                           "ON x.i = r.i ORDER BY r.i").fetchall()
+    ids = {i: eid for i, eid, _ in rows}
+    days = {i: d for i, _, d in rows}
+    cluster_of: dict[int, int] = {}
+    clusters: dict[int, list[int]] = {}
+    for m, _, _ in rows:  # dedup order
+        near = adj[m]
+        best, best_key = None, None
+        for c in sorted({cluster_of[x] for x in near if x in cluster_of}):
+            if all(x in near for x in clusters[c]):
+                key = (abs(days[m] - days[c]), ids[c])
+                if best_key is None or key < best_key:
+                    best, best_key = c, key
+        if best is None:
+            clusters[m] = [m]
+            cluster_of[m] = m
+        else:
+            clusters[best].append(m)
+            cluster_of[m] = best
+    members = np.array(list(cluster_of), dtype=np.int64)
+    seeds = np.array([cluster_of[m] for m in members.tolist()], dtype=np.int64)
+    multi = [c for c, ms in clusters.items() if len(ms) > 1]
+    singles = set(members.tolist()) - {m for c in multi for m in clusters[c]}
+    keep_m = np.array([m not in singles for m in members.tolist()], dtype=bool)
+    loc_seed = np.array(multi, dtype=np.int64)
+    loc = np.array([min(clusters[c], key=lambda m: (plevel[m], m)) for c in multi],
+                   dtype=np.int64)
+    return members[keep_m], seeds[keep_m], loc_seed, loc
+
+
+def _assignment_tables(con, n: int) -> None:
+    """Temp tables _dl_member (id, cid) for mentions in clusters of two or more, and
+    _dl_loc (cid, loc_id) for those clusters, from _dl_r."""
+    members, seeds, locs = _assign(con, n)
+    member_t = pa.table({"i": pa.array(members.astype(np.int32), pa.int32()),
+                         "c": pa.array(seeds.astype(np.int32), pa.int32())})
+    loc_t = pa.table({"c": pa.array(locs[0].astype(np.int32), pa.int32()),
+                      "l": pa.array(locs[1].astype(np.int32), pa.int32())})
+    with registered(con, _dl_mi=member_t, _dl_li=loc_t):
+        con.execute("CREATE OR REPLACE TEMP TABLE _dl_member AS SELECT r.id, s.id AS cid "
+                    "FROM _dl_mi m JOIN _dl_r r ON r.i = m.i JOIN _dl_r s ON s.i = m.c")
+        con.execute("CREATE OR REPLACE TEMP TABLE _dl_loc AS SELECT s.id AS cid, l.id AS loc_id "
+                    "FROM _dl_li x JOIN _dl_r s ON s.i = x.c JOIN _dl_r l ON l.i = x.l")
+
+
+def _arrow(con, sql: str) -> pa.Table:
+    """A query's rows as an Arrow table (a relation: no extra copy of the rows)."""
+    return con.sql(sql).to_arrow_table()
+
+
+def _drop(con, *names: str) -> None:
+    for name in names:
+        con.execute(f"DROP TABLE IF EXISTS {name}")
+
+
+# --- entry points ------------------------------------------------------------------------
+
+def _write(con, region: pa.Table, member: str, loc: str, old: set[str], cluster_sql: str,
+           everything: bool = False) -> None:
+    """Point the region's mentions at their clusters and rewrite those cluster rows.
+
+    ``member`` (id, cid) lists mentions of clusters of two or more, ``loc`` (cid, loc_id)
+    those clusters' location members; every other mention of ``region`` is its own event.
+    """
+    with registered(con, _dl_reg=region,
+                    _dl_old=pa.table({"id": pa.array(sorted(old), pa.string())})):
+        con.execute(f"""
+            CREATE OR REPLACE TEMP TABLE _dl_cids AS
+            SELECT w.id, w.id AS loc_id FROM _dl_reg w ANTI JOIN {member} m ON m.id = w.id
+            UNION ALL SELECT cid, loc_id FROM {loc}""")
+        if everything:
+            con.execute("UPDATE events SET cluster_id = id "
+                        "WHERE cluster_id IS DISTINCT FROM id")
+            con.execute(f"UPDATE events SET cluster_id = m.cid FROM {member} m "
+                        "WHERE events.id = m.id AND m.cid <> m.id")
+            con.execute("DELETE FROM clusters")
+        else:
+            con.execute(f"""
+                UPDATE events SET cluster_id = x.cid
+                FROM (SELECT w.id, coalesce(m.cid, w.id) AS cid FROM _dl_reg w
+                      LEFT JOIN {member} m ON m.id = w.id) x
+                WHERE events.id = x.id AND events.cluster_id IS DISTINCT FROM x.cid""")
+            con.execute("DELETE FROM clusters WHERE id IN (SELECT id FROM _dl_old) "
+                        "OR id IN (SELECT id FROM _dl_cids)")
+        try:
+            con.execute(cluster_sql.format(cids="_dl_cids"))
+        finally:
+            _drop(con, "_dl_cids")
+
+
+def rebuild(con, cluster_sql: str, keys: bool = True) -> int:
+    """Recompute every mention's cluster (and, with ``keys``, its keys); rewrite all
+    cluster rows. Returns the number of clusters."""
+    if keys:
+        con.execute("DELETE FROM mention_keys")
+        insert_keys(con, None)
+    try:
+        n = _make_region(con, None)
+        _assignment_tables(con, n)
+        everyone = _arrow(con, "SELECT id FROM events")
+        _write(con, everyone, "_dl_member", "_dl_loc", set(), cluster_sql, everything=True)
+        n_members, n_multi = con.execute(
+            "SELECT (SELECT count(*) FROM _dl_member), (SELECT count(*) FROM _dl_loc)"
+        ).fetchall()[0]
+        return everyone.num_rows - n_members + n_multi
+    finally:
+        _drop(con, "_dl_r", "_dl_member", "_dl_loc")
+
+
+# How a frontier mention f finds stored mentions s that could match it, by precision:
+# the finer of the two looks under the coarser one's date key (as in _pairs_sql).
+_HIT_PARTS = {
+    "d": "SELECT f.id AS a, s.id AS b, f.qry AS q, s.idx AS x "
+         "FROM f, (VALUES (-1), (0), (1)) t(o), near s WHERE f.rank = 0 AND s.rank = 0 "
+         "AND s.block = f.block AND s.dnum = f.dnum + o",
+    "m": "SELECT f.id AS a, s.id AS b, f.qry AS q, s.idx AS x FROM f JOIN near s ON s.block = f.block "
+         "AND s.ym = f.ym WHERE f.rank = 1 AND s.rank <= 1",
+    "y": "SELECT f.id AS a, s.id AS b, f.qry AS q, s.idx AS x FROM f JOIN near s ON s.block = f.block "
+         "AND s.yr = f.yr WHERE f.rank = 2",
+    "m_rev": "SELECT f.id AS a, s.id AS b, s.qry AS q, f.idx AS x FROM f JOIN near s ON s.block = f.block "
+             "AND s.ym = f.ym WHERE s.rank = 1 AND f.rank = 0",
+    "y_rev": "SELECT f.id AS a, s.id AS b, s.qry AS q, f.idx AS x FROM f JOIN near s ON s.block = f.block "
+             "AND s.yr = f.yr WHERE s.rank = 2 AND f.rank < 2",
+}
+
+_HITS_SQL = """
+WITH f AS (SELECT * FROM _dl_front),
+near AS (SELECT * FROM mention_keys WHERE block IN ({blocks}) AND dnum BETWEEN {lo} AND {hi}),
+hits AS ({parts}),
+pairs AS (SELECT DISTINCT a, b FROM hits WHERE a <> b AND list_has_any(q, x))
+SELECT p.a, k.id, k.block, k.day, k.rank, k.mode, k.aside, k.rside, k.place,
+       k.dnum, k.ym, k.yr, k.idx, k.qry
+FROM pairs p JOIN mention_keys k ON k.id = p.b
+"""
+
+
+def _hit_parts(frontier: list[dict], stored_ranks: set[int]) -> str:
+    """Only the joins this frontier and store need (each costs a query's worth of time)."""
+    ranks = {r["rank"] for r in frontier}
+    wanted = [name for name, needed in (
+        ("d", 0 in ranks), ("m", 1 in ranks), ("y", 2 in ranks),
+        ("m_rev", 1 in stored_ranks and 0 in ranks),
+        ("y_rev", 2 in stored_ranks and bool(ranks & {0, 1}))) if needed]
+    return " UNION ALL ".join(_HIT_PARTS[name] for name in wanted)
+
+
+def _neighbours(con, frontier: list[dict], known: dict[str, Mention],
+                stored_ranks: set[int]) -> list[dict]:
+    """Key rows of the stored mentions compatible (by dedup's rule) with a frontier mention."""
+    front = pa.Table.from_pylist(
+        [{c: r[c] for c in ("id", "block", "rank", "dnum", "ym", "yr", "idx", "qry")}
+         for r in frontier],
+        schema=pa.schema([("id", pa.string()), ("block", pa.string()), ("rank", pa.int8()),
+                          ("dnum", pa.int32()), ("ym", pa.int32()), ("yr", pa.int32()),
+                          ("idx", pa.list_(pa.string())), ("qry", pa.list_(pa.string()))]))
+    # Constant bounds let DuckDB skip row groups by their min/max (stores grow in time).
+    lo = min((dt.date(r["yr"], 1, 1) - _EPOCH).days for r in frontier) - 1
+    hi = max(r["dnum"] for r in frontier) + 1
+    blocks = ", ".join("'" + b.replace("'", "''") + "'"
+                       for b in sorted({r["block"] for r in frontier}))
+    with registered(con, _dl_front=front):
+        rows = _arrow(con, _HITS_SQL.format(blocks=blocks, lo=lo, hi=hi,
+                                            parts=_hit_parts(frontier, stored_ranks)))
+    out = []
+    for row in rows.to_pylist():
+        other = known.get(row["id"])
+        if other is None:
+            other = known[row["id"]] = _mention(row)
+        if compatible(known[row["a"]], other):
+            out.append(row)
+    return out
+
+
+def _region(con, new: list[dict]) -> tuple[dict[str, Mention], set[str], set[str]]:
+    """The new mentions and every stored mention connected to them by compatible pairs
+    (their dedup views), whole clusters of those (ids), and the cluster ids they had."""
+    known = {r["id"]: _mention(r) for r in new}
+    region = set(known)
+    stored_ranks = {r[0] for r in con.execute(
+        "SELECT DISTINCT rank FROM mention_keys WHERE rank > 0 AND block IS NOT NULL"
+    ).fetchall()}
+    frontier = new
+    for _ in range(MAX_ROUNDS):
+        if not frontier:
+            break
+        found = {}
+        for row in _neighbours(con, frontier, known, stored_ranks):
+            if row["id"] not in region:
+                found[row["id"]] = row
+        region |= set(found)
+        frontier = list(found.values())
+    old: set[str] = set()
+    while True:  # a cluster is always re-clustered whole
+        with registered(con, _dl_in=pa.table({"id": pa.array(sorted(region), pa.string())})):
+            cids = {r[0] for r in con.execute(
+                "SELECT DISTINCT e.cluster_id FROM events e SEMI JOIN _dl_in w ON w.id = e.id "
+                "WHERE e.cluster_id IS NOT NULL").fetchall()} - old
+        if not cids:
+            return {i: known[i] for i in region if i in known}, region, old
+        old |= cids
+        with registered(con, _dl_cl=pa.table({"id": pa.array(sorted(cids), pa.string())})):
+            region |= {r[0] for r in con.execute(
+                "SELECT e.id FROM events e SEMI JOIN _dl_cl c ON c.id = e.cluster_id"
+            ).fetchall()}
+
+
+def update(con, event_ids: list[str], cluster_sql: str) -> None:
+    """Cluster new mentions into the store, touching only the mentions connected to them."""
+    keys = insert_keys(con, event_ids)
+    sync_keys(con)
+    if len(event_ids) > BIG_BATCH:
+        rebuild(con, cluster_sql, keys=False)
+        return
+    if keys.num_rows < len(set(event_ids)):  # some were stored before: re-cluster them too
+        with registered(con, _dl_ids=pa.table({"id": pa.array(sorted(set(event_ids)),
+                                                              pa.string())})):
+            keys = _arrow(con, f"SELECT {', '.join(_KEY_COLUMNS)} FROM mention_keys k "
+                               "SEMI JOIN _dl_ids w ON w.id = k.id")
+    new = [r for r in keys.to_pylist() if r["block"] is not None]
+    for r in new:
+        r["dnum"] = (r["day"] - _EPOCH).days
+        r["ym"] = r["day"].year * 12 + r["day"].month - 1
+        r["yr"] = r["day"].year
+    mentions, region, old = _region(con, new)
+    missing = sorted(region - set(mentions))
+    region |= set(keys["id"].to_pylist())  # with the new mentions that never merge
+    if missing:  # members of old clusters that the search did not reach
+        with registered(con, _dl_miss=pa.table({"id": pa.array(missing, pa.string())})):
+            for row in _arrow(con, "SELECT k.* FROM mention_keys k SEMI JOIN _dl_miss w "
+                                   "ON w.id = k.id WHERE k.block IS NOT NULL").to_pylist():
+                mentions[row["id"]] = _mention(row)
+    ids, cids, seeds, locs = [], [], [], []
+    for cluster in cluster_mentions(list(mentions.values())):
+        if len(cluster) < 2:
+            continue
+        seeds.append(cluster[0].id)
+        locs.append(location_member(cluster).id)
+        for m in cluster:
+            ids.append(m.id)
+            cids.append(cluster[0].id)
+    region_t = pa.table({"id": pa.array(sorted(region), pa.string())})
+    with registered(con, _dl_member=pa.table({"id": pa.array(ids, pa.string()),
+                                              "cid": pa.array(cids, pa.string())}),
+                    _dl_loc=pa.table({"cid": pa.array(seeds, pa.string()),
+                                      "loc_id": pa.array(locs, pa.string())})):
+        _write(con, region_t, "_dl_member", "_dl_loc", old, cluster_sql)

@@ -1,0 +1,132 @@
+"""The set-based dedup (candidate pairs in SQL) gives exactly the clusters of the merge rule
+run mention by mention (dedup.cluster_mentions), on our fixture and on random sets."""
+
+from __future__ import annotations
+
+import random
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dateline.records import (
+    Actor,
+    CodedDocument,
+    Document,
+    Event,
+    Evidence,
+    Location,
+    Modality,
+)
+from dateline.store import open_store
+from dateline.store.dedup import (
+    cluster_mentions,
+    load_mentions,
+    location_member,
+    rebuild_clusters,
+)
+
+PLACES = [None, ("Tijuana", "MEX", "Baja California", 3981609),
+          ("Culiacan", "MEX", "Sinaloa", None), ("Baja California", "MEX", "Baja California", None),
+          ("Mexico", "MEX", None, None), ("El Paso", "USA", "Texas", 5520993),
+          ("Texas", "USA", "Texas", None), (None, "USA", None, None)]
+TYPES = ["COERCE", "CONSULT", "AGREE", "ACCUSE"]
+PARTIES = [("MEX", "COP"), ("MEX", "GOV"), ("MEX", None), ("USA", "GOV"), ("USA", None),
+           (None, "CRM"), (None, "COP"), ("GTM", "GOV")]
+
+
+def random_stories(seed: int, n: int = 70) -> list[CodedDocument]:
+    """n events over a few weeks from a handful of parties, places, types and precisions."""
+    rng = random.Random(seed)
+    docs = []
+    for d in range(n // 3 + 1):
+        text = f"Story {seed}-{d}: something happened between the parties."
+        doc = Document(text=text, published=f"2018-03-{rng.randrange(1, 29):02d}",
+                       source=f"src{d % 4}", title=f"t{d}")
+        events = []
+        for k in range(3):
+            precision = rng.choice(["day"] * 6 + ["month", "year", None])
+            day = rng.randrange(1, 21)
+            date = {"day": f"2018-03-{day:02d}", "month": "2018-03", "year": "2018",
+                    None: None}[precision]
+            place = rng.choice(PLACES)
+            actors = [Actor(text="a", country=c, sector=s)
+                      for c, s in rng.sample(PARTIES, rng.choice([1, 1, 2]))]
+            recipients = [Actor(text="r", country=c, sector=s)
+                          for c, s in rng.sample(PARTIES, rng.choice([0, 1, 1, 2]))]
+            event = Event(
+                type=rng.choice(TYPES), mode=rng.choice([None, None, "arrest", "meet"]),
+                evidence=Evidence(sentence=text, start=k, end=len(text), trigger="happened",
+                                  trigger_start=k),
+                actors=actors, recipients=recipients, date=date, date_precision=precision,
+                location=Location(*place) if place else None,
+                modality=Modality(negated=rng.random() < 0.05))
+            event.assign_id(doc.id)
+            events.append(event)
+        docs.append(CodedDocument(doc=doc, events=events))
+    return docs
+
+
+def _sql_clusters(con) -> tuple[dict[str, str], dict[str, str]]:
+    assignment = dict(con.execute("SELECT id, cluster_id FROM events").fetchall())
+    locations = {cid: (name, gid) for cid, name, gid in con.execute(
+        "SELECT id, location_name, geonameid FROM clusters").fetchall()}
+    return assignment, locations
+
+
+def _rule_clusters(con) -> tuple[dict[str, str], dict[str, tuple]]:
+    assignment, locations = {}, {}
+    for cluster in cluster_mentions(load_mentions(con, None)):
+        for m in cluster:
+            assignment[m.id] = cluster[0].id
+        loc = location_member(cluster)
+        locations[cluster[0].id] = (loc.place.name, loc.place.geonameid) if loc.place else None
+    return assignment, locations
+
+
+def _check_same(con) -> int:
+    n = rebuild_clusters(con)
+    sql, sql_loc = _sql_clusters(con)
+    rule, rule_loc = _rule_clusters(con)
+    assert sql == rule
+    assert n == len(set(rule.values()))
+    for cid, loc in rule_loc.items():
+        if loc is not None:
+            assert sql_loc[cid] == loc, cid
+    return len(rule) - len(set(rule.values()))
+
+
+def test_sql_dedup_equals_the_rule_on_the_fixture(tmp_path):
+    from test_dedup_fixture import fixture_documents
+
+    docs, _ = fixture_documents()
+    with open_store(tmp_path / "f.duckdb") as store:
+        store.write_batch(docs)
+        assert _check_same(store.con) > 10  # the fixture merges
+
+
+@settings(max_examples=12, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 10**6))
+def test_sql_dedup_equals_the_rule_on_random_sets(tmp_path_factory, seed):
+    docs = random_stories(seed)
+    with open_store(tmp_path_factory.mktemp("r") / "r.duckdb") as store:
+        store.write_batch(docs)
+        _check_same(store.con)
+
+
+def test_batches_give_the_rule_clusters_on_a_random_set(tmp_path):
+    docs = random_stories(5, n=120)
+    with open_store(tmp_path / "a.duckdb") as store:
+        store.write_batch(docs)
+        expected = _rule_clusters(store.con)[0]
+    assert len(set(expected.values())) < len(expected)  # real merging happened
+    shuffled = docs[:]
+    random.Random(3).shuffle(shuffled)
+    with open_store(tmp_path / "b.duckdb") as store:
+        for start in range(0, len(shuffled), 7):
+            store.write_batch(shuffled[start:start + 7])
+        assert _sql_clusters(store.con)[0] == expected
+        orphans = store.con.execute(
+            "SELECT count(*) FROM events e ANTI JOIN clusters c ON c.id = e.cluster_id"
+        ).fetchall()[0][0]
+        assert orphans == 0

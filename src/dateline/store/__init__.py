@@ -7,7 +7,6 @@ content hash of their text).
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,7 @@ import duckdb
 import pyarrow as pa
 
 from dateline.records import CodedDocument
+from dateline.store.busy import StoreBusyError, StoreError, connect
 from dateline.store.schema import SCHEMA_VERSION, applied_migrations, apply_migrations
 from dateline.store.writer import build_tables
 
@@ -25,14 +25,6 @@ __all__ = ["SCHEMA_VERSION", "Store", "StoreBusyError", "StoreError", "WriteResu
 
 DEFAULT_DB = "dateline.duckdb"
 _INSERT_ORDER = ("documents", "events", "event_actors", "quotes", "claims", "rejections")
-
-
-class StoreError(RuntimeError):
-    """The store could not be opened or written (a clear message, not a traceback)."""
-
-
-class StoreBusyError(StoreError):
-    """Another process holds the store open for writing."""
 
 
 @dataclass
@@ -56,29 +48,6 @@ class WriteResult:
         self.rejections += other.rejections
         self.event_ids = self.event_ids + other.event_ids
         return self
-
-
-def _is_lock_error(exc: Exception) -> bool:
-    text = str(exc).lower()
-    return "lock" in text and ("conflicting" in text or "could not set" in text)
-
-
-def _connect(path: str, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
-    deadline = time.monotonic() + max(wait, 0.0)
-    delay = 0.05
-    while True:
-        try:
-            return duckdb.connect(path, read_only=read_only)
-        except duckdb.Error as exc:
-            if not _is_lock_error(exc):
-                raise StoreError(f"cannot open store {path}: {exc}") from exc
-            if time.monotonic() >= deadline:
-                raise StoreBusyError(
-                    f"store busy: {path} is open for writing by another process "
-                    f"(e.g. a running `dateline code`); try again when it finishes"
-                ) from exc
-            time.sleep(delay)
-            delay = min(delay * 2, 1.0)
 
 
 class Store:
@@ -185,7 +154,7 @@ def open_store(path: str | Path = DEFAULT_DB, read_only: bool = False,
     path = str(path)
     if read_only and path != ":memory:" and not Path(path).exists():
         raise StoreError(f"no store at {path} (create one with `dateline code ... --db {path}`)")
-    con = _connect(path, read_only, wait)
+    con = connect(path, read_only=read_only, wait=wait)
     if not read_only:
         try:
             apply_migrations(con)

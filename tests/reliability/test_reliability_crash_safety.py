@@ -62,7 +62,7 @@ def _kill_at_random_point(proc: subprocess.Popen, db: Path, rng: random.Random) 
         time.sleep(rng.uniform(0.0, 0.3))
         where = f"after write {want}"
     if proc.poll() is not None:
-        return "finished"
+        return f"finished (exit {proc.returncode})"
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     return where
@@ -90,7 +90,8 @@ def test_twenty_sigkills_leave_a_clean_store_and_a_rerun_completes(tmp_path):
             break
         where = _kill_at_random_point(_code(corpus, db), db, rng)
         points.append(where)
-        if where == "finished":
+        if where.startswith("finished"):
+            assert where == "finished (exit 0)", f"the run failed on its own: {points}"
             break
         kills += 1
         if db.exists():

@@ -130,3 +130,33 @@ def test_batches_give_the_rule_clusters_on_a_random_set(tmp_path):
             "SELECT count(*) FROM events e ANTI JOIN clusters c ON c.id = e.cluster_id"
         ).fetchall()[0][0]
         assert orphans == 0
+
+
+def test_cluster_party_lists_are_the_seed_parties(tmp_path):
+    """actor_countries, recipient_countries, party_codes and party_sectors of every cluster
+    are the sorted distinct values of its seed's parties (one, two and more of them)."""
+    docs = random_stories(9, n=90)
+    with open_store(tmp_path / "p.duckdb") as store:
+        store.write_batch(docs)
+        rows = store.con.execute(
+            "SELECT event_id, role, country, code, sector FROM event_actors").fetchall()
+        clusters = store.con.execute(
+            "SELECT id, actor_countries, recipient_countries, party_codes, party_sectors, "
+            "n_parties FROM clusters").fetchall()
+    parties: dict[str, list[tuple]] = {}
+    for event_id, *rest in rows:
+        parties.setdefault(event_id, []).append(tuple(rest))
+    seen_many = False
+    for cid, actor_c, recip_c, codes, sectors, n in clusters:
+        mine = parties.get(cid, [])
+        assert n == len(mine)
+
+        def distinct(values):
+            return sorted({v for v in values if v is not None})
+        assert actor_c == distinct(c for role, c, _, _ in mine if role == "actor")
+        if any(role == "recipient" for role, *_ in mine):
+            assert recip_c == distinct(c for role, c, _, _ in mine if role == "recipient")
+        assert codes == distinct(code for _, _, code, _ in mine)
+        assert sectors == distinct(s for *_, s in mine)
+        seen_many = seen_many or len(distinct(code for _, _, code, _ in mine)) > 2
+    assert seen_many  # the list path for more than two values was exercised

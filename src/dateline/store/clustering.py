@@ -52,24 +52,44 @@ _PART = ("coalesce(a.country, '') || '/' || coalesce(a.sector, '')")
 # Raw keys of event mentions: everything but the tokens and the place level (Python's).
 _RAW_SQL = f"""
 WITH ev AS (SELECT e.* FROM events e {{where}}),
-parties AS (
-    SELECT a.event_id,
-           coalesce(list_sort(list_distinct(list({_PART})
-               FILTER (WHERE left(a.role, 1) = 'a' AND {_PART} <> '/'))), []) AS acts,
-           coalesce(list_sort(list_distinct(list({_PART})
-               FILTER (WHERE left(a.role, 1) <> 'a' AND {_PART} <> '/'))), []) AS recs
+parts AS (
+    SELECT a.event_id, left(a.role, 1) = 'a' AS acting, {_PART} AS part
     FROM event_actors a SEMI JOIN ev ON ev.id = a.event_id
-    GROUP BY a.event_id
+), parties AS (
+    -- At most two distinct parts are their min and max (aggregates far cheaper than lists);
+    -- events with more parties on a side are listed in full below.
+    SELECT event_id,
+           count(*) FILTER (WHERE acting AND part <> '/') AS an,
+           min(part) FILTER (WHERE acting AND part <> '/') AS alo,
+           max(part) FILTER (WHERE acting AND part <> '/') AS ahi,
+           count(*) FILTER (WHERE NOT acting AND part <> '/') AS rn,
+           min(part) FILTER (WHERE NOT acting AND part <> '/') AS rlo,
+           max(part) FILTER (WHERE NOT acting AND part <> '/') AS rhi
+    FROM parts GROUP BY event_id
+), many AS (
+    SELECT event_id,
+           coalesce(list_sort(list_distinct(list(part) FILTER (WHERE acting AND part <> '/'))),
+                    []) AS acts,
+           coalesce(list_sort(list_distinct(list(part)
+               FILTER (WHERE NOT acting AND part <> '/'))), []) AS recs
+    FROM parts SEMI JOIN (SELECT event_id FROM parties WHERE an > 2 OR rn > 2) m
+        ON m.event_id = parts.event_id
+    GROUP BY event_id
 ), p AS (
     SELECT e.id,
-           -- events stored without event_actors rows: their actor1 / actor2 columns
-           coalesce(pt.acts, list_filter([coalesce(e.actor1_country, '') || '/'
-                                          || coalesce(e.actor1_sector, '')],
-                                         lambda x: x <> '/')) AS acts,
-           coalesce(pt.recs, list_filter([coalesce(e.actor2_country, '') || '/'
-                                          || coalesce(e.actor2_sector, '')],
-                                         lambda x: x <> '/')) AS recs
+           CASE WHEN pt.event_id IS NULL
+                -- events stored without event_actors rows: their actor1 / actor2 columns
+                THEN list_filter([coalesce(e.actor1_country, '') || '/'
+                                  || coalesce(e.actor1_sector, '')], lambda x: x <> '/')
+                WHEN pt.an > 2 THEN m.acts WHEN pt.an = 0 THEN []::VARCHAR[]
+                WHEN pt.alo = pt.ahi THEN [pt.alo] ELSE [pt.alo, pt.ahi] END AS acts,
+           CASE WHEN pt.event_id IS NULL
+                THEN list_filter([coalesce(e.actor2_country, '') || '/'
+                                  || coalesce(e.actor2_sector, '')], lambda x: x <> '/')
+                WHEN pt.rn > 2 THEN m.recs WHEN pt.rn = 0 THEN []::VARCHAR[]
+                WHEN pt.rlo = pt.rhi THEN [pt.rlo] ELSE [pt.rlo, pt.rhi] END AS recs
     FROM ev e LEFT JOIN parties pt ON pt.event_id = e.id
+    LEFT JOIN many m ON m.event_id = e.id
 )
 SELECT e.id,
        CASE WHEN coalesce(nullif(e.origin, ''), 'dateline') = 'dateline'
@@ -219,7 +239,9 @@ def _make_region(con, ids: list[str] | None) -> int:
     with registered(con, **tables):
         con.execute(
             "CREATE OR REPLACE TEMP TABLE _dl_r AS SELECT (row_number() OVER "
-            "(ORDER BY k.rank, k.day, k.id) - 1)::INTEGER AS i, k.* EXCLUDE (day) "
+            "(ORDER BY k.rank, k.day, k.id) - 1)::INTEGER AS i, k.* EXCLUDE (day), "
+            f"{_SIMPLE.format(col='k.aside')} AS asimple, "
+            f"{_SIMPLE.format(col='k.rside')} AS rsimple "
             f"FROM {src} WHERE k.block IS NOT NULL")
     return con.execute("SELECT count(*) FROM _dl_r").fetchall()[0][0]
 
@@ -248,18 +270,32 @@ def _pairs_sql(kinds: list[int]) -> str:
         WHERE k.i < q.i"""
 
 
+# Candidate pairs that pass mode and date, with the party and place values still to be
+# checked (NULL where already decided: equal sides always match; sides whose every party
+# has a country and a sector match only when equal; an empty side never matches a named
+# one among actors, always among recipients).
 _CAND_SQL = """
 CREATE OR REPLACE TEMP TABLE _dl_cand AS
 SELECT p.a, p.b,
-       least(ra.aside, rb.aside) AS s1, greatest(ra.aside, rb.aside) AS s2,
-       least(ra.rside, rb.rside) AS t1, greatest(ra.rside, rb.rside) AS t2,
+       CASE WHEN ra.aside <> rb.aside THEN least(ra.aside, rb.aside) END AS s1,
+       CASE WHEN ra.aside <> rb.aside THEN greatest(ra.aside, rb.aside) END AS s2,
+       CASE WHEN ra.rside <> rb.rside AND ra.rside <> '' AND rb.rside <> ''
+            THEN least(ra.rside, rb.rside) END AS t1,
+       CASE WHEN ra.rside <> rb.rside AND ra.rside <> '' AND rb.rside <> ''
+            THEN greatest(ra.rside, rb.rside) END AS t2,
        least(ra.place, rb.place) AS p1, greatest(ra.place, rb.place) AS p2
 FROM ({pairs}) p
 JOIN _dl_r ra ON ra.i = p.a JOIN _dl_r rb ON rb.i = p.b
 WHERE (ra.mode IS NULL OR rb.mode IS NULL OR ra.mode = rb.mode)
   AND CASE greatest(ra.rank, rb.rank) WHEN 0 THEN abs(ra.dnum - rb.dnum) <= 1
            WHEN 1 THEN ra.ym = rb.ym ELSE ra.yr = rb.yr END
+  AND NOT (ra.aside <> rb.aside
+           AND (ra.aside = '' OR rb.aside = '' OR (ra.asimple AND rb.asimple)))
+  AND NOT (ra.rside <> rb.rside AND ra.rside <> '' AND rb.rside <> ''
+           AND ra.rsimple AND rb.rsimple)
 """
+# A side whose every party names a country and a sector.
+_SIMPLE = "({col} <> '' AND NOT regexp_matches({col}, '(^|\\|)/|/(\\||$)'))"
 
 
 def _compatible_pairs(con) -> tuple[np.ndarray, np.ndarray]:
@@ -268,10 +304,12 @@ def _compatible_pairs(con) -> tuple[np.ndarray, np.ndarray]:
     def pairs(sql: str) -> list[tuple]:
         return con.execute(sql).fetchall()
 
-    ok_sides = [(x, y) for x, y in pairs("SELECT DISTINCT s1, s2 FROM _dl_cand")
-                if _sides_ok(x, y, unknown_ok=False)]
-    ok_recs = [(x, y) for x, y in pairs("SELECT DISTINCT t1, t2 FROM _dl_cand")
-               if _sides_ok(x, y, unknown_ok=True)]
+    ok_sides = [(x, y) for x, y in pairs(
+        "SELECT DISTINCT s1, s2 FROM _dl_cand WHERE s1 IS NOT NULL")
+        if _sides_ok(x, y, unknown_ok=False)]
+    ok_recs = [(x, y) for x, y in pairs(
+        "SELECT DISTINCT t1, t2 FROM _dl_cand WHERE t1 IS NOT NULL")
+        if _sides_ok(x, y, unknown_ok=True)]
     ok_places = [(x, y) for x, y in pairs(
         "SELECT DISTINCT p1, p2 FROM _dl_cand WHERE p1 <> p2")
         if _places_ok(_place_of(x), _place_of(y))]
@@ -284,10 +322,12 @@ def _compatible_pairs(con) -> tuple[np.ndarray, np.ndarray]:
                     _dl_ok_p=table(ok_places)):
         out = con.execute("""
             SELECT c.a, c.b FROM _dl_cand c
-            SEMI JOIN _dl_ok_s s ON s.x = c.s1 AND s.y = c.s2
-            SEMI JOIN _dl_ok_t t ON t.x = c.t1 AND t.y = c.t2
-            WHERE c.p1 IS NULL OR c.p1 = c.p2
-               OR EXISTS (SELECT 1 FROM _dl_ok_p p WHERE p.x = c.p1 AND p.y = c.p2)
+            WHERE (c.s1 IS NULL
+                   OR EXISTS (SELECT 1 FROM _dl_ok_s s WHERE s.x = c.s1 AND s.y = c.s2))
+              AND (c.t1 IS NULL
+                   OR EXISTS (SELECT 1 FROM _dl_ok_t t WHERE t.x = c.t1 AND t.y = c.t2))
+              AND (c.p1 IS NULL OR c.p1 = c.p2
+                   OR EXISTS (SELECT 1 FROM _dl_ok_p p WHERE p.x = c.p1 AND p.y = c.p2))
         """).fetchnumpy()
     return (np.asarray(out["a"], dtype=np.int64), np.asarray(out["b"], dtype=np.int64))
 

@@ -543,17 +543,49 @@ WITH mem AS (
     FROM events e JOIN {cids} c ON e.cluster_id = c.id
     LEFT JOIN documents d ON d.id = e.doc_id
     GROUP BY e.cluster_id
-), pa AS (
+), pa0 AS (
+    -- A list of at most two distinct values is its min and max: most events have one actor and
+    -- one recipient, and min/max aggregate far faster than lists.
+    SELECT a.event_id, count(*) AS n_parties,
+           count(*) FILTER (WHERE a.role = 'actor') AS n_act,
+           count(a.country) FILTER (WHERE a.role = 'actor') AS ac_n,
+           min(a.country) FILTER (WHERE a.role = 'actor') AS ac_lo,
+           max(a.country) FILTER (WHERE a.role = 'actor') AS ac_hi,
+           count(*) FILTER (WHERE a.role = 'recipient') AS n_rec,
+           count(a.country) FILTER (WHERE a.role = 'recipient') AS rc_n,
+           min(a.country) FILTER (WHERE a.role = 'recipient') AS rc_lo,
+           max(a.country) FILTER (WHERE a.role = 'recipient') AS rc_hi,
+           count(a.code) AS cd_n, min(a.code) AS cd_lo, max(a.code) AS cd_hi,
+           count(a.sector) AS sc_n, min(a.sector) AS sc_lo, max(a.sector) AS sc_hi
+    FROM event_actors a JOIN {cids} c ON a.event_id = c.id
+    GROUP BY a.event_id
+), big AS (
     SELECT a.event_id,
            list_sort(list_distinct(list(a.country) FILTER (WHERE a.role = 'actor')))
                AS actor_countries,
            list_sort(list_distinct(list(a.country) FILTER (WHERE a.role = 'recipient')))
                AS recipient_countries,
            list_sort(list_distinct(list(a.code))) AS party_codes,
-           list_sort(list_distinct(list(a.sector))) AS party_sectors,
-           count(*) AS n_parties
-    FROM event_actors a JOIN {cids} c ON a.event_id = c.id
+           list_sort(list_distinct(list(a.sector))) AS party_sectors
+    FROM event_actors a
+    SEMI JOIN (SELECT event_id FROM pa0 WHERE greatest(ac_n, rc_n, cd_n, sc_n) > 2) b
+        ON b.event_id = a.event_id
     GROUP BY a.event_id
+), pa AS (
+    SELECT p.event_id, p.n_parties,
+           CASE WHEN p.n_act = 0 THEN NULL WHEN p.ac_n > 2 THEN big.actor_countries
+                WHEN p.ac_n = 0 THEN []::VARCHAR[] WHEN p.ac_lo = p.ac_hi THEN [p.ac_lo]
+                ELSE [p.ac_lo, p.ac_hi] END AS actor_countries,
+           CASE WHEN p.n_rec = 0 THEN NULL WHEN p.rc_n > 2 THEN big.recipient_countries
+                WHEN p.rc_n = 0 THEN []::VARCHAR[] WHEN p.rc_lo = p.rc_hi THEN [p.rc_lo]
+                ELSE [p.rc_lo, p.rc_hi] END AS recipient_countries,
+           CASE WHEN p.cd_n > 2 THEN big.party_codes WHEN p.cd_n = 0 THEN []::VARCHAR[]
+                WHEN p.cd_lo = p.cd_hi THEN [p.cd_lo] ELSE [p.cd_lo, p.cd_hi] END
+               AS party_codes,
+           CASE WHEN p.sc_n > 2 THEN big.party_sectors WHEN p.sc_n = 0 THEN []::VARCHAR[]
+                WHEN p.sc_lo = p.sc_hi THEN [p.sc_lo] ELSE [p.sc_lo, p.sc_hi] END
+               AS party_sectors
+    FROM pa0 p LEFT JOIN big ON big.event_id = p.event_id
 )
 SELECT s.id AS id, s.origin, s.type, s.mode, s.cameo, s.quad_class, s.goldstein,
        s.plover_score,

@@ -476,9 +476,47 @@ def _as_refusal(c: Candidate, decided: tuple) -> tuple:
     return "REJECT", entry.mode if entry else None, code, conf
 
 
+# CAMEO codes an announced material cooperation as an intent (03x, PLOVER AGREE): "will
+# release the prisoners", "offered to send troops", "said it would allow access".
+_INTENT_CODES = {"AID": "033", "COOPERATE": "031", "CONCEDE": "035", "RETREAT": "035"}
+_INTENT_GOVERNORS = frozenset({"offer", "pledge", "vow", "promise", "agree", "commit",
+                               "willing", "ready", "prepared", "prepare", "decide"})
+_CONDITIONS = frozenset({"if", "unless", "provided", "once"})
+
+
+def _intent(c: Candidate) -> bool:
+    """Whether a material-cooperation trigger is announced, not done: future tense, an intent
+    governor ('offered to', 'is willing to') or reported 'would' ('said it would allow')."""
+    mod = c.reading.modality
+    t = c.trigger
+    if mod.negated:
+        return False
+    if t.dep_ == "xcomp" and (t.head.lemma_ or t.head.lower_).lower() in _INTENT_GOVERNORS:
+        return True  # an offer is an offer, conditions or not
+    for k in t.children:
+        if k.dep_ == "mark" and k.lower_ in _CONDITIONS or k.dep_ == "advcl" and any(
+                m.dep_ == "mark" and m.lower_ in _CONDITIONS for m in k.children):
+            return False  # "will release them if ...": a conditional, not an announcement
+    would = any(k.dep_ == "aux" and k.lower_ == "would" for k in t.children)
+    if would and c.reading.reported_by is not None:
+        return True
+    return mod.future and not mod.hypothetical
+
+
+def _as_intent(c: Candidate, decided: tuple) -> tuple:
+    etype, conf = decided[0], decided[3]
+    code = _INTENT_CODES.get(etype)
+    if code is None or not _intent(c):
+        return decided
+    # the announcement is the event, and it happened: no longer future or hypothetical
+    c.reading = replace(c.reading, modality=replace(c.reading.modality, future=False,
+                                                    hypothetical=False))
+    return "AGREE", None, code, conf
+
+
 def _event(c: Candidate, decided: tuple[str, str | None, str, float], text: str,
            index: MentionIndex) -> Event:
-    decided = _as_refusal(c, decided)
+    decided = _as_intent(c, _as_refusal(c, decided))
     etype, mode, cameo, conf = decided
     roles = c.roles
     actors = list(roles.actors)

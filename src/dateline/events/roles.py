@@ -204,6 +204,26 @@ def _subjects(verb) -> tuple[list, list]:
     return [], []
 
 
+# "The ELN said it will release ...": an unresolved pronoun subject of a reported clause is
+# the speaker speaking of itself.
+_SELF_PRONOUNS = frozenset({"it", "they", "we"})
+_SPEECH = frozenset({"say", "announce", "state", "declare", "confirm", "insist", "add",
+                     "tell", "claim", "indicate", "report"})
+
+
+def _speaker(verb) -> list:
+    """Subjects of the speech verb whose complement clause holds `verb`, if any."""
+    v = verb
+    for _ in range(3):
+        if v.dep_ in ("xcomp", "conj") and v.head.i != v.i:
+            v = v.head
+            continue
+        break
+    if v.dep_ != "ccomp" or (v.head.lemma_ or v.head.lower_).lower() not in _SPEECH:
+        return []
+    return [c for c in v.head.children if c.dep_ == "nsubj" and c.pos_ != "PRON"]
+
+
 def has_explicit_subject(verb) -> bool:
     """Whether the verb's clause names a subject (actor or not) in active voice."""
     subj, _ = _subjects(verb)
@@ -234,6 +254,8 @@ _STATIVE = frozenset({"commit", "committed", "determine", "determined", "prepare
 def verb_roles(verb, index: MentionIndex) -> Roles:
     """Roles of a verbal trigger: subject -> actor, object / with / against / to -> recipient."""
     subj, psubj = _subjects(verb)
+    if subj and all(t.lower_ in _SELF_PRONOUNS and index.at(t.i) is None for t in subj):
+        subj = _speaker(verb) or subj
     actor_toks = list(subj)
     recip_toks = list(psubj)
     if verb.dep_ == "acl" and verb.tag_ == "VBN":
@@ -492,6 +514,7 @@ def _fill(actor_toks: list, recip_toks: list, index: MentionIndex, preps: set[st
     for toks, out, spans in ((actor_toks, roles.actors, roles.actor_spans),
                              (recip_toks, roles.recipients, roles.recipient_spans)):
         ks: list[int] = []
+        groups: list[list[int]] = []  # mentions per phrase: "soldiers to Ukraine" are two
         expanded = []
         for t in toks:
             expanded.append(t)
@@ -515,9 +538,10 @@ def _fill(actor_toks: list, recip_toks: list, index: MentionIndex, preps: set[st
                     if phrase is not None:
                         # a conjunct of a named party is a party ("Kuwait and its allies")
                         phrases.append((phrase, t not in toks))
-            for k in found:
-                if k not in ks:
-                    ks.append(k)
+            group = [k for k in found if k not in ks]
+            if group:
+                ks.extend(group)
+                groups.append(group)
         # A plain noun phrase is a participant only where the slot has no named one:
         # in "impose sanctions on the United States" the sanctions are no party.
         for phrase, is_conjunct in phrases:
@@ -525,7 +549,10 @@ def _fill(actor_toks: list, recip_toks: list, index: MentionIndex, preps: set[st
                 _add_unresolved(phrase, out, spans, seen_keys, roles)
                 if out is roles.recipients:
                     roles.plain.add((phrase.start, phrase.end))
-        for actor, m in actors_of(ks, index):
+        # a role takes a country only from its own phrase ("Secretaries of Mexico and the US"),
+        # never from another slot ("sent soldiers to Ukraine" are not Ukraine's soldiers)
+        resolved = _dedupe([p for g in groups for p in actors_of(g, index)])
+        for actor, m in resolved:
             key = (actor.name or actor.text, actor.country, actor.sector)
             if key in seen_keys:
                 continue  # the same party cannot be both actor and recipient

@@ -12,30 +12,29 @@ from dateline.records import (
     Claim,
     CodedDocument,
     Document,
-    Event,
-    Evidence,
     Location,
     Quote,
     Rejected,
 )
 from dateline.store import StoreBusyError, StoreError, open_store
 from dateline.store.schema import MIGRATIONS, apply_migrations
+from dateline.store.synthetic import make_event
+
+ARREST = "Mexican police arrested ten men in Tijuana on Friday."
 
 
-def _coded(text: str = "Mexican police arrested ten men in Tijuana on Friday.") -> CodedDocument:
+def _coded(text: str = ARREST) -> CodedDocument:
+    """A story with one arrest (the arrest sentence is added to other texts)."""
+    if ARREST not in text:
+        text = f"{text} {ARREST}"
     doc = Document(text=text, published="2018-03-23", title="Arrests", source="wire",
                    origin="test.txt")
-    event = Event(
-        type="COERCE", mode="arrest", cameo="173", quad_class=4, goldstein=-5.0,
-        evidence=Evidence(sentence=text, start=0, end=len(text), trigger="arrested",
-                          trigger_start=15, trigger_end=23),
-        actors=[Actor(text="Mexican police", country="MEX", sector="COP", start=0, end=14)],
-        recipients=[Actor(text="ten men", start=24, end=31)],
-        date="2018-03-23", date_precision="day",
+    event = make_event(
+        doc, ARREST, "arrested", "COERCE", mode="arrest",
+        actors=[("Mexican police", "MEX", "COP")], recipients=[("ten men", None, None)],
+        date="2018-03-23",
         location=Location(name="Tijuana", country="MEX", lat=32.5, lon=-117.0, geonameid=3981609),
-        confidence=0.9,
-    )
-    event.assign_id(doc.id)
+        confidence=0.9)
     return CodedDocument(
         doc=doc, events=[event],
         quotes=[Quote(text="We acted fast", start=0, end=13, speaker=Actor(text="the chief"))],

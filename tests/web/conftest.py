@@ -10,59 +10,24 @@ from pathlib import Path
 
 import pytest
 
-from dateline.ontology import cameo_for, goldstein, quad_class
 from dateline.records import (
     Actor,
     Claim,
     CodedDocument,
     Document,
-    Event,
-    Evidence,
     Location,
     Modality,
     Quote,
 )
 from dateline.store import open_store
+from dateline.store.synthetic import make_event
+from dateline.store.synthetic import span as _span
 
 HOSTILE = '<script>window.__pwned = 1; alert("xss")</script>'
 
 MEXICO_CITY = Location("Mexico City", "MEX", "Mexico City", 19.43, -99.13, 3530597, "city")
 TIJUANA = Location("Tijuana", "MEX", "Baja California", 32.53, -117.02, 3981609, "city")
 OTTAWA = Location("Ottawa", "CAN", "Ontario", 45.42, -75.70, 6094817, "city")
-
-
-def _span(text: str, part: str, after: int = 0) -> tuple[int, int]:
-    start = text.index(part, after)
-    return start, start + len(part)
-
-
-def _actor(text: str, mention: str, country: str, sector: str | None,
-           name: str | None = None, title: str | None = None, *, sent_start: int) -> Actor:
-    s, e = _span(text, mention, sent_start)
-    return Actor(text=mention, name=name or mention, country=country, sector=sector,
-                 title=title, start=s, end=e)
-
-
-def make_event(doc: Document, sentence: str, trigger: str, etype: str, *,
-               actors: list[tuple], recipients: list[tuple] = (), mode: str | None = None,
-               date: str | None = None, location: Location | None = None,
-               contexts: tuple[str, ...] = (), modality: Modality | None = None,
-               confidence: float = 0.8) -> Event:
-    """An event whose offsets all point into doc.text (sentence, trigger, actor mentions)."""
-    s, e = _span(doc.text, sentence)
-    ts, te = _span(doc.text, trigger, s)
-    cameo = cameo_for(etype, mode)
-    event = Event(
-        type=etype, mode=mode, cameo=cameo, quad_class=quad_class(etype),
-        goldstein=goldstein(cameo),
-        evidence=Evidence(sentence=sentence, start=s, end=e, trigger=trigger,
-                          trigger_start=ts, trigger_end=te),
-        actors=[_actor(doc.text, *a, sent_start=s) for a in actors],
-        recipients=[_actor(doc.text, *r, sent_start=s) for r in recipients],
-        contexts=list(contexts), date=date, date_precision="day" if date else None,
-        location=location, modality=modality or Modality(), confidence=confidence)
-    event.assign_id(doc.id)
-    return event
 
 
 def demo_documents() -> list[CodedDocument]:

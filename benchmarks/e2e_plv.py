@@ -49,6 +49,8 @@ def main() -> None:
             tgt_ok = _hit(ex.item.target, ev.recipients) or _hit(ex.item.target, ev.actors)
             if ex.item.source is None:
                 src_ok = True  # PLV rows without a marked source: the target decides
+            if ex.item.target is None:
+                tgt_ok = True  # ... and rows without a marked target: the source decides
             if src_ok and tgt_ok:
                 found_pair = True
                 etype = "YIELD" if ev.type in ("CONCEDE", "RETREAT") else ev.type
@@ -59,7 +61,8 @@ def main() -> None:
             misses[gold] += 1
     n = len(dev)
     secs = time.perf_counter() - t0
-    print(f"sentences: {n}")
+    print(f"sentences: {n} ({sum(ex.item.target is None for ex in dev)} without a marked "
+          f"target, {sum(ex.item.source is None for ex in dev)} without a marked source)")
     print(f"pair with right type: {typed / n:.3f} ({typed}/{n})   bar >= 0.60")
     print(f"pair, any type:       {paired / n:.3f} ({paired}/{n})")
     print(f"events per sentence:  {n_events / n:.2f}   bar <= 1.5")

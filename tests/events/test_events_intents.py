@@ -31,3 +31,11 @@ def test_a_conditional_release_is_no_announcement(code_with_fakes):
 def test_a_refused_release_stays_a_rejection(code_with_fakes):
     events = code_with_fakes("The rebels will not release the soldiers.")
     assert not any(e.type == "AGREE" for e in events)
+
+
+def test_a_speaker_reporting_its_own_act_accuses_nobody(code_with_fakes):
+    events = code_with_fakes("The rebels said they will not end the strike.")
+    assert not any(e.type == "ACCUSE" for e in events)
+    events = code_with_fakes("France said Russia attacked Ukraine.")
+    acc = next(e for e in events if e.type == "ACCUSE")
+    assert [a.code for a in acc.recipients] == ["RUS"]

@@ -577,10 +577,15 @@ def _accusation(c: Candidate, event: Event, index: MentionIndex, text: str) -> E
     roles = verb_roles(speech, index)
     if not roles.actors:
         return None
+    # a speaker reporting its own act accuses nobody ("X said it will not end the strike")
+    spans = [(a.start, a.end) for a in roles.actors]
+    accused = [replace(a) for a in event.actors if (a.start, a.end) not in spans]
+    if not accused:
+        return None
     s, e = _sentence_bounds(c.sent)
     ev = Event(type="ACCUSE", mode="allege", cameo="112", quad_class=ontology.quad_class("ACCUSE"),
                goldstein=ontology.goldstein("112"), actors=roles.actors,
-               recipients=[replace(a) for a in event.actors],
+               recipients=accused,
                evidence=Evidence(sentence=text[s:e], start=s, end=e, trigger=speech.text,
                                  trigger_start=speech.idx, trigger_end=speech.idx + len(speech)),
                modality=Modality(), confidence=round(min(0.9, event.confidence + 0.1), 3))

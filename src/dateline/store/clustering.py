@@ -237,13 +237,21 @@ def _make_region(con, ids: list[str] | None) -> int:
         src = "mention_keys k SEMI JOIN _dl_region_ids w ON w.id = k.id"
         tables = {"_dl_region_ids": pa.table({"id": pa.array(sorted(set(ids)), pa.string())})}
     with registered(con, **tables):
+        # A parallel sort into a table keeps its order (rowid); a window would sort alone.
         con.execute(
-            "CREATE OR REPLACE TEMP TABLE _dl_r AS SELECT (row_number() OVER "
-            "(ORDER BY k.rank, k.day, k.id) - 1)::INTEGER AS i, k.* EXCLUDE (day), "
+            "CREATE OR REPLACE TEMP TABLE _dl_r0 AS SELECT k.* EXCLUDE (day), "
             f"{_SIMPLE.format(col='k.aside')} AS asimple, "
             f"{_SIMPLE.format(col='k.rside')} AS rsimple "
-            f"FROM {src} WHERE k.block IS NOT NULL")
-    return con.execute("SELECT count(*) FROM _dl_r").fetchall()[0][0]
+            f"FROM {src} WHERE k.block IS NOT NULL ORDER BY k.rank, k.day, k.id")
+    # Rows written inside a transaction number from a large offset; they stay consecutive.
+    con.execute("CREATE OR REPLACE TEMP TABLE _dl_r AS "
+                "SELECT (rowid - (SELECT min(rowid) FROM _dl_r0))::INTEGER AS i, * FROM _dl_r0")
+    con.execute("DROP TABLE _dl_r0")
+    n, top = con.execute("SELECT count(*), coalesce(max(i), -1) FROM _dl_r").fetchall()[0]
+    if top != n - 1:  # not consecutive after all: number them by a (slower) window
+        con.execute("CREATE OR REPLACE TEMP TABLE _dl_r AS SELECT (row_number() OVER "
+                    "(ORDER BY rank, dnum, id) - 1)::INTEGER AS i, * EXCLUDE (i) FROM _dl_r")
+    return n
 
 
 def _pairs_sql(kinds: list[int]) -> str:

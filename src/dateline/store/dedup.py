@@ -603,7 +603,15 @@ SELECT s.id AS id, s.origin, s.type, s.mode, s.cameo, s.quad_class, s.goldstein,
                 + (s.actor2_code IS NOT NULL)::INT) AS n_parties,
        mem.contexts,
        s.date, s.date_precision, s.event_date,
-       l.location_name, l.location_country, l.location_admin1, l.lat, l.lon, l.geonameid,
+       -- the place of the cluster's most specific mention (most often the seed's own)
+       CASE WHEN l.cid IS NULL THEN s.location_name ELSE l.location_name END AS location_name,
+       CASE WHEN l.cid IS NULL THEN s.location_country ELSE l.location_country END
+           AS location_country,
+       CASE WHEN l.cid IS NULL THEN s.location_admin1 ELSE l.location_admin1 END
+           AS location_admin1,
+       CASE WHEN l.cid IS NULL THEN s.lat ELSE l.lat END AS lat,
+       CASE WHEN l.cid IS NULL THEN s.lon ELSE l.lon END AS lon,
+       CASE WHEN l.cid IS NULL THEN s.geonameid ELSE l.geonameid END AS geonameid,
        s.negated, s.hypothetical, s.future, s.historical,
        NOT (coalesce(s.negated, false) OR coalesce(s.hypothetical, false)
             OR coalesce(s.future, false)) AS factual,
@@ -618,7 +626,11 @@ SELECT s.id AS id, s.origin, s.type, s.mode, s.cameo, s.quad_class, s.goldstein,
        s.source, s.url, s.source_event_id
 FROM {cids} c
 JOIN events s ON s.id = c.id
-JOIN events l ON l.id = c.loc_id
+LEFT JOIN (
+    SELECT x.id AS cid, e.location_name, e.location_country, e.location_admin1, e.lat, e.lon,
+           e.geonameid
+    FROM {cids} x JOIN events e ON e.id = x.loc_id WHERE x.loc_id <> x.id
+) l ON l.cid = c.id
 JOIN mem ON mem.cid = c.id
 LEFT JOIN pa ON pa.event_id = c.id
 """

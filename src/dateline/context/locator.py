@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from functools import lru_cache
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 from dateline.context.places import (
     _ACTOR_DEPS,
     _NOT_PLACE_WORDS,
+    DocMemo,
     PlaceMention,
     _admissible,
     _first_prep,
@@ -42,9 +43,18 @@ def _bucket(n: float, edges: tuple[int, ...]) -> str:
 _FEATURE_ORDER = {"unknown": 0, "city": 1, "admin1": 2, "country": 3}
 
 
+_ROOTS = DocMemo()
+_CANDIDATES = DocMemo()
+
+
 def _root(sdoc: Any, pm: PlaceMention) -> Any:
-    toks = place_tokens(sdoc, pm)
-    return min(toks, key=lambda t: len(list(t.ancestors))) if toks else None
+    """The highest token of a place mention in the parse (memoised per document)."""
+    memo = _ROOTS.of(sdoc)
+    key = (pm.start, pm.end)
+    if key not in memo:
+        toks = place_tokens(sdoc, pm)
+        memo[key] = min(toks, key=lambda t: len(list(t.ancestors))) if toks else None
+    return memo[key]
 
 
 def _anchor(tok: Any) -> Any:
@@ -89,7 +99,7 @@ def candidate_features(trigger: Any, pm: PlaceMention, others: list[PlaceMention
     toks = place_tokens(sdoc, pm)
     if not toks:
         return None
-    root = min(toks, key=lambda t: len(list(t.ancestors)))
+    root = _root(sdoc, pm)
     ancestors = {t.i for t in root.ancestors}
     under_other = has_under = False
     for o in others:
@@ -197,28 +207,125 @@ def candidate_features(trigger: Any, pm: PlaceMention, others: list[PlaceMention
         f"root_pos={root.tag_}": 1.0,
         f"ntoks={min(len(toks), 3)}": 1.0,
         f"trig_side_dep={trigger.dep_}|{side}|{att is not None}": 1.0,
+        f"prep_head={prep_tok.head.lower_ if prep_on not in ('none', 'trigger') else '-'}": 1.0,
+        f"opener={_opener(root)}": 1.0,
+        f"ent_prep={ent}|{prep}": 1.0,
+        f"ent_att={ent}|{att is not None}": 1.0,
+        f"word_dist={word}|{_bucket(dist, (1, 2, 3, 5))}": 1.0,
+        f"feature_att={feature}|{att is not None}|{prep}": 1.0,
+        f"same_name={sum(1 for o in others if o.text == pm.text) > 1}": 1.0,
     }
     return f
 
 
-_NOT_PLACE_ENTS = {"PERSON", "DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL",
-                   "QUANTITY", "NORP", "LANGUAGE", "LAW", "WORK_OF_ART", "PRODUCT", "EVENT"}
+def _opener(tok: Any) -> str:
+    """Whether a place sits in a sentence-opening phrase before the subject ("In Mosul on
+    Saturday, ...") and what heads that phrase."""
+    cur = tok
+    for _ in range(6):
+        if cur.dep_ == "prep" and cur.head.dep_ == "ROOT" and cur.i < cur.head.i:
+            subj = [c for c in cur.head.children if c.dep_ in _ACTOR_DEPS]
+            if not subj or subj[0].i > cur.i:
+                return cur.lower_
+            return "-"
+        if cur.head is cur:
+            break
+        cur = cur.head
+    return "-"
+
+
+_SAY = {"said", "says", "say", "told", "tells", "reported", "reports", "added", "stated",
+        "claimed", "claims", "announced", "confirmed", "according"}
+_MODALS = {"will", "would", "could", "may", "might", "should", "can", "must", "to"}
+
+
+def null_features(trigger: Any, rows: list[tuple[PlaceMention, dict[str, float]]]
+                  ) -> dict[str, float]:
+    """Features of the "no place" option for one trigger: how the event's clause and the
+    sentence look, and how good its candidates are."""
+    sent = trigger.sent
+    preps = [c.lower_ for c in trigger.children if c.dep_ == "prep"]
+    loc_prep = any(p in _STRONG_LOCATIVE_PREPS for p in preps)
+    reported = any(a.lower_ in _SAY for a in trigger.ancestors)
+    modal = any(c.dep_ in ("aux", "auxpass") and c.lower_ in _MODALS for c in trigger.children)
+    neg = any(c.dep_ == "neg" for c in trigger.children)
+    n_att = sum(1 for _, f in rows if f.get("attached=True"))
+    strong_att = any(f.get("attached=True") and any(
+        f.get(f"prep={p}") for p in _STRONG_LOCATIVE_PREPS) for _, f in rows)
+    word = trigger.lower_
+    out = {
+        "null:bias": 1.0,
+        f"null:word={word}": 1.0,
+        f"null:tag={trigger.tag_}": 1.0,
+        f"null:dep={trigger.dep_}": 1.0,
+        f"null:n_cands={min(len(rows), 4)}": 1.0,
+        f"null:n_att={min(n_att, 2)}": 1.0,
+        f"null:strong_att={strong_att}": 1.0,
+        f"null:loc_prep={loc_prep}": 1.0,
+        f"null:reported={reported}": 1.0,
+        f"null:modal={modal}": 1.0,
+        f"null:neg={neg}": 1.0,
+        f"null:len={_bucket(len(sent), (10, 20, 30, 45))}": 1.0,
+        f"null:word_att={word}|{n_att > 0}": 1.0,
+        f"null:tag_att={trigger.tag_}|{strong_att}": 1.0,
+    }
+    # The sentence's words: how a source writes predicts whether its annotators gave a
+    # place at all (war-report boilerplate vs wire stories).
+    for w in set(_WORD_RE.findall(sent.text.lower())):
+        out[f"null:w={w}"] = 1.0
+    return out
+
+
+_WORD_RE = re.compile(r"[a-z][a-z'-]+")
+
+
+_STRONG_LOCATIVE_PREPS = ("in", "at", "near", "outside", "inside", "across", "throughout",
+                          "around", "within", "into", "off", "along", "nearby")
+
+
+# Entity types whose proper-noun runs are never places (numbers, dates). spaCy's small model
+# often calls small towns PERSON or NORP ("Palmyra", "Silopi"): those runs still compete,
+# with their entity type as a feature.
+_NOT_PLACE_ENTS = {"DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL", "QUANTITY"}
+
+
+def _propn(tok: Any) -> bool:
+    return tok.tag_ in ("NNP", "NNPS") and (tok.text[:1].isupper() or tok.lower_ in _ARTICLES)
+
+
+# Lower-case article particles of Arabic names ("al-Bab", "Tal al-Abyad").
+_ARTICLES = {"al", "el", "ad", "ar", "as", "ash", "at", "az", "an", "ed", "es"}
 
 
 def sentence_candidates(sdoc: Any, sent: Any, places: list[PlaceMention]
                         ) -> list[PlaceMention]:
     """The sentence's toponyms plus every other run of proper nouns in it (label PROPN):
-    NER misses many small places ("stormed Najarah", "attacks on Aleppo")."""
+    NER misses many small places ("stormed Najarah", "attacks on Aleppo"). A hyphen joins a
+    run ("Al-Fijah" is three tokens)."""
+    memo = _CANDIDATES.of(sdoc)
+    key = (sent.start, sent.end, id(places), len(places))
+    hit = memo.get(key)
+    if hit is not None and hit[0] is places:
+        return hit[1]
+    found = _sentence_candidates(sdoc, sent, places)
+    memo[key] = (places, found)  # the list is held, so its id cannot be reused meanwhile
+    return found
+
+
+def _sentence_candidates(sdoc: Any, sent: Any, places: list[PlaceMention]
+                         ) -> list[PlaceMention]:
     in_sent = [p for p in places if sent.start_char <= p.start < sent.end_char]
     taken = [(p.start, p.end) for p in in_sent]
     extra: list[PlaceMention] = []
     run: list[Any] = []
 
     def flush() -> None:
+        while run and not run[-1].text[:1].isupper():
+            run.pop()  # a run ends on a capitalised name, not a hyphen nor a particle
         if not run:
             return
         start, end = run[0].idx, run[-1].idx + len(run[-1])
-        if run[0].ent_type_ not in _NOT_PLACE_ENTS and not any(
+        if not any(t.ent_type_ in _NOT_PLACE_ENTS for t in run) and not any(
                 t.lower_ in _NOT_PLACE_WORDS for t in run) and not any(
                 s < end and start < e for s, e in taken):
             text = sdoc[run[0].i:run[-1].i + 1].text  # Doc.text rebuilds the whole text
@@ -228,12 +335,14 @@ def sentence_candidates(sdoc: Any, sent: Any, places: list[PlaceMention]
         run.clear()
 
     for tok in sent:
-        if tok.tag_ in ("NNP", "NNPS") and tok.text[:1].isupper() and tok.is_alpha is not None \
-                and (not run or run[-1].i == tok.i - 1):
+        if _propn(tok) and (not run or run[-1].i == tok.i - 1):
             run.append(tok)
+        elif run and tok.text in ("-", "‑") and not tok.whitespace_ \
+                and not run[-1].whitespace_:
+            run.append(tok)  # "Al" "-" "Fijah"
         else:
             flush()
-            if tok.tag_ in ("NNP", "NNPS") and tok.text[:1].isupper():
+            if _propn(tok):
                 run.append(tok)
     flush()
     if not extra:
@@ -268,29 +377,34 @@ def group_rows(trigger: Any, candidates: list[PlaceMention]
 
 
 class Locator:
-    """Logistic scorer of candidate places, loaded from JSON weights."""
+    """Conditional-logit chooser among an event's candidate places and "no place", loaded
+    from JSON weights (trained by ``dateline.training.locator``)."""
 
-    def __init__(self, weights: dict[str, float], threshold: float, meta: dict[str, Any]
+    def __init__(self, weights: dict[str, float], null_shift: float, meta: dict[str, Any]
                  ) -> None:
         self.weights = weights
-        self.threshold = threshold
+        self.null_shift = null_shift
         self.meta = meta
 
-    def probability(self, feats: dict[str, float]) -> float:
-        z = sum(self.weights.get(k, 0.0) * v for k, v in feats.items())
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+    def score(self, feats: dict[str, float]) -> float:
+        """The linear score of one option (a candidate's or the no-place features)."""
+        w = self.weights
+        return sum(w.get(k, 0.0) * v for k, v in feats.items())
 
     def best(self, trigger: Any, candidates: list[PlaceMention]
              ) -> tuple[PlaceMention, float] | None:
-        """The most probable place and its probability, when it clears the threshold."""
-        top: tuple[PlaceMention, float] | None = None
-        for pm, feats in group_rows(trigger, candidates):
-            p = self.probability(feats)
-            if top is None or p > top[1]:
-                top = (pm, p)
-        if top is None or top[1] < self.threshold:
+        """The best place and its softmax probability, or None when "no place" wins."""
+        rows = group_rows(trigger, candidates)
+        if not rows:
             return None
-        return top
+        scores = [self.score(f) for _, f in rows]
+        null = self.score(null_features(trigger, rows)) + self.null_shift
+        k = max(range(len(rows)), key=scores.__getitem__)
+        if scores[k] <= null:
+            return None
+        top = max(scores[k], null)
+        z = sum(math.exp(s - top) for s in scores) + math.exp(null - top)
+        return rows[k][0], math.exp(scores[k] - top) / z
 
 
 def _distance(trigger: Any, pm: PlaceMention) -> int:
@@ -302,126 +416,20 @@ def _distance(trigger: Any, pm: PlaceMention) -> int:
 
 @lru_cache(maxsize=1)
 def load_locator() -> Locator | None:
-    """The shipped locator, or None when its weights file is absent."""
+    """The shipped locator, or None when its weights file is absent or of an older kind."""
     path = resources.files("dateline") / "data" / "gazetteer" / MODEL_FILE
     try:
         data = json.loads(path.read_text("utf-8"))
     except (FileNotFoundError, OSError, ValueError):
         return None
-    return Locator(data["weights"], data["threshold"], data.get("meta", {}))
-
-
-def train(path: str | Path, out: str | Path | None = None, *, seed: int = 13,
-          c: float = 0.3, docs: list[Any] | None = None, min_count: int = 2
-          ) -> dict[str, Any]:
-    """Fit the locator on the train split of a Prodigy event-location file (needs
-    scikit-learn) and write the weights JSON; returns its meta.
-
-    The threshold of the "best candidate or none" rule is chosen on out-of-fold
-    probabilities (4 folds grouped by sentence) of the train split, never on the dev split.
-    """
-    import numpy as np
-    from sklearn.feature_extraction import DictVectorizer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import GroupKFold
-
-    from dateline.context.places import find_places
-    from dateline.evaluate.event_location import load_pipeline, read_records
-
-    records = read_records(path)
-    train_idx = _split_indices(len(records), seed)
-    recs = [records[i] for i in train_idx]
-    if docs is None:
-        nlp = load_pipeline()
-        docs = list(nlp.pipe((r["text"] for r in recs), batch_size=128))
-    else:
-        docs = [docs[i] for i in train_idx]
-    rows, labels, groups, texts = [], [], [], []
-    gold_has = []
-    for g, (sdoc, rec) in enumerate(zip(docs, recs, strict=True)):
-        gold = [(s["start"], s["end"]) for s in rec["spans"]
-                if s.get("label") == "LOCATION" and s["end"] > s["start"]]
-        gold_has.append(bool(gold))
-        trigger = _trigger(sdoc, rec)
-        if trigger is None:
-            continue
-        cands = sentence_candidates(sdoc, sdoc[:], find_places(sdoc.text, sdoc, None))
-        for pm, feats in group_rows(trigger, cands):
-            rows.append(feats)
-            labels.append(int(any(s < pm.end and pm.start < e for s, e in gold)))
-            groups.append(g)
-            texts.append(rec["text"])
-    vec = DictVectorizer()
-    x = vec.fit_transform(rows)
-    keep = np.where(np.asarray((x > 0).sum(0)).ravel() >= min_count)[0]
-    x = x[:, keep]
-    names = [vec.feature_names_[i] for i in keep]
-    y = np.array(labels)
-
-    def fit(xs: Any, ys: Any) -> Any:
-        return LogisticRegression(C=c, max_iter=3000, fit_intercept=False).fit(xs, ys)
-
-    oof = np.zeros(len(y))
-    for tr, te in GroupKFold(n_splits=4).split(x, y, texts):
-        oof[te] = fit(x[tr], y[tr]).predict_proba(x[te])[:, 1]
-    best_by_group: dict[int, tuple[float, int]] = {}
-    for g, p, lab in zip(groups, oof, labels, strict=True):
-        if g not in best_by_group or p > best_by_group[g][0]:
-            best_by_group[g] = (p, lab)
-    best_t, best_acc = 0.5, -1.0
-    for t in [i / 100 for i in range(5, 96)]:
-        ok = 0
-        for g in range(len(recs)):
-            top = best_by_group.get(g)
-            ok += (not gold_has[g]) if top is None or top[0] < t else top[1] == 1
-        if ok / len(recs) > best_acc:
-            best_t, best_acc = t, ok / len(recs)
-    model = fit(x, y)
-    weights = {name: round(float(w), 5) for name, w in zip(names, model.coef_[0], strict=True)
-               if abs(w) > 1e-6}
-    meta = {"trained_on": f"{Path(path).name} train split (seed {seed}, 80%)",
-            "source": "ahalterman/event_location@444a2df (MIT)",
-            "n_records": len(recs), "n_candidates": len(rows), "C": c,
-            "min_count": min_count, "oof_accuracy": round(best_acc, 4), "threshold": best_t}
-    data = {"meta": meta, "threshold": best_t, "weights": weights}
-    target = Path(out) if out else Path(str(resources.files("dateline"))) / "data" / \
-        "gazetteer" / MODEL_FILE
-    target.write_text(json.dumps(data, indent=0, sort_keys=True) + "\n", encoding="utf-8")
-    load_locator.cache_clear()
-    return meta
-
-
-def _split_indices(n: int, seed: int, dev_share: float = 0.2) -> list[int]:
-    """Indices of the train split (the complement of evaluate.event_location's dev split)."""
-    import random
-
-    order = list(range(n))
-    random.Random(seed).shuffle(order)
-    return sorted(order[int(n * dev_share):])
-
-
-def _trigger(sdoc: Any, rec: dict[str, Any]) -> Any:
-    verb = next((s for s in rec["spans"] if s.get("label") == "VERB"), None)
-    if verb is None:
+    if data.get("kind") != "clogit":
         return None
-    span = sdoc.char_span(verb["start"], verb["end"], alignment_mode="expand")
-    return span.root if span is not None and len(span) else None
+    return Locator(data["weights"], float(data["null_shift"]), data.get("meta", {}))
 
 
 if __name__ == "__main__":
     import sys
 
-    args = [a for a in sys.argv[1:] if not a.startswith("--")]
-    cached = None
-    for a in sys.argv[1:]:
-        if a.startswith("--docs="):  # a spaCy DocBin of the file's sentences (faster reruns)
-            import spacy
-            from spacy.tokens import DocBin
+    from dateline.training.locator import main
 
-            from dateline.evaluate.event_location import read_records
-
-            got = DocBin().from_disk(a.split("=", 1)[1]).get_docs(spacy.blank("en").vocab)
-            by_text = {d.text: d for d in got}
-            cached = [by_text[r["text"]] for r in read_records(args[0])]
-    print(json.dumps(train(args[0], args[1] if len(args) > 1 else None, docs=cached),
-                     indent=1))
+    main(sys.argv[1:])

@@ -471,10 +471,32 @@ def _merge(ents: list[PlaceMention], extra: list[PlaceMention]) -> list[PlaceMen
     return sorted(out, key=lambda p: p.start)
 
 
+class DocMemo:
+    """Per-document memo of work that several events of one story share (a place's tokens,
+    a sentence's candidates): it holds the last document only and resets on a new one."""
+
+    def __init__(self) -> None:
+        self.doc: Any = None
+        self.data: dict[Any, Any] = {}
+
+    def of(self, sdoc: Any) -> dict[Any, Any]:
+        if sdoc is not self.doc:
+            self.doc, self.data = sdoc, {}
+        return self.data
+
+
+_TOKENS = DocMemo()
+
+
 def place_tokens(sdoc: Any, mention: PlaceMention) -> list[Any]:
-    """The spaCy tokens of a place mention."""
-    span = sdoc.char_span(mention.start, mention.end, alignment_mode="expand")
-    return list(span) if span is not None else []
+    """The spaCy tokens of a place mention (read-only: the list is shared)."""
+    memo = _TOKENS.of(sdoc)
+    key = (mention.start, mention.end)
+    toks = memo.get(key)
+    if toks is None:
+        span = sdoc.char_span(mention.start, mention.end, alignment_mode="expand")
+        toks = memo[key] = list(span) if span is not None else []
+    return toks
 
 
 def _verbal(tok: Any) -> bool:

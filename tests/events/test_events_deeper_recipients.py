@@ -40,3 +40,11 @@ def test_a_named_recipient_stops_the_search(code_with_fakes):
     events = code_with_fakes("Germany imposed sanctions on Russia over its war in Ukraine.")
     ev = next(e for e in events if e.type in ("COERCE", "SANCTION"))
     assert _codes(ev.recipients) == ["RUS"]
+
+
+def test_an_unrecognised_place_name_is_the_recipient_over_a_plain_phrase(code_with_fakes):
+    # the fake actor finder knows no Lahore: its proper nouns still name where it happened
+    events = code_with_fakes("The army imposed blockades in Lahore and Multan.")
+    ev = next(e for e in events if e.evidence.trigger.startswith("imposed"))
+    assert [r.text for r in ev.recipients] == ["Lahore", "Multan"]
+    assert all(r.code is None and r.country is None for r in ev.recipients)

@@ -345,7 +345,7 @@ def _deeper_recipients(roles: Roles, starts: list, verb, index: MentionIndex) ->
     frontier = list(verb.children) + starts[1:]
     seen = {verb.i}
     for _ in range(_DEEPER_HOPS):
-        found, nxt = [], []
+        found, proper, nxt = [], [], []
         for t in frontier:
             if t.i in seen or t.dep_ in _NOT_DEEPER:
                 continue
@@ -360,11 +360,28 @@ def _deeper_recipients(roles: Roles, starts: list, verb, index: MentionIndex) ->
             seen.add(t.i)
             if index.at(t.i) is not None or t.ent_type_ in _PARTY_ENTITIES:
                 found.append(t)
+            elif t.dep_ == "pobj" and t.pos_ == "PROPN" and not t.ent_type_:
+                proper.append(t)  # a name the tagger sees where NER did not run or missed it
             else:
                 nxt.extend(t.children)
         if found and _replace_plain(roles, _fill([], found, index, set()), taken, taken_spans):
             return
+        if proper and _replace_plain(roles, _names(proper), taken, taken_spans):
+            return
         frontier = nxt
+
+
+def _names(toks: list) -> Roles:
+    """Unresolved participants for proper nouns (and their conjuncts): text and offsets only."""
+    roles = Roles()
+    for t in toks:
+        for u in [t, *(c for c in t.conjuncts if c.i > t.i)]:
+            phrase = _phrase_participant(u) if u.pos_ == "PROPN" else None
+            if phrase is not None and (phrase.start, phrase.end) not in roles.recipient_spans:
+                roles.recipients.append(phrase)
+                roles.recipient_spans.append((phrase.start, phrase.end))
+                roles.unresolved = True
+    return roles
 
 
 def _replace_plain(roles: Roles, extra: Roles, taken: set, taken_spans: list) -> bool:

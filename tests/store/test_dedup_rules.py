@@ -111,3 +111,43 @@ def test_complete_link_never_chains_distinct_events():
 def test_place_level(name, admin1, level):
     country = "USA" if "United" in name else "MEX"
     assert place_level(name, country, admin1) == level
+
+
+def test_civilians_match_a_more_precise_sector_of_the_same_country_only():
+    # "ten men" (CVL) and "ten gang members" (CRM) arrested by the same police, same day
+    men = mention("a", recipients=(("MEX", "CVL"),))
+    assert failing(men, mention("b", recipients=(("MEX", "CRM"),))) == set()
+    # near misses stay apart: another country, or two precise sectors that differ
+    assert failing(men, mention("c", recipients=(("USA", "CRM"),))) == {"parties"}
+    assert failing(mention("d", recipients=(("MEX", "GOV"),)),
+                   mention("e", recipients=(("MEX", "CRM"),))) == {"parties"}
+    # an unknown country does not stand in for MEX when the sector does not fit
+    assert failing(mention("f", recipients=((None, "CVL"),)),
+                   mention("g", recipients=(("MEX", "CRM"),))) == {"parties"}
+
+
+def test_a_party_with_nothing_known_stands_in_for_any_named_one():
+    both = mention("a", "CONSULT", actors=(("USA", "GOV"), ("MEX", "GOV")), recipients=(),
+                   mode=None, place=MEXICO_CITY)
+    vague = mention("b", "CONSULT", actors=(("MEX", "GOV"),), recipients=((None, None),),
+                    mode=None, place=MEXICO_CITY)
+    assert failing(both, vague) == set()
+    passive = mention("c", actors=((None, None),))  # "ten men were arrested in Tijuana"
+    assert failing(mention("d"), passive) == set()
+    # near misses stay apart: a meeting with another named party, an arrest elsewhere
+    other = mention("e", "CONSULT", actors=(("USA", "GOV"), ("CAN", "GOV")), recipients=(),
+                    mode=None, place=MEXICO_CITY)
+    assert failing(both, other) == {"parties"}
+    assert failing(mention("f", place=CULIACAN), passive) == {"place"}
+
+
+def test_a_vague_report_joins_one_of_two_meetings_never_both():
+    usa_mex = mention("a", "CONSULT", actors=(("USA", "GOV"), ("MEX", "GOV")), recipients=(),
+                      mode=None, place=MEXICO_CITY)
+    usa_can = mention("b", "CONSULT", actors=(("USA", "GOV"), ("CAN", "GOV")), recipients=(),
+                      mode=None, place=MEXICO_CITY)
+    vague = mention("c", "CONSULT", actors=(("USA", "GOV"), (None, None)), recipients=(),
+                    mode=None, place=MEXICO_CITY)
+    clusters = sorted(sorted(m.id for m in cl) for cl in cluster_mentions([usa_mex, usa_can,
+                                                                           vague]))
+    assert clusters in ([["a"], ["b", "c"]], [["a", "c"], ["b"]])

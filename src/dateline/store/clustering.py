@@ -59,19 +59,18 @@ parts AS (
     -- At most two distinct parts are their min and max (aggregates far cheaper than lists);
     -- events with more parties on a side are listed in full below.
     SELECT event_id,
-           count(*) FILTER (WHERE acting AND part <> '/') AS an,
-           min(part) FILTER (WHERE acting AND part <> '/') AS alo,
-           max(part) FILTER (WHERE acting AND part <> '/') AS ahi,
-           count(*) FILTER (WHERE NOT acting AND part <> '/') AS rn,
-           min(part) FILTER (WHERE NOT acting AND part <> '/') AS rlo,
-           max(part) FILTER (WHERE NOT acting AND part <> '/') AS rhi
+           count(*) FILTER (WHERE acting) AS an,
+           min(part) FILTER (WHERE acting) AS alo,
+           max(part) FILTER (WHERE acting) AS ahi,
+           count(*) FILTER (WHERE NOT acting) AS rn,
+           min(part) FILTER (WHERE NOT acting) AS rlo,
+           max(part) FILTER (WHERE NOT acting) AS rhi
     FROM parts GROUP BY event_id
 ), many AS (
     SELECT event_id,
-           coalesce(list_sort(list_distinct(list(part) FILTER (WHERE acting AND part <> '/'))),
-                    []) AS acts,
-           coalesce(list_sort(list_distinct(list(part)
-               FILTER (WHERE NOT acting AND part <> '/'))), []) AS recs
+           coalesce(list_sort(list_distinct(list(part) FILTER (WHERE acting))), []) AS acts,
+           coalesce(list_sort(list_distinct(list(part) FILTER (WHERE NOT acting))), [])
+               AS recs
     FROM parts SEMI JOIN (SELECT event_id FROM parties WHERE an > 2 OR rn > 2) m
         ON m.event_id = parts.event_id
     GROUP BY event_id
@@ -302,8 +301,8 @@ WHERE (ra.mode IS NULL OR rb.mode IS NULL OR ra.mode = rb.mode)
   AND NOT (ra.rside <> rb.rside AND ra.rside <> '' AND rb.rside <> ''
            AND ra.rsimple AND rb.rsimple)
 """
-# A side whose every party names a country and a sector.
-_SIMPLE = "({col} <> '' AND NOT regexp_matches({col}, '(^|\\|)/|/(\\||$)'))"
+# A side whose every party names a country and a sector other than civilians (CVL).
+_SIMPLE = "({col} <> '' AND NOT regexp_matches({col}, '(^|\\|)/|/(CVL)?(\\||$)'))"
 
 
 def _compatible_pairs(con) -> tuple[np.ndarray, np.ndarray]:

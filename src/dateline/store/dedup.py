@@ -32,14 +32,21 @@ MERGE_RULE = (
     "negated, hypothetical or future); same PLOVER type; same mode or one unknown; the same "
     "parties (country and sector of actors and recipients; unordered for "
     f"{', '.join(sorted(RECIPROCAL_TYPES))}; a sector or recipient unknown on one side is "
-    "compatible, and a party of unknown country stands in for a country the other side "
-    "names when its sector fits); "
+    "compatible, as is civilians (CVL) against a more precise sector of the same country; a "
+    "party of unknown country stands in for a country the other side names when its sector "
+    "fits, a party with nothing known for any); "
     f"dates within {DAY_WINDOW} day at day precision, or inside the other's month "
     "or year; places the same, one unknown, or one inside the other (city in its admin1 or "
     "country). A mention joins a cluster only when it matches every member."
 )
 
 Party = tuple[str | None, str | None]  # (country, sector)
+# A party whose country and sector are both unknown ("a man", an unresolved name) can be
+# any party of the other report: it stands in for a country the other side names.
+ANY = "?"
+# The sector the coder gives people it cannot place more precisely ("ten men"): compatible
+# with any sector of the same country on the other side ("ten gang members": CRM).
+GENERIC_SECTORS = frozenset({"CVL"})
 
 
 @dataclass(frozen=True)
@@ -192,13 +199,12 @@ def compare_places(a: Place | None, b: Place | None) -> FieldCheck:
 
 def _side(parties: tuple[Party, ...]) -> tuple[dict[str, set[str]], set[str]]:
     """Known country -> its parties' known sectors, and the sectors of parties whose country
-    is unknown ("police", "the government"); parties with nothing known are left out."""
+    is unknown ("police", "the government"; ANY for a party with nothing known)."""
     known: dict[str, set[str]] = {}
     wild: set[str] = set()
     for country, sector in parties:
         if country is None:
-            if sector:
-                wild.add(sector)
+            wild.add(sector or ANY)
             continue
         sectors = known.get(country)
         if sectors is None:
@@ -235,18 +241,23 @@ def _side_check(ka: dict[str, set[str]], wa: set[str], kb: dict[str, set[str]], 
         for country, sectors in known.items():
             theirs = other.get(country)
             if theirs is None:
-                fill = sorted(w for w in wild_other if not sectors or w in sectors)
+                fill = sorted(w for w in wild_other if w == ANY or not sectors or w in sectors)
                 if not fill:
                     return False, (f"{what}: {country} is not on the other side" if explain
                                    else "")
                 if explain:
-                    notes.append(f"{country} matches a party of unknown country ({fill[0]})")
-            elif known is ka and sectors and theirs and sectors != theirs:
-                return False, (f"{what} sectors of {country} differ: {sorted(sectors)} / "
-                               f"{sorted(theirs)}" if explain else "")
-            elif explain and known is ka and sectors != theirs:
-                notes.append(f"{country} sector unknown on one side")
-    if not ka and not kb and not wa & wb:
+                    notes.append(f"{country} matches a party of unknown country "
+                                 f"({'nothing known' if fill[0] == ANY else fill[0]})")
+            elif known is ka and sectors != theirs:
+                mine, yours = sectors - GENERIC_SECTORS, theirs - GENERIC_SECTORS
+                if mine and yours and mine != yours:
+                    return False, (f"{what} sectors of {country} differ: {sorted(sectors)} / "
+                                   f"{sorted(theirs)}" if explain else "")
+                if explain:
+                    notes.append(f"{country} sector unknown on one side" if not sectors
+                                 or not theirs else f"{country}: civilians (CVL) on one side, "
+                                 f"{sorted(sectors | theirs)} together")
+    if not ka and not kb and not (wa & wb or ANY in wa or ANY in wb):
         return False, (f"{what}: no country known and sectors differ: {sorted(wa)} / "
                        f"{sorted(wb)}" if explain else "")
     if not explain:

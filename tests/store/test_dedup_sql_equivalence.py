@@ -166,3 +166,17 @@ def test_cluster_party_lists_are_the_seed_parties(tmp_path):
         assert sectors == distinct(s for *_, s in mine)
         seen_many = seen_many or len(distinct(code for _, _, code, _ in mine)) > 2
     assert seen_many  # the list path for more than two values was exercised
+
+
+def test_a_large_batch_is_clustered_with_the_whole_store(tmp_path, monkeypatch):
+    """Past BIG_BATCH new mentions a batch re-clusters set-based; same clusters either way."""
+    from dateline.store import clustering
+
+    docs = random_stories(21, n=60)
+    with open_store(tmp_path / "s.duckdb") as store:
+        store.write_batch(docs[:8])
+        monkeypatch.setattr(clustering, "BIG_BATCH", 5)
+        store.write_batch(docs[8:])
+        assert _sql_clusters(store.con)[0] == _rule_clusters(store.con)[0]
+        assert store.con.execute("SELECT count(*) FROM events e ANTI JOIN clusters c "
+                                 "ON c.id = e.cluster_id").fetchall()[0][0] == 0

@@ -532,14 +532,14 @@ _HIT_PARTS = {
     "d": "SELECT f.id AS a, s.id AS b, f.qry AS q, s.idx AS x "
          "FROM f, (VALUES (-1), (0), (1)) t(o), near s WHERE f.rank = 0 AND s.rank = 0 "
          "AND s.block = f.block AND s.dnum = f.dnum + o",
-    "m": "SELECT f.id AS a, s.id AS b, f.qry AS q, s.idx AS x FROM f JOIN near s ON s.block = f.block "
-         "AND s.ym = f.ym WHERE f.rank = 1 AND s.rank <= 1",
-    "y": "SELECT f.id AS a, s.id AS b, f.qry AS q, s.idx AS x FROM f JOIN near s ON s.block = f.block "
-         "AND s.yr = f.yr WHERE f.rank = 2",
-    "m_rev": "SELECT f.id AS a, s.id AS b, s.qry AS q, f.idx AS x FROM f JOIN near s ON s.block = f.block "
-             "AND s.ym = f.ym WHERE s.rank = 1 AND f.rank = 0",
-    "y_rev": "SELECT f.id AS a, s.id AS b, s.qry AS q, f.idx AS x FROM f JOIN near s ON s.block = f.block "
-             "AND s.yr = f.yr WHERE s.rank = 2 AND f.rank < 2",
+    "m": "SELECT f.id AS a, s.id AS b, f.qry AS q, s.idx AS x FROM f JOIN near s "
+         "ON s.block = f.block AND s.ym = f.ym WHERE f.rank = 1 AND s.rank <= 1",
+    "y": "SELECT f.id AS a, s.id AS b, f.qry AS q, s.idx AS x FROM f JOIN near s "
+         "ON s.block = f.block AND s.yr = f.yr WHERE f.rank = 2",
+    "m_rev": "SELECT f.id AS a, s.id AS b, s.qry AS q, f.idx AS x FROM f JOIN near s "
+             "ON s.block = f.block AND s.ym = f.ym WHERE s.rank = 1 AND f.rank = 0",
+    "y_rev": "SELECT f.id AS a, s.id AS b, s.qry AS q, f.idx AS x FROM f JOIN near s "
+             "ON s.block = f.block AND s.yr = f.yr WHERE s.rank = 2 AND f.rank < 2",
 }
 
 _HITS_SQL = """

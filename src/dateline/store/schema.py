@@ -123,7 +123,7 @@ CREATE TABLE IF NOT EXISTS mention_keys (
     rank TINYINT,                 -- date precision: 0 day, 1 month, 2 year
     dnum INTEGER, ym INTEGER, yr INTEGER,  -- day number, year*12+month-1, year
     mode VARCHAR,
-    aside VARCHAR,                -- acting parties (all parties for reciprocal types): 'MEX/COP|/CRM'
+    aside VARCHAR,                -- acting parties, all for reciprocal types: 'MEX/COP|/CRM'
     rside VARCHAR,                -- recipients ('' for reciprocal types)
     place VARCHAR,                -- place key (name, country, admin1, geonameid); NULL: none
     plevel TINYINT,               -- 0 city, 1 admin1, 2 country, 9 no place

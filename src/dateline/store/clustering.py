@@ -627,15 +627,16 @@ def update(con, event_ids: list[str], cluster_sql: str) -> None:
     """Cluster new mentions into the store, touching only the mentions connected to them."""
     keys = insert_keys(con, event_ids)
     sync_keys(con)
-    if len(event_ids) > BIG_BATCH:
-        rebuild(con, cluster_sql, keys=False)
-        return
     if keys.num_rows < len(set(event_ids)):  # some were stored before: re-cluster them too
         with registered(con, _dl_ids=pa.table({"id": pa.array(sorted(set(event_ids)),
                                                               pa.string())})):
             keys = _arrow(con, f"SELECT {', '.join(_KEY_COLUMNS)} FROM mention_keys k "
                                "SEMI JOIN _dl_ids w ON w.id = k.id")
-    new = [r for r in keys.to_pylist() if r["block"] is not None]
+    mergeable = keys.filter(pc.is_valid(keys["block"]))
+    if mergeable.num_rows > BIG_BATCH:  # imported rows never merge: they never get here
+        rebuild(con, cluster_sql, keys=False)
+        return
+    new = mergeable.to_pylist()
     for r in new:
         r["dnum"] = (r["day"] - _EPOCH).days
         r["ym"] = r["day"].year * 12 + r["day"].month - 1

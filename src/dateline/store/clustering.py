@@ -611,16 +611,15 @@ def _region(con, new: list[dict]) -> tuple[dict[str, Mention], set[str], set[str
     old: set[str] = set()
     while True:  # a cluster is always re-clustered whole
         with registered(con, _dl_in=pa.table({"id": pa.array(sorted(region), pa.string())})):
-            cids = {r[0] for r in con.execute(
-                "SELECT DISTINCT e.cluster_id FROM events e SEMI JOIN _dl_in w ON w.id = e.id "
-                "WHERE e.cluster_id IS NOT NULL").fetchall()} - old
-        if not cids:
+            rows = con.execute(
+                "SELECT e.id, e.cluster_id FROM events e WHERE e.cluster_id IN ("
+                "SELECT x.cluster_id FROM events x SEMI JOIN _dl_in w ON w.id = x.id)"
+            ).fetchall()
+        old |= {c for _, c in rows}
+        more = {i for i, _ in rows} - region
+        if not more:
             return {i: known[i] for i in region if i in known}, region, old
-        old |= cids
-        with registered(con, _dl_cl=pa.table({"id": pa.array(sorted(cids), pa.string())})):
-            region |= {r[0] for r in con.execute(
-                "SELECT e.id FROM events e SEMI JOIN _dl_cl c ON c.id = e.cluster_id"
-            ).fetchall()}
+        region |= more
 
 
 def update(con, event_ids: list[str], cluster_sql: str) -> None:

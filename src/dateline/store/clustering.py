@@ -161,7 +161,9 @@ def insert_keys(con, ids: list[str] | None) -> pa.Table:
     if ids is None:
         where, tables = "ANTI JOIN mention_keys k ON k.id = e.id", {}
     else:
-        where = "SEMI JOIN _dl_key_ids w ON w.id = e.id ANTI JOIN mention_keys k ON k.id = e.id"
+        # (the anti-join side restricted first: hashing every stored key costs a batch dearly)
+        where = ("SEMI JOIN _dl_key_ids w ON w.id = e.id ANTI JOIN (SELECT k.id FROM mention_keys"
+                 " k SEMI JOIN _dl_key_ids w2 ON w2.id = k.id) k ON k.id = e.id")
         tables = {"_dl_key_ids": pa.table({"id": pa.array(sorted(set(ids)), pa.string())})}
     with registered(con, **tables):
         raw = _arrow(con, _RAW_SQL.format(where=where))
@@ -544,7 +546,8 @@ _HIT_PARTS = {
 
 _HITS_SQL = """
 WITH f AS (SELECT * FROM _dl_front),
-near AS (SELECT * FROM mention_keys WHERE block IN ({blocks}) AND dnum BETWEEN {lo} AND {hi}),
+near AS (SELECT id, block, rank, dnum, ym, yr, idx, qry FROM mention_keys
+         WHERE block IN ({blocks}) AND dnum BETWEEN {lo} AND {hi}),
 hits AS ({parts}),
 pairs AS (SELECT DISTINCT a, b FROM hits WHERE a <> b AND list_has_any(q, x))
 SELECT p.a, k.id, k.block, k.day, k.rank, k.mode, k.aside, k.rside, k.place,

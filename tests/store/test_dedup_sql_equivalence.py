@@ -31,7 +31,8 @@ PLACES = [None, ("Tijuana", "MEX", "Baja California", 3981609),
           ("Texas", "USA", "Texas", None), (None, "USA", None, None)]
 TYPES = ["COERCE", "CONSULT", "AGREE", "ACCUSE"]
 PARTIES = [("MEX", "COP"), ("MEX", "GOV"), ("MEX", None), ("USA", "GOV"), ("USA", None),
-           (None, "CRM"), (None, "COP"), ("GTM", "GOV")]
+           (None, "CRM"), (None, "COP"), ("GTM", "GOV"), ("MEX", "CVL"), ("MEX", "CRM"),
+           ("USA", "CVL"), (None, None)]
 
 
 def random_stories(seed: int, n: int = 70) -> list[CodedDocument]:

@@ -24,6 +24,7 @@ import pyarrow.compute as pc
 
 from dateline.store.dedup import (
     _LEVEL_RANK,
+    GENERIC_SECTORS,
     RECIPROCAL_TYPES,
     Mention,
     _place,
@@ -242,7 +243,10 @@ def _make_region(con, ids: list[str] | None) -> int:
         con.execute(
             "CREATE OR REPLACE TEMP TABLE _dl_r0 AS SELECT k.* EXCLUDE (day), "
             f"{_SIMPLE.format(col='k.aside')} AS asimple, "
-            f"{_SIMPLE.format(col='k.rside')} AS rsimple "
+            f"{_SIMPLE.format(col='k.rside')} AS rsimple, "
+            f"{_ONE.format(col='k.aside')} AS aone, {_ONE.format(col='k.rside')} AS rone, "
+            "split_part(k.aside, '/', 1) AS acountry, split_part(k.aside, '/', 2) AS asector, "
+            "split_part(k.rside, '/', 1) AS rcountry, split_part(k.rside, '/', 2) AS rsector "
             f"FROM {src} WHERE k.block IS NOT NULL ORDER BY k.rank, k.day, k.id")
     # Rows written inside a transaction number from a large offset; they stay consecutive.
     con.execute("CREATE OR REPLACE TEMP TABLE _dl_r AS "
@@ -281,16 +285,22 @@ def _pairs_sql(kinds: list[int]) -> str:
 
 # Candidate pairs that pass mode and date, with the party and place values still to be
 # checked (NULL where already decided: equal sides always match; sides whose every party
-# has a country and a sector match only when equal; an empty side never matches a named
-# one among actors, always among recipients).
+# has a country and a precise sector match only when equal; two sides of one party each
+# (country and sector) match when the country is the same and the sectors are equal or one
+# is civilians; an empty side never matches a named one among actors, always among
+# recipients). tests/store/test_dedup_sql_equivalence.py holds this to dedup's rule.
 _CAND_SQL = """
 CREATE OR REPLACE TEMP TABLE _dl_cand AS
 SELECT p.a, p.b,
-       CASE WHEN ra.aside <> rb.aside THEN least(ra.aside, rb.aside) END AS s1,
-       CASE WHEN ra.aside <> rb.aside THEN greatest(ra.aside, rb.aside) END AS s2,
+       CASE WHEN ra.aside <> rb.aside AND NOT (ra.aone AND rb.aone)
+            THEN least(ra.aside, rb.aside) END AS s1,
+       CASE WHEN ra.aside <> rb.aside AND NOT (ra.aone AND rb.aone)
+            THEN greatest(ra.aside, rb.aside) END AS s2,
        CASE WHEN ra.rside <> rb.rside AND ra.rside <> '' AND rb.rside <> ''
+                 AND NOT (ra.rone AND rb.rone)
             THEN least(ra.rside, rb.rside) END AS t1,
        CASE WHEN ra.rside <> rb.rside AND ra.rside <> '' AND rb.rside <> ''
+                 AND NOT (ra.rone AND rb.rone)
             THEN greatest(ra.rside, rb.rside) END AS t2,
        least(ra.place, rb.place) AS p1, greatest(ra.place, rb.place) AS p2
 FROM ({pairs}) p
@@ -299,12 +309,20 @@ WHERE (ra.mode IS NULL OR rb.mode IS NULL OR ra.mode = rb.mode)
   AND CASE greatest(ra.rank, rb.rank) WHEN 0 THEN abs(ra.dnum - rb.dnum) <= 1
            WHEN 1 THEN ra.ym = rb.ym ELSE ra.yr = rb.yr END
   AND NOT (ra.aside <> rb.aside
-           AND (ra.aside = '' OR rb.aside = '' OR (ra.asimple AND rb.asimple)))
+           AND (ra.aside = '' OR rb.aside = '' OR (ra.asimple AND rb.asimple)
+                OR (ra.aone AND rb.aone AND NOT (ra.acountry = rb.acountry
+                    AND (ra.asector = rb.asector OR ra.asector IN ({generic})
+                         OR rb.asector IN ({generic}))))))
   AND NOT (ra.rside <> rb.rside AND ra.rside <> '' AND rb.rside <> ''
-           AND ra.rsimple AND rb.rsimple)
+           AND ((ra.rsimple AND rb.rsimple)
+                OR (ra.rone AND rb.rone AND NOT (ra.rcountry = rb.rcountry
+                    AND (ra.rsector = rb.rsector OR ra.rsector IN ({generic})
+                         OR rb.rsector IN ({generic}))))))
 """
 # A side whose every party names a country and a sector other than civilians (CVL).
 _SIMPLE = "({col} <> '' AND NOT regexp_matches({col}, '(^|\\|)/|/(CVL)?(\\||$)'))"
+# A side of one party that names a country and a sector.
+_ONE = "regexp_full_match({col}, '[^/|]+/[^/|]+')"
 
 
 def _compatible_pairs(con) -> tuple[np.ndarray, np.ndarray]:
@@ -344,7 +362,8 @@ def _compatible_pairs(con) -> tuple[np.ndarray, np.ndarray]:
 def _region_pairs(con) -> tuple[np.ndarray, np.ndarray]:
     """Compatible pairs (a, b) of the mentions in _dl_r, as their numbers (b < a)."""
     kinds = [r[0] for r in con.execute("SELECT DISTINCT rank FROM _dl_r ORDER BY 1").fetchall()]
-    con.execute(_CAND_SQL.format(pairs=_pairs_sql(kinds)))
+    generic = ", ".join(f"'{g}'" for g in sorted(GENERIC_SECTORS))
+    con.execute(_CAND_SQL.format(pairs=_pairs_sql(kinds), generic=generic))
     try:
         return _compatible_pairs(con)
     finally:

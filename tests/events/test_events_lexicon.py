@@ -51,3 +51,11 @@ def test_sentence_selection_needs_an_event_word():
     assert lexicon.sentence_has_trigger(["the", "ministers", "held", "talks"])
     assert not lexicon.sentence_has_trigger(["the", "weather", "was", "mild", "and", "sunny"])
     assert not lexicon.sentence_has_trigger(["he", "said", "it", "was", "quiet"])
+
+
+def test_a_sentence_whose_only_trigger_is_a_noun_after_an_article_is_coded(code_with_fakes):
+    # "a suspension": a nominal trigger after a determiner still selects its sentence
+    events = code_with_fakes("Germany announced a suspension of aid to China.")
+    ev = next(e for e in events if e.type == "SANCTION")
+    assert [a.code for a in ev.actors] == ["DEU"]
+    assert [r.code for r in ev.recipients] == ["CHN"]

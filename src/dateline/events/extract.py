@@ -99,12 +99,14 @@ def may_hold_event(sent) -> bool:
     lex = lexmod.load()
     for k in hits:
         i = sent.start + int(k)
+        following = tuple(doc[j].lower_ for j in range(i + 1, min(sent.end, i + 4)))
+        # a nominal trigger stands after "a"/"the" ("announced a suspension of aid")
+        entry = lex.lookup(doc[i].lower_, following, "NOUN")
+        if entry is not None and (lexmod.plover_coding(entry.code)
+                                  or lexmod.plover_coding(entry.code2)):
+            return True
         if i > sent.start and doc[i - 1].lower_ in _NOUN_CONTEXT:
             continue  # "the forces", "in support of": a noun, not the verb
-        following = tuple(doc[j].lower_ for j in range(i + 1, min(sent.end, i + 4)))
-        entry = lex.lookup(doc[i].lower_, following)
-        if entry is not None and entry.pos == "NOUN":
-            return True
         entry = lex.lookup(doc[i].lower_, following, "VERB")
         if entry is None:
             continue

@@ -59,3 +59,15 @@ def test_a_sentence_whose_only_trigger_is_a_noun_after_an_article_is_coded(code_
     ev = next(e for e in events if e.type == "SANCTION")
     assert [a.code for a in ev.actors] == ["DEU"]
     assert [r.code for r in ev.recipients] == ["CHN"]
+
+
+def test_strikes_carried_out_against_a_party_are_attacks_not_protests(code_with_fakes):
+    events = code_with_fakes("France carried out strikes against the rebels.")
+    assert any(e.type == "ASSAULT" and [r.code for r in e.recipients] == ["REB"]
+               for e in events)
+    assert not any(e.type == "PROTEST" for e in events)
+
+
+def test_a_labour_strike_stays_a_protest(code_with_fakes):
+    events = code_with_fakes("The protesters held a strike against the government.")
+    assert not any(e.type == "ASSAULT" for e in events)

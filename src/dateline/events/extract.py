@@ -516,9 +516,33 @@ def _as_intent(c: Candidate, decided: tuple) -> tuple:
     return "AGREE", None, code, conf
 
 
+# "strike" is a labour protest (CAMEO 143) unless its context is military: "air strikes",
+# "carried out strikes against X", a strike by the army (CAMEO 195, aerial weapons; 190).
+_MILITARY_MODIFIERS = frozenset({"air", "aerial", "missile", "drone", "military", "naval",
+                                 "artillery", "rocket", "retaliatory", "precision", "targeted",
+                                 "israeli", "russian", "american", "u.s.", "us", "nato"})
+_STRIKE_VERBS = frozenset({"carry", "conduct", "launch", "order", "intensify", "step"})
+
+
+def _as_military_strike(c: Candidate, decided: tuple) -> tuple:
+    t = c.trigger
+    if decided[0] != "PROTEST" or c.entry.pos != "NOUN" or t.lower_ not in ("strike", "strikes"):
+        return decided
+    mods = {k.lower_ for k in t.children if k.dep_ in ("amod", "compound", "nmod")}
+    military = bool(mods & _MILITARY_MODIFIERS) or any(
+        k.dep_ == "prep" and k.lower_ in ("on", "against") for k in t.children) and (
+        (t.head.lemma_ or "").lower() in _STRIKE_VERBS) or any(
+        a.sector == "MIL" for a in c.roles.actors)
+    if not military:
+        return decided
+    code = "195" if mods & {"air", "aerial", "missile", "drone", "rocket"} else "190"
+    entry = ontology.plover_for(code)
+    return "ASSAULT", entry.mode if entry else None, code, decided[3]
+
+
 def _event(c: Candidate, decided: tuple[str, str | None, str, float], text: str,
            index: MentionIndex) -> Event:
-    decided = _as_intent(c, _as_refusal(c, decided))
+    decided = _as_intent(c, _as_refusal(c, _as_military_strike(c, decided)))
     etype, mode, cameo, conf = decided
     roles = c.roles
     actors = list(roles.actors)

@@ -76,7 +76,8 @@ def main(n: int = 60) -> None:
         claims.find_claims(text, sdoc, mentions, found)
         parts["claims"].append(clock() - t)
         coded = CodedDocument(doc=doc, events=evs)
-        for memo in (places._TOKENS, locator._ROOTS, locator._CANDIDATES):
+        for memo in (places._TOKENS, places._ROOTS, places._SENTS, places._ANCESTORS, locator._CANDIDATES,
+                     locator._SENT_WORDS):
             memo.of(None)  # enrich must not reuse what the "locate" timing memoised
         t = clock()
         context.enrich(coded, sdoc, mentions)

@@ -25,8 +25,11 @@ from dateline.context.places import (
     _admissible,
     _first_prep,
     _of_place,
+    ancestor_ids,
     attachment,
+    place_root,
     place_tokens,
+    sentence_bounds,
     tree_distance,
 )
 
@@ -43,18 +46,12 @@ def _bucket(n: float, edges: tuple[int, ...]) -> str:
 _FEATURE_ORDER = {"unknown": 0, "city": 1, "admin1": 2, "country": 3}
 
 
-_ROOTS = DocMemo()
 _CANDIDATES = DocMemo()
+_SENT_WORDS = DocMemo()
 
 
 def _root(sdoc: Any, pm: PlaceMention) -> Any:
-    """The highest token of a place mention in the parse (memoised per document)."""
-    memo = _ROOTS.of(sdoc)
-    key = (pm.start, pm.end)
-    if key not in memo:
-        toks = place_tokens(sdoc, pm)
-        memo[key] = min(toks, key=lambda t: len(list(t.ancestors))) if toks else None
-    return memo[key]
+    return place_root(sdoc, pm)
 
 
 def _anchor(tok: Any) -> Any:
@@ -100,7 +97,7 @@ def candidate_features(trigger: Any, pm: PlaceMention, others: list[PlaceMention
     if not toks:
         return None
     root = _root(sdoc, pm)
-    ancestors = {t.i for t in root.ancestors}
+    ancestors = set(ancestor_ids(root))
     under_other = has_under = False
     for o in others:
         if o is pm:
@@ -110,7 +107,7 @@ def candidate_features(trigger: Any, pm: PlaceMention, others: list[PlaceMention
             continue
         if _anchor(o_root).i in ancestors:
             under_other = True  # "Fallujah" in "the al-Azraggiya neighborhood in Fallujah"
-        if _anchor(root).i in {t.i for t in o_root.ancestors}:
+        if _anchor(root).i in ancestor_ids(o_root):
             has_under = True
     spec_rank = sorted(_specificity(o) for o in others).index(_specificity(pm))
     eff = root
@@ -133,7 +130,7 @@ def candidate_features(trigger: Any, pm: PlaceMention, others: list[PlaceMention
         prep_on = "none"
     same_clause = _clause(root) == _clause(trigger)
     trig_anc = trigger.i in ancestors
-    place_anc = root.i in {t.i for t in trigger.ancestors}
+    place_anc = root.i in ancestor_ids(trigger)
     # "X, Y" pairs: the first of the pair is the specific one.
     i0, i1 = toks[0].i, toks[-1].i
     nxt = sdoc[i1 + 1] if i1 + 1 < len(sdoc) else None
@@ -147,7 +144,8 @@ def candidate_features(trigger: Any, pm: PlaceMention, others: list[PlaceMention
     ent = root.ent_type_ or "O"
     head_noun = eff.head.lower_ if eff.dep_ in ("compound", "amod", "nmod", "poss") else "-"
     prev_word = prv.lower_ if prv is not None else "^"
-    pos_in_sent = root.i / max(1, len(sdoc))
+    s_lo, s_hi = sentence_bounds(root)  # the sentence's, not the story's, length
+    pos_in_sent = (root.i - s_lo) / max(1, s_hi - s_lo)
     n_att = n_attached if n_attached is not None else sum(
         1 for o in others if (_root(sdoc, o) is not None
                               and attachment(trigger, _root(sdoc, o)) is not None))
@@ -243,7 +241,12 @@ def null_features(trigger: Any, rows: list[tuple[PlaceMention, dict[str, float]]
                   ) -> dict[str, float]:
     """Features of the "no place" option for one trigger: how the event's clause and the
     sentence look, and how good its candidates are."""
-    sent = trigger.sent
+    lo, hi = sentence_bounds(trigger)
+    memo = _SENT_WORDS.of(trigger.doc)
+    words = memo.get(lo)
+    if words is None:
+        # Span.text of the sentence only (Doc.text would join the whole story).
+        words = memo[lo] = set(_WORD_RE.findall(trigger.doc[lo:hi].text.lower()))
     preps = [c.lower_ for c in trigger.children if c.dep_ == "prep"]
     loc_prep = any(p in _STRONG_LOCATIVE_PREPS for p in preps)
     reported = any(a.lower_ in _SAY for a in trigger.ancestors)
@@ -265,14 +268,14 @@ def null_features(trigger: Any, rows: list[tuple[PlaceMention, dict[str, float]]
         f"null:reported={reported}": 1.0,
         f"null:modal={modal}": 1.0,
         f"null:neg={neg}": 1.0,
-        f"null:len={_bucket(len(sent), (10, 20, 30, 45))}": 1.0,
+        f"null:len={_bucket(hi - lo, (10, 20, 30, 45))}": 1.0,
         f"null:word_att={word}|{n_att > 0}": 1.0,
         f"null:tag_att={trigger.tag_}|{strong_att}": 1.0,
     }
     # The sentence's words: how a source writes predicts whether its annotators gave a
     # place at all (war-report boilerplate vs wire stories).
-    for w in set(_WORD_RE.findall(sent.text.lower())):
-        out[f"null:w={w}"] = 1.0
+    for w in words:
+        out["null:w=" + w] = 1.0
     return out
 
 
@@ -358,8 +361,8 @@ def group_rows(trigger: Any, candidates: list[PlaceMention]
     roots = {id(p): _root(sdoc, p) for p in candidates}
     n_att = sum(1 for r in roots.values() if r is not None and attachment(trigger, r) is not None)
     present = [r for r in roots.values() if r is not None]
-    lo = min([trigger.sent.start] + [r.sent.start for r in present])
-    hi = max([trigger.sent.end] + [r.sent.end for r in present])
+    bounds = [sentence_bounds(trigger)] + [sentence_bounds(r) for r in present]
+    lo, hi = min(b[0] for b in bounds), max(b[1] for b in bounds)
     span = sdoc[lo:hi]
     region = (span.text, span.start_char)
     by_dist = sorted(candidates, key=lambda p: _distance(trigger, p))

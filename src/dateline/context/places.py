@@ -12,6 +12,7 @@ import csv
 import math
 import re
 import unicodedata
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -499,6 +500,52 @@ def place_tokens(sdoc: Any, mention: PlaceMention) -> list[Any]:
     return toks
 
 
+_ROOTS = DocMemo()
+_SENTS = DocMemo()
+
+
+def place_root(sdoc: Any, pm: PlaceMention) -> Any:
+    """The highest token of a place mention in the parse (memoised per document)."""
+    memo = _ROOTS.of(sdoc)
+    key = (pm.start, pm.end)
+    if key not in memo:
+        toks = place_tokens(sdoc, pm)
+        memo[key] = min(toks, key=lambda t: len(ancestor_ids(t))) if toks else None
+    return memo[key]
+
+
+_ANCESTORS = DocMemo()
+
+
+def ancestor_ids(tok: Any) -> tuple[int, ...]:
+    """Indices of a token's heads, nearest first (memoised per document: walking
+    Token.ancestors builds a new token object per step)."""
+    memo = _ANCESTORS.of(tok.doc)
+    got = memo.get(tok.i)
+    if got is None:
+        got = memo[tok.i] = tuple(t.i for t in tok.ancestors)
+    return got
+
+
+def sentence_bounds(tok: Any) -> tuple[int, int]:
+    """(start, end) token indices of a token's sentence; Token.sent rescans the document on
+    every call, so the boundaries are read once per document."""
+    memo = _SENTS.of(tok.doc)
+    starts = memo.get("starts")
+    if starts is None:
+        bounds = [(s.start, s.end) for s in tok.doc.sents]
+        memo["bounds"], starts = bounds, memo.setdefault("starts", [b[0] for b in bounds])
+    return memo["bounds"][bisect_right(starts, tok.i) - 1]
+
+
+def has_parse(sdoc: Any) -> bool:
+    """Whether a document carries a dependency parse (read once per document)."""
+    memo = _SENTS.of(sdoc)
+    if "dep" not in memo:
+        memo["dep"] = sdoc.has_annotation("DEP")
+    return memo["dep"]
+
+
 def _verbal(tok: Any) -> bool:
     return tok.pos_ in ("VERB", "AUX") or tok.dep_ in ("ROOT",)
 
@@ -558,10 +605,10 @@ def _to_noun(tok: Any) -> bool:
 
 def tree_distance(a: Any, b: Any) -> int:
     """Number of dependency arcs between two tokens of one sentence."""
-    up = {t.i: n for n, t in enumerate([a, *a.ancestors])}
-    for n, t in enumerate([b, *b.ancestors]):
-        if t.i in up:
-            return n + up[t.i]
+    up = {i: n for n, i in enumerate((a.i, *ancestor_ids(a)))}
+    for n, i in enumerate((b.i, *ancestor_ids(b))):
+        if i in up:
+            return n + up[i]
     return 99
 
 
@@ -577,10 +624,9 @@ def _admissible(sdoc: Any, trigger: Any, pm: PlaceMention) -> bool:
     """False for places that cannot be where the event happened: a subject naming an actor
     ("Tehran captured"), an affiliation ("the Secretary of ... of the United States"), a
     nationality ("a U.S. patrol")."""
-    toks = place_tokens(sdoc, pm)
-    if not toks:
+    root = place_root(sdoc, pm)
+    if root is None:
         return False
-    root = min(toks, key=lambda t: len(list(t.ancestors)))
     eff = root
     while eff.dep_ == "conj" and eff.head is not eff:
         eff = eff.head
@@ -603,7 +649,7 @@ def locate(sdoc: Any, trigger: Any, places: list[PlaceMention],
     district, a camp), then the smallest city, then a state, then a country.
     """
     sent = sent if sent is not None else trigger.sent
-    has_deps = sdoc.has_annotation("DEP")
+    has_deps = has_parse(sdoc)
     if has_deps and model:
         from dateline.context.locator import load_locator, sentence_candidates
 

@@ -43,6 +43,7 @@ _DASHES = frozenset({"—", "–", "--", "-"})
 
 SentenceFilter = Callable[["object"], bool]
 _CACHE_LIMIT = 100_000  # (word, tag, dependency) entries kept by _Morphology
+_BATCH_TOKENS = 2_500  # tokens analysed at once (see _analyse)
 
 
 @lru_cache(maxsize=1)
@@ -301,22 +302,47 @@ def _wants_ner(flags, start: int, end: int) -> bool:
     return bool(acronym[start:end].any() or (t[1:] & t[:-1]).any())
 
 
-def _analysis_doc(doc, spans: list[tuple[int, int]], tokens=None):
-    """One Doc holding the given sentences of `doc`, with their boundaries preset."""
+def _analysis_docs(doc, spans: list[tuple[int, int]], tokens=None) -> list[tuple]:
+    """The given sentences of `doc` as Docs of at most _BATCH_TOKENS tokens (a longer sentence
+    is a Doc of its own), with their boundaries preset; each with its tokens' indices in `doc`.
+    """
     from spacy.tokens import Doc
 
-    if not spans:
-        return None, []
-    words_all, spaces_all = tokens
-    words, spaces, starts, index = [], [], [], []
-    for start, end in spans:
-        words.extend(words_all[start:end])
-        sp = spaces_all[start:end]
-        sp[-1] = True
-        spaces.extend(sp)
-        starts.extend([True] + [False] * (end - start - 1))
-        index.extend(range(start, end))
-    return Doc(doc.vocab, words=words, spaces=spaces, sent_starts=starts), index
+    pieces, group, size = [], [], 0
+    for k, (start, end) in enumerate(spans):
+        group.append((start, end))
+        size += end - start
+        nxt = spans[k + 1][1] - spans[k + 1][0] if k + 1 < len(spans) else None
+        if nxt is not None and size + nxt <= _BATCH_TOKENS:
+            continue
+        words_all, spaces_all = tokens
+        words, spaces, starts, index = [], [], [], []
+        for a, b in group:
+            words.extend(words_all[a:b])
+            sp = spaces_all[a:b]
+            sp[-1] = True
+            spaces.extend(sp)
+            starts.extend([True] + [False] * (b - a - 1))
+            index.extend(range(a, b))
+        pieces.append((Doc(doc.vocab, words=words, spaces=spaces, sent_starts=starts), index))
+        group, size = [], 0
+    return pieces
+
+
+def _analyse(nlp, pipes: list[str], docs: list, each=None) -> None:
+    """Run `pipes` over `docs` in batches of about _BATCH_TOKENS tokens: the parser's
+    working memory grows with the tokens of a batch (a 10,000-word story took 130 MB)."""
+    batch, size = [], 0
+    with nlp.select_pipes(enable=pipes):
+        for k, d in enumerate(docs):
+            batch.append(d)
+            size += len(d)
+            if k + 1 < len(docs) and size + len(docs[k + 1]) <= _BATCH_TOKENS:
+                continue
+            for done in nlp.pipe(batch, batch_size=len(batch)):
+                if each is not None:
+                    each(done)
+            batch, size = [], 0
 
 
 def _token_texts(doc, text: str) -> tuple[list[str], list[bool]]:
@@ -329,8 +355,9 @@ _ENT_ATTRS = ["ENT_IOB", "ENT_TYPE"]
 
 
 def parse_many(texts: Sequence[str] | Iterable[str], select: SentenceFilter | None = None,
-               batch_size: int = 32, ner: str = "names") -> list:
-    """Parse several stories, batching the analysed sentences of all of them through spaCy.
+               ner: str = "names") -> list:
+    """Parse several stories, batching the analysed sentences of all of them through spaCy
+    (about _BATCH_TOKENS tokens at a time, so memory does not follow the longest story).
 
     `ner`: "all" analysed sentences, "names" (default) only those with a name-like run of
     capitalised words, or "none". Entities are the costliest part of the analysis.
@@ -357,47 +384,46 @@ def parse_many(texts: Sequence[str] | Iterable[str], select: SentenceFilter | No
         else:
             named = []
         tokens = _token_texts(doc, text) if analysed else None
-        parse_docs.append(_analysis_doc(doc, analysed, tokens))
-        ner_docs.append(_analysis_doc(doc, named, tokens))
+        parse_docs.append(_analysis_docs(doc, analysed, tokens))
+        ner_docs.append(_analysis_docs(doc, named, tokens))
         plans.append(plan)
-    pipes = [p for p in _analysis_pipes() if p != "ner"]
-    morph = _morphology()
-    todo = [d for d, _ in parse_docs if d is not None]
-    with nlp.select_pipes(enable=pipes):
-        for d in nlp.pipe(todo, batch_size=batch_size):
-            morph(d)
+    _analyse(nlp, [p for p in _analysis_pipes() if p != "ner"],
+             [d for pieces in parse_docs for d, _ in pieces], each=_morphology())
     if "ner" in nlp.pipe_names:
-        todo = [d for d, _ in ner_docs if d is not None]
-        with nlp.select_pipes(enable=["ner"]):
-            list(nlp.pipe(todo, batch_size=batch_size))
-    for doc, plan, (pdoc, pidx), (ndoc, nidx) in zip(docs, plans, parse_docs, ner_docs):
-        if pdoc is not None:
-            _copy_parse(doc, pdoc, numpy.asarray(pidx, dtype="int64"), plan)
-        if ndoc is not None:
+        _analyse(nlp, ["ner"], [d for pieces in ner_docs for d, _ in pieces])
+    for doc, plan, parsed, named in zip(docs, plans, parse_docs, ner_docs):
+        if parsed:
+            _copy_parse(doc, parsed, plan)
+        if named:
             arr = numpy.zeros((len(doc), 2), dtype="uint64")
-            arr[numpy.asarray(nidx, dtype="int64")] = ndoc.to_array(_ENT_ATTRS)
+            for ndoc, nidx in named:
+                arr[numpy.asarray(nidx, dtype="int64")] = ndoc.to_array(_ENT_ATTRS)
             doc.from_array(_ENT_ATTRS, arr)
         _restore_sentence_starts(doc, plan)
         doc.user_data[ANALYSED_KEY] = tuple(a for a, _, w in plan if w)
     return docs
 
 
-def _copy_parse(doc, pdoc, index, plan) -> None:
+def _copy_parse(doc, pieces: list[tuple], plan) -> None:
     """Write the analysis of the selected sentences back onto the story's tokens."""
     import numpy
 
-    src = pdoc.to_array(_PARSE_ATTRS)
+    srcs, indices, heads = [], [], []
+    for pdoc, piece_index in pieces:
+        piece_index = numpy.asarray(piece_index, dtype="int64")
+        src = pdoc.to_array(_PARSE_ATTRS)
+        # HEAD is relative: re-base it from the analysis doc onto the story's positions.
+        heads.append(piece_index[numpy.arange(len(pdoc)) + src[:, 4].astype("int64")])
+        srcs.append(src)
+        indices.append(piece_index)
+    src, index, abs_heads = (numpy.concatenate(x) for x in (srcs, indices, heads))
     n = len(doc)
     out = numpy.zeros((n, len(_PARSE_ATTRS)), dtype="uint64")
     out[index] = src
-    # HEAD is relative: re-base it from the analysis doc onto the story's token positions,
-    # and keep every head inside its own sentence (the parser was given the boundaries).
-    rel = src[:, 4].astype("int64")
-    heads_in_pdoc = numpy.arange(len(pdoc)) + rel
+    # Keep every head inside its own sentence (the parser was given the boundaries).
     sent_of = numpy.full(n, -1, dtype="int64")
     for k, (a, b, _) in enumerate(plan):
         sent_of[a:b] = k
-    abs_heads = index[heads_in_pdoc]
     crossing = sent_of[abs_heads] != sent_of[index]
     abs_heads[crossing] = index[crossing]
     out[index, 4] = (abs_heads - index).astype("uint64")

@@ -547,6 +547,8 @@ def _event(c: Candidate, decided: tuple[str, str | None, str, float], text: str,
     roles = c.roles
     actors = list(roles.actors)
     recipients = list(roles.recipients)
+    if etype == "CONSULT" and roles.located:
+        recipients = []  # where they met is a place, not a party ("met in Berlin")
     code = cameo or ""
     if etype == "CONSULT" and mode != "visit" and (code[:3] in _RECIPROCAL or code in _RECIPROCAL
                                                    or c.entry.code2 == c.entry.code) or code in _RECIPROCAL and c.entry.code2 == c.entry.code and "with" in roles.recipient_preps:

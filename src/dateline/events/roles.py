@@ -38,6 +38,7 @@ class Roles:
     recipient_preps: set[str] = field(default_factory=set)
     # (start, end) of recipients that are only plain noun phrases ("an investigation")
     plain: set[tuple[int, int]] = field(default_factory=set)
+    located: bool = False  # the recipients were found in a place phrase ("in Lahore")
 
 
 class MentionIndex:
@@ -365,10 +366,27 @@ def _deeper_recipients(roles: Roles, starts: list, verb, index: MentionIndex) ->
             else:
                 nxt.extend(t.children)
         if found and _replace_plain(roles, _fill([], found, index, set()), taken, taken_spans):
+            roles.located = any(_in_place_phrase(t, verb) for t in found)
             return
         if proper and _replace_plain(roles, _names(proper), taken, taken_spans):
+            roles.located = any(_in_place_phrase(t, verb) for t in proper)
             return
         frontier = nxt
+
+
+_PLACE_PREPS = frozenset({"in", "at", "near", "inside", "outside", "across", "throughout"})
+
+
+def _in_place_phrase(tok, verb) -> bool:
+    """Whether `tok` hangs under a place preposition below `verb` ('met in Berlin')."""
+    t = tok
+    for _ in range(8):
+        if t.i == verb.i or t.head.i == t.i:
+            return False
+        if t.dep_ == "prep" and t.lower_ in _PLACE_PREPS:
+            return True
+        t = t.head
+    return False
 
 
 def _names(toks: list) -> Roles:

@@ -44,7 +44,13 @@ def test_february_arrest_is_dated_and_historical(coded):
 
 
 def test_meeting_is_placed_in_mexico_city_on_the_story_date(coded):
-    meetings = [e for e in coded.events if e.type == "CONSULT"]
+    # Trump's "visit to Mexico City in August 2016" is a CONSULT too, dated by its own clause.
+    for e in coded.events:
+        if e.type == "CONSULT" and "visit" in e.evidence.trigger:
+            assert (e.date, e.date_precision) == ("2016-08", "month")
+            assert e.modality.historical
+    meetings = [e for e in coded.events if e.type == "CONSULT"
+                and "visit" not in e.evidence.trigger]
     assert meetings
     for e in meetings:
         assert e.location.name == "Mexico City" and e.location.country == "MEX"

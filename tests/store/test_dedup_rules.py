@@ -151,3 +151,18 @@ def test_a_vague_report_joins_one_of_two_meetings_never_both():
     clusters = sorted(sorted(m.id for m in cl) for cl in cluster_mentions([usa_mex, usa_can,
                                                                            vague]))
     assert clusters in ([["a"], ["b", "c"]], [["a", "c"], ["b"]])
+
+
+def test_a_meeting_reported_with_one_party_leaves_the_other_unknown():
+    both = mention("a", "CONSULT", actors=(("USA", "GOV"), ("MEX", "GOV")), recipients=(),
+                   mode=None, place=MEXICO_CITY)
+    one = mention("b", "CONSULT", actors=(("USA", "GOV"),), recipients=(), mode=None,
+                  place=MEXICO_CITY)
+    assert failing(both, one) == set()
+    # near misses stay apart: the one named party is not among the other meeting's parties
+    other = mention("c", "CONSULT", actors=(("CAN", "GOV"),), recipients=(), mode=None,
+                    place=MEXICO_CITY)
+    assert failing(both, other) == {"parties"}
+    # a directed event naming one party is not widened
+    assert failing(mention("d", recipients=()), mention("e", actors=(("USA", "COP"),),
+                                                         recipients=())) == {"parties"}

@@ -102,7 +102,14 @@ SELECT e.id,
             WHEN e.date_precision = 'year' THEN 2 ELSE 0 END::TINYINT AS rank,
        e.mode,
        CASE WHEN e.type IN ({_RECIPROCAL_SQL})
-            THEN array_to_string(list_sort(list_distinct(list_concat(p.acts, p.recs))), '|')
+            -- one named party only: the other is unknown (dedup._sides)
+            THEN array_to_string(list_sort(CASE WHEN len(list_distinct(list_concat(p.acts, p.recs)))
+                                                     = 1 AND NOT list_contains(p.acts, '/')
+                                                 AND NOT list_contains(p.recs, '/')
+                                                THEN list_append(list_distinct(
+                                                    list_concat(p.acts, p.recs)), '/')
+                                                ELSE list_distinct(list_concat(p.acts, p.recs))
+                                           END), '|')
             ELSE array_to_string(p.acts, '|') END AS aside,
        CASE WHEN e.type IN ({_RECIPROCAL_SQL}) THEN ''
             ELSE array_to_string(p.recs, '|') END AS rside,

@@ -34,7 +34,8 @@ MERGE_RULE = (
     f"{', '.join(sorted(RECIPROCAL_TYPES))}; a sector or recipient unknown on one side is "
     "compatible, as is civilians (CVL) against a more precise sector of the same country; a "
     "party of unknown country stands in for a country the other side names when its sector "
-    "fits, a party with nothing known for any); "
+    "fits, a party with nothing known for any, as does the unnamed second party of a "
+    f"{'/'.join(sorted(RECIPROCAL_TYPES))} that names one); "
     f"dates within {DAY_WINDOW} day at day precision, or inside the other's month "
     "or year; places the same, one unknown, or one inside the other (city in its admin1 or "
     "country). A mention joins a cluster only when it matches every member."
@@ -218,7 +219,13 @@ def _side(parties: tuple[Party, ...]) -> tuple[dict[str, set[str]], set[str]]:
 def _sides(actors: tuple[Party, ...], recipients: tuple[Party, ...], reciprocal: bool) -> tuple:
     """(sig, wild, recip_sig, recip_wild) of a mention's parties; shared, never mutated."""
     if reciprocal:
-        return (*_side(actors + recipients), {}, set())
+        parties = actors + recipients
+        known, wild = _side(parties)
+        if len(set(parties)) == 1 and (None, None) not in parties:
+            # A meeting, agreement or joint act takes two parties: a report naming only
+            # one leaves the other unknown, not absent.
+            wild = wild | {ANY}
+        return known, wild, {}, set()
     return (*_side(actors), *_side(recipients))
 
 

@@ -103,3 +103,13 @@ def test_training_fits_a_conditional_logit_that_learns_the_place():
                                 [0.0, 0.0], [0.0, 1.0]]))
     w = fit_clogit(x, np.array([0, 3, 5]), np.array([1.0, 0.0, 0.0, 0.0, 1.0]), l2=0.1)
     assert w[0] > w[1] > 0
+
+
+def test_doc_memo_serves_one_document_at_a_time():
+    from dateline.context.places import DocMemo
+
+    memo, a, b = DocMemo(), object(), object()
+    memo.of(a)["k"] = 1
+    assert memo.of(a)["k"] == 1
+    assert "k" not in memo.of(b)  # a new document never sees the last one's entries
+    assert "k" not in memo.of(a)

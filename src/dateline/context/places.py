@@ -477,13 +477,15 @@ class DocMemo:
     a sentence's candidates): it holds the last document only and resets on a new one."""
 
     def __init__(self) -> None:
-        self.doc: Any = None
-        self.data: dict[Any, Any] = {}
+        self._state: tuple[Any, dict[Any, Any]] = (None, {})
 
     def of(self, sdoc: Any) -> dict[Any, Any]:
-        if sdoc is not self.doc:
-            self.doc, self.data = sdoc, {}
-        return self.data
+        """The memo of `sdoc` (a fresh one when the document changed)."""
+        state = self._state  # one tuple, swapped whole: a thread never gets another's dict
+        if state[0] is not sdoc:
+            state = (sdoc, {})
+            self._state = state
+        return state[1]
 
 
 _TOKENS = DocMemo()

@@ -5,6 +5,8 @@ Navigation, skip links, share bars, footers and comments are left out.
 
 from __future__ import annotations
 
+import re
+
 from dateline.ingest.dates import normalize_date
 from dateline.ingest.decode import decode_bytes
 from dateline.ingest.options import IngestOptions
@@ -60,11 +62,16 @@ def read_html_text(markup: str, origin: str, options: IngestOptions, *,
     )
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _fragment_text(markup: str) -> str | None:
     """Text of a small HTML fragment (a feed item's content) that trafilatura declines."""
     from lxml import html as lxml_html
     from lxml.etree import ParserError
 
+    # lxml refuses control characters when it rewrites text (drop_tree) with a ValueError
+    markup = _CONTROL.sub(" ", markup)
     try:
         root = lxml_html.fragment_fromstring(markup, create_parent="div")
     except (ParserError, ValueError, AssertionError):  # lxml asserts on a body-less page

@@ -290,9 +290,10 @@ class _StoreSessions:
 
     def __init__(self, db: str, wait: float | None) -> None:
         from dateline.store import open_store
+        from dateline.store.busy import store_wait
 
         self.db = db
-        self.wait = float(os.environ.get("DATELINE_STORE_WAIT", "30")) if wait is None else wait
+        self.wait = store_wait() if wait is None else wait
         open_store(self.db, wait=self.wait).close()  # create and migrate it before any work
 
     def _open(self):

@@ -117,6 +117,15 @@ def features(item: ClassifierInput, lexicon: dict[str, Any] | None = None,
     words = [w for _, w in seq]
     feats: list[str] = []
     add = feats.append
+
+    def chars(prefix: str, w: str) -> None:
+        """A word's character n-grams, or the marker that stands for them (see above)."""
+        if expand:
+            for g in _char_ngrams(w):
+                add(f"{prefix}:{g}")
+        else:
+            add(f"@{prefix}:{w}")
+
     for w in words:
         add("w:" + w)
         if w[0].isalpha():
@@ -142,11 +151,7 @@ def features(item: ClassifierInput, lexicon: dict[str, Any] | None = None,
             add("m:" + w)
             if w[0].isalpha():
                 add("ms:" + _stem(w))
-                if expand:
-                    for g in _char_ngrams(w):
-                        add("mc:" + g)
-                else:
-                    add("@mc:" + w)
+                chars("mc", w)
             if w in _NEG:
                 add("neg:between")
             if w in _MODAL:
@@ -168,11 +173,7 @@ def features(item: ClassifierInput, lexicon: dict[str, Any] | None = None,
         trig = _key_verb(words, s_pos, t_pos, lexicon)
     for w in trig:
         add("g:" + _stem(w))
-        if expand:
-            for g in _char_ngrams(w):
-                add("gc:" + g)
-        else:
-            add("@gc:" + w)
+        chars("gc", w)
     if lexicon and trig:
         # The trigger's own verb-dictionary types speak louder than any verb in the sentence.
         stem = _stem(trig[0])

@@ -157,6 +157,11 @@ class _View:
         return te - 1
 
 
+# Dependencies of a name that heads its own phrase (never a modifier of the next word).
+_ARGUMENT_DEPS = frozenset({"pobj", "dobj", "nsubj", "nsubjpass", "appos", "attr", "dative",
+                            "ROOT"})
+
+
 def find_mentions(doc: Document, sdoc: spacy.tokens.Doc,
                   dictionaries: Iterable[str | Path] | str | None = None) -> list[ActorMention]:
     """Actor mentions of `sdoc` (a spaCy Doc of doc.text), sorted by start, dated by doc.published.
@@ -202,6 +207,8 @@ def find_mentions(doc: Document, sdoc: spacy.tokens.Doc,
         nxt = toks[te]
         if not nxt.text[:1].isalpha() or not nxt.text[:1].islower():
             return False
+        if deps[te - 1] in _ARGUMENT_DEPS:
+            return False  # "returned to Syria last year": the name heads its own phrase
         if tags[te]:
             return tags[te] in ("NN", "NNS", "JJ", "CD", "VBG")
         return nxt.norm not in _SPEECH and nxt.norm not in _FUNCTION_WORDS

@@ -22,6 +22,7 @@ _PERSON_NOUNS = frozenset({
 _FORMER = frozenset({"former", "ex", "onetime", "erstwhile", "late"})
 _OF = frozenset({"of", "for"})
 _IN = frozenset({"in", "from"})
+_POSSESSIVES = frozenset({"its", "their", "his", "her", "our"})
 _LIST_GLUE = frozenset({",", "and", "&", "both", "the"})
 # Last words of an office held by one person ("US president", "foreign secretary").
 TITLE_HEADS = frozenset({
@@ -185,6 +186,8 @@ def _extend_title(mention: Mention, toks: Sequence[Token], by_start: dict, used:
         if j >= n:
             return
         word = toks[j].norm
+        if word in _IN and mention.ts > 0 and toks[mention.ts - 1].norm in _POSSESSIVES:
+            return  # "withdrew its troops from Syria": the troops are not Syria's
         if word in _OF or word in _IN:
             p = skip_the(j + 1)
             place = match_at(p, ("country", "capital", "place"))

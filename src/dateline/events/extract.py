@@ -20,6 +20,7 @@ from dateline.events.roles import (
     MentionIndex,
     Roles,
     has_explicit_subject,
+    mentions_under,
     noun_roles,
     verb_roles,
 )
@@ -114,7 +115,53 @@ def may_hold_event(sent) -> bool:
             return True
         if _pattern_codes(lex, entry, doc, i, sent):
             return True
+        if doc[i].lower_ in transfer_forms() and any(
+                doc[j].lower_ == "to" for j in range(i + 2, min(sent.end, i + _TRANSFER_SPAN))):
+            return True  # "returned the artifacts to X": checked on the parse later
     return False
+
+
+# Generic verbs that code an event only as a transfer of a thing to a named party:
+# "returned six artifacts to the government of Iraq" (CAMEO 0842, return property),
+# "gives medical equipment to Nicaragua", "provided $2 million in assistance to Fiji" (070),
+# "lent $1 billion to Indonesia" (071, economic aid). Their PETRARCH defaults are too broad
+# ("give" 060, "return" none) and their patterns need the party within a few words.
+_TRANSFERS = {"return": "0842", "give": "070", "provide": "070", "donate": "070",
+              "deliver": "070", "lend": "071"}
+_TRANSFER_SPAN = 16  # tokens from the verb to its "to" phrase, objects included
+
+
+@lru_cache(maxsize=1)
+def transfer_forms() -> frozenset[str]:
+    """Inflected forms of the transfer verbs (for sentence selection)."""
+    lex = lexmod.load()
+    return frozenset(form for form, entries in lex.forms.items()
+                     if any(e.pos == "VERB" and e.lemma in _TRANSFERS and not e.rest
+                            for e in entries))
+
+
+def _transfer_code(tok, entry: lexmod.TriggerEntry, index: MentionIndex) -> str | None:
+    """CAMEO code of a transfer verb that hands a thing (its object, not a party) to a named
+    party; None otherwise ("returned home", "gave Canada a deadline", "provided that ...")."""
+    code = _TRANSFERS.get(entry.lemma)
+    if code is None or entry.rest or tok.pos_ != "VERB":
+        return None
+    kids = list(tok.children)
+    if any(k.dep_ == "dative" and k.lower_ not in ("to", "for") for k in kids):
+        return None  # "gave X a mandate": the dative names what is granted, not a transfer
+    objs = [k for k in kids if k.dep_ in ("dobj", "obj")]
+    if len(objs) != 1 or mentions_under(objs[0], index) or \
+            objs[0].ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
+        return None  # the thing transferred must be a thing, not a party
+    preps = [k for k in kids if k.dep_ in ("prep", "dative") and k.lower_ == "to"]
+    preps += [g for c in objs[0].subtree for g in c.children
+              if g.dep_ == "prep" and g.lower_ == "to" and c.i - objs[0].i <= 6]
+    for prep in preps:
+        for pobj in prep.children:
+            if pobj.dep_ == "pobj" and (mentions_under(pobj, index) or pobj.ent_type_ in
+                                        ("PERSON", "ORG", "GPE", "NORP")):
+                return code
+    return None
 
 
 def _pattern_codes(lex, entry: lexmod.TriggerEntry, doc, i: int, sent) -> bool:
@@ -235,6 +282,10 @@ def _candidates(sent, index: MentionIndex, quotes: list[tuple[int, int]]) -> lis
         coding = lexmod.plover_coding(code)
         if coding is None and not code and code2:
             coding = lexmod.plover_coding(code2)
+        if coding is None and not code and not code2:
+            transfer = _transfer_code(tok, entry, index)
+            if transfer is not None:
+                coding, pattern = lexmod.plover_coding(transfer), "* {thing} (to PARTY)"
         if coding is None:
             continue
         tokens = [tok]

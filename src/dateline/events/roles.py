@@ -104,7 +104,7 @@ def mentions_under(tok, index: MentionIndex) -> list[int]:
     return found
 
 
-def actors_of(ks: list[int], index: MentionIndex) -> list[tuple[Actor, Any]]:
+def actors_of(ks: list[int], index: MentionIndex, doc: Any = None) -> list[tuple[Actor, Any]]:
     """Resolve a role slot's mentions to actors: drop modifiers, compose role + country."""
     ms = [index.mentions[k] for k in ks]
     specific = [m for m in ms if m.kind in ("person", "title", "pronoun", "org")]
@@ -119,7 +119,7 @@ def actors_of(ks: list[int], index: MentionIndex) -> list[tuple[Actor, Any]]:
         # a country that only modifies a named actor ("Mexico's Navarrete Prida") is not a party
         out.extend((m.actor, m) for m in countries
                    if m.actor is not None and m.actor.country not in keep_countries
-                   and not _modifies(m, specific))
+                   and not _modifies(m, specific, doc))
     elif roles and countries and all(r.actor is None or not r.actor.country for r in roles):
         # "Secretaries of Mexico and the US" -> MEX GOV, USA GOV
         role = roles[0].actor
@@ -136,10 +136,15 @@ def actors_of(ks: list[int], index: MentionIndex) -> list[tuple[Actor, Any]]:
     return _dedupe(out)
 
 
-def _modifies(country_mention: Any, specific: list[Any]) -> bool:
-    """Whether a country mention sits right before/inside a named mention (a modifier)."""
+def _modifies(country_mention: Any, specific: list[Any], doc: Any = None) -> bool:
+    """Whether a country mention sits right before/inside a named mention (a modifier);
+    'The United States and the Taliban' are two parties."""
     for m in specific:
         if m.token_start - 3 <= country_mention.token_end <= m.token_start + 1:
+            if doc is not None and any(doc[i].lower_ in ("and", "or", ",", "&")
+                                       for i in range(country_mention.token_end,
+                                                      min(m.token_start, len(doc)))):
+                continue
             return True
     return False
 
@@ -252,6 +257,20 @@ _CALL_PREPS = frozenset({"for"})
 _STATIVE = frozenset({"commit", "committed", "determine", "determined", "prepare", "prepared"})
 
 
+# What an actor moves of its own: "withdraw its troops from X", "recalled its ambassador from
+# X", "evacuated their citizens from X". The party is where they go or come from.
+_OWN_ASSETS = frozenset({"troops", "forces", "soldiers", "army", "weapons", "arms", "ambassador",
+                         "ambassadors", "envoy", "envoys", "diplomats", "citizens", "nationals",
+                         "staff", "personnel", "embassy", "warships", "fighters", "units"})
+_OWN = frozenset({"its", "their", "his", "her", "our"})
+
+
+def _own_asset(obj) -> bool:
+    """Whether a verb's object is the actor's own people or arms ('its troops')."""
+    return obj.lower_ in _OWN_ASSETS and any(
+        c.dep_ == "poss" and c.lower_ in _OWN for c in obj.children)
+
+
 def verb_roles(verb, index: MentionIndex) -> Roles:
     """Roles of a verbal trigger: subject -> actor, object / with / against / to -> recipient."""
     subj, psubj = _subjects(verb)
@@ -274,7 +293,7 @@ def verb_roles(verb, index: MentionIndex) -> Roles:
         if c.dep_ == "agent":
             actor_toks.extend(_pobjs(c))
         elif c.dep_ in ("dobj", "dative", "obj"):
-            if lemma not in TOPIC_OBJECT_VERBS:
+            if lemma not in TOPIC_OBJECT_VERBS and not _own_asset(c):
                 recip_toks.append(c)
             # "impose sanctions on X", "launched an attack against X"
             for cc in c.children:
@@ -359,7 +378,9 @@ def _deeper_recipients(roles: Roles, starts: list, verb, index: MentionIndex) ->
                     c.dep_ == "aux" and c.lower_ == "to" for c in t.children)):
                 continue  # another clause ('after he posted ...'), unless a purpose ('to help')
             seen.add(t.i)
-            if index.at(t.i) is not None or t.ent_type_ in _PARTY_ENTITIES:
+            if _own_asset(t):
+                nxt.extend(t.children)  # the actor's own troops: the party is further on
+            elif index.at(t.i) is not None or t.ent_type_ in _PARTY_ENTITIES:
                 found.append(t)
             elif t.dep_ == "pobj" and t.pos_ == "PROPN" and not t.ent_type_:
                 proper.append(t)  # a name the tagger sees where NER did not run or missed it
@@ -586,7 +607,8 @@ def _fill(actor_toks: list, recip_toks: list, index: MentionIndex, preps: set[st
                     roles.plain.add((phrase.start, phrase.end))
         # a role takes a country only from its own phrase ("Secretaries of Mexico and the US"),
         # never from another slot ("sent soldiers to Ukraine" are not Ukraine's soldiers)
-        resolved = _dedupe([p for g in groups for p in actors_of(g, index)])
+        doc = toks[0].doc if toks else None
+        resolved = _dedupe([p for g in groups for p in actors_of(g, index, doc)])
         for actor, m in resolved:
             key = (actor.name or actor.text, actor.country, actor.sector)
             if key in seen_keys:

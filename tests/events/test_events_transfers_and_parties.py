@@ -1,0 +1,75 @@
+"""Session 3 coder fixes, end to end through the real coder: transfers of a thing to a named
+party, verbal defence, an actor's own troops, and coordinated parties. Sentences are ours."""
+
+from __future__ import annotations
+
+import pytest
+
+from dateline.coder import code_text
+
+
+def _events(text: str):
+    return code_text(text).events
+
+
+def _by_trigger(events, word: str):
+    return next(e for e in events if e.evidence.trigger.startswith(word))
+
+
+def test_returning_property_to_a_government_is_a_return():
+    ev = _by_trigger(_events("Canada returned forty stolen paintings to the government of "
+                             "Peru on Monday."), "returned")
+    assert (ev.type, ev.cameo) == ("RETREAT", "0842")
+    assert [a.country for a in ev.actors] == ["CAN"]
+    assert [a.country for a in ev.recipients] == ["PER"]
+
+
+def test_returning_home_is_no_transfer():
+    events = _events("The delegation from Chile returned home to Santiago on Monday.")
+    assert not any(e.cameo == "0842" for e in events)
+
+
+@pytest.mark.parametrize("text", [
+    "The Norwegian government provided an extra $5 million in assistance to Malawi.",
+    "Sweden donated two million vaccine doses to Malawi last week.",
+])
+def test_giving_a_thing_to_a_country_is_aid(text):
+    events = _events(text)
+    ev = next(e for e in events if e.type == "AID")
+    assert "MWI" in [a.country for a in ev.recipients]
+
+
+def test_giving_a_deadline_is_not_aid():
+    events = _events("Norway gave Sweden a deadline to answer the request.")
+    assert not any(e.type == "AID" for e in events)
+
+
+def test_defending_a_decision_is_verbal_support():
+    ev = _by_trigger(_events("The Kenyan president defended Uganda over its handling of the "
+                             "election."), "defended")
+    assert ev.type == "SUPPORT"
+    assert [a.country for a in ev.recipients] == ["UGA"]
+
+
+def test_the_troops_a_country_withdraws_are_its_own():
+    ev = _by_trigger(_events("Turkey withdrew its troops from Iraq on Friday."), "withdrew")
+    assert [a.country for a in ev.actors] == ["TUR"]
+    assert [a.code for a in ev.recipients] == ["IRQ"]  # not Iraqi troops
+
+
+def test_an_ambassador_recalled_from_a_country_leaves_that_country_the_party():
+    ev = _by_trigger(_events("Brazil recalled its ambassador from Paraguay."), "recalled")
+    assert [a.code for a in ev.recipients] == ["PRY"]
+
+
+def test_both_conjoined_parties_are_actors():
+    ev = _by_trigger(_events("Ghana and the European Union signed a fisheries agreement in "
+                             "Accra."), "signed")
+    assert {a.country for a in ev.actors} >= {"GHA", "EUR"}
+
+
+def test_a_country_before_a_time_phrase_is_still_a_country():
+    # "to Malawi last week": the name heads its own phrase, it does not modify "last week"
+    ev = next(e for e in _events("Sweden donated two million vaccine doses to Malawi last "
+                                 "week.") if e.type == "AID")
+    assert [a.code for a in ev.recipients] == ["MWI"]

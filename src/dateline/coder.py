@@ -68,6 +68,7 @@ def code_documents(items: Iterable[Document | Rejected]) -> Iterator[CodedDocume
     def flush() -> list[CodedDocument]:
         docs = [d for d in pending if isinstance(d, Document)]
         out: list[CodedDocument] = []
+        nlp.warm([d.text for d in docs])  # outside the zone: common words stay tokenized
         with nlp.zone():  # the batch's parses must not outlive it: code it all inside
             try:
                 parsed = nlp.parse_many([d.text for d in docs], select=events.may_hold_event)

@@ -32,13 +32,42 @@ def test_zones_change_nothing_and_forget_each_storys_new_words(monkeypatch):
     assert len(docs) >= 30
     vocab = nlp.load().vocab
     first = _lines(coder.code_document(d) for d in docs)
+    # Batched coding first keeps the words recurring in each batch (nlp.warm, bounded):
+    # after that, coding the same stories again adds nothing.
+    batched = _lines(coder.code_documents(docs))
+    assert batched == first
     after_first = _live(vocab)
-    # Second pass: the lemma cache now holds words whose strings the zones have freed.
+    # Again: the lemma cache now holds words whose strings the zones have freed.
     second = _lines(coder.code_documents(docs))
     assert second == first
+    assert _live(vocab) == after_first
+    assert _lines(coder.code_document(d) for d in docs) == first
     assert _live(vocab) == after_first
     # The reference: no zones at all, so every new word stays in the vocabulary.
     monkeypatch.setattr(nlp, "zone", contextlib.nullcontext)
     unzoned = _lines(coder.code_document(d) for d in docs)
     assert unzoned == first
     assert _live(vocab)[0] > after_first[0] and _live(vocab)[1] > after_first[1]
+
+
+def _tokens(text: str) -> list[tuple[str, int, str]]:
+    with nlp.zone():
+        return [(t.text, t.idx, t.whitespace_) for t in nlp.load().make_doc(text)]
+
+
+def test_warm_keeps_recurring_chunks_with_the_same_tokens_and_a_bound(monkeypatch):
+    text = ("Officials said: \"the talks (in Geneva) failed\", and Mr. Smith's aides "
+            "disagreed. Officials said the U.S.-led talks had failed, didn't they? ") * 2
+    before = _tokens(text)
+    monkeypatch.setattr(nlp, "_warmed", set())
+    monkeypatch.setattr(nlp, "WARM_CHUNKS", 5)
+    with nlp.zone():
+        assert nlp.warm([text]) == 0  # inside a zone nothing could be kept
+    assert nlp.warm([text]) == 5  # recurring chunks, the most frequent first, up to the bound
+    assert nlp.warm([text + " Wholly-new-chunk Wholly-new-chunk"]) == 0  # the bound holds
+    assert _tokens(text) == before
+    monkeypatch.setattr(nlp, "WARM_CHUNKS", 10_000)
+    assert nlp.warm([text]) > 0
+    assert nlp.warm([text]) == 0  # each chunk is kept once
+    assert _tokens(text) == before
+    assert nlp.warm(["a chunk seen once"]) == 0

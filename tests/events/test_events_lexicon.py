@@ -10,7 +10,7 @@ def test_compiled_dictionary_keeps_all_blocks_and_patterns():
     blocks = {e.block for entries in lex.forms.values() for e in entries
               if not e.block.startswith("DATELINE:")}
     assert len(blocks) == 397
-    ours = len(lexicon._rows("pattern_additions.tsv"))  # noqa: SLF001 - our own additions
+    ours = len(lexicon._rows("pattern_additions.tsv"))  # our own additions
     assert ours >= 1
     assert sum(len(p) for p in lex.patterns.values()) == 4668 + ours  # PETRARCH's + ours
 

@@ -94,3 +94,18 @@ def test_a_merged_trigger_lends_its_doer():
                                  "strikes against the rebel-held town of Kidal.")
               if e.type == "ASSAULT")
     assert [a.code for a in ev.actors] == ["MLIMIL"]
+
+
+@pytest.mark.parametrize("attribution", ["a monitor said", "two sources said",
+                                         "the state news agency reported"])
+def test_a_news_attribution_accuses_nobody(attribution):
+    events = _events(f"Malian soldiers killed nine villagers near Kidal, {attribution}.")
+    assert not any(e.type == "ACCUSE" for e in events)
+    assert any(e.type == "ASSAULT" for e in events)
+
+
+def test_a_government_saying_anothers_troops_attacked_accuses_them():
+    events = _events("The Malian government said Burkinabe soldiers attacked a village.")
+    acc = next(e for e in events if e.type == "ACCUSE")
+    assert [a.code for a in acc.actors] == ["MLIGOV"]
+    assert [a.code for a in acc.recipients] == ["BFAMIL"]

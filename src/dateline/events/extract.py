@@ -668,17 +668,31 @@ def _speaker_is_party(c: Candidate, index: MentionIndex) -> bool:
                for a in c.roles.actors + c.roles.recipients)
 
 
+_PRESS = frozenset({"JRN"})  # journalists and news outlets (MED is health here)
+_PRESS_WORDS = frozenset({"news", "agency", "media", "newspaper", "reporter", "reporters",
+                          "correspondent", "source", "sources", "witness", "witnesses",
+                          "monitor", "observatory", "footage", "report", "reports", "tv",
+                          "television", "radio"})
+
+
 def _accusation(c: Candidate, event: Event, index: MentionIndex, text: str) -> Event | None:
     """'X said Y attacked Z' -> X ACCUSE Y, when X is not a party to the reported conflict."""
     speech = c.reading.reported_by
     if speech is None or event.quad_class not in (3, 4) or not event.actors:
         return None
     roles = verb_roles(speech, index)
-    if not roles.actors:
+    # News attributions cite, they do not accuse: "..., a monitor said", "two sources said",
+    # "the state news agency reported" (an accuser must be identifiable and not the press)
+    speakers = [a for a in roles.actors if (a.code or a.name) and a.sector not in _PRESS
+                and not _PRESS_WORDS & set(a.text.lower().split())]
+    if not speakers or len(speakers) < len(roles.actors):
         return None
-    # a speaker reporting its own act accuses nobody ("X said it will not end the strike")
+    # a speaker reporting its own act accuses nobody ("X said it will not end the strike"),
+    # nor do officials speaking of their own government
     spans = [(a.start, a.end) for a in roles.actors]
-    accused = [replace(a) for a in event.actors if (a.start, a.end) not in spans]
+    own = {(a.country, a.sector) for a in roles.actors if a.country and a.sector}
+    accused = [replace(a) for a in event.actors if (a.start, a.end) not in spans
+               and (a.country, a.sector) not in own]
     if not accused:
         return None
     s, e = _sentence_bounds(c.sent)

@@ -109,3 +109,22 @@ def test_a_government_saying_anothers_troops_attacked_accuses_them():
     acc = next(e for e in events if e.type == "ACCUSE")
     assert [a.code for a in acc.actors] == ["MLIGOV"]
     assert [a.code for a in acc.recipients] == ["BFAMIL"]
+
+
+@pytest.mark.parametrize("text", ["Norway rejected accusations by Sweden of spying on its ships.",
+                                  "Norway denied charges by Sweden that it spied on its ships."])
+def test_rejecting_an_accusation_is_a_rejection_of_the_accuser(text):
+    ev = next(e for e in _events(text) if e.type == "REJECT")
+    assert [a.code for a in ev.actors] == ["NOR"]
+    assert [a.code for a in ev.recipients] == ["SWE"]
+
+
+def test_a_denial_accuses_nobody():
+    events = _events("The Malian minister denied that soldiers had beaten protesters.")
+    assert not any(e.type == "ACCUSE" for e in events)
+
+
+def test_a_veto_is_a_rejection():
+    ev = next(e for e in _events("China vetoed a draft resolution of the Security Council.")
+              if e.evidence.trigger.startswith("vetoed"))
+    assert ev.type == "REJECT"

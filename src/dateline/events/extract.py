@@ -251,6 +251,13 @@ def _context_words(trigger, sent) -> tuple[list[tuple[str, str]], list[str]]:
     return after, before
 
 
+# "rejected accusations by the US", "denied charges by clergymen": CAMEO files a denial under
+# statements (016, deny responsibility), which PLOVER does not code; PLOVER's REJECT holds
+# "all rejections and refusals", with the rejected party (the accuser) as recipient.
+_DENY_RESPONSIBILITY = "016"
+_DENIALS = frozenset({"reject", "deny", "dismiss", "refute", "rebuff"})
+
+
 def _pos_ok(tok, entry: lexmod.TriggerEntry) -> bool:
     if entry.pos == "NOUN":
         return tok.pos_ == "NOUN"
@@ -279,6 +286,8 @@ def _candidates(sent, index: MentionIndex, quotes: list[tuple[int, int]]) -> lis
             continue
         after, before = _context_words(tok, sent)
         code, code2, pattern = lex.code_for(entry, after, before)
+        if code == _DENY_RESPONSIBILITY and entry.lemma in _DENIALS:
+            code = "120"  # see _DENIALS
         coding = lexmod.plover_coding(code)
         if coding is None and not code and code2:
             coding = lexmod.plover_coding(code2)
@@ -680,6 +689,8 @@ def _accusation(c: Candidate, event: Event, index: MentionIndex, text: str) -> E
     speech = c.reading.reported_by
     if speech is None or event.quad_class not in (3, 4) or not event.actors:
         return None
+    if (speech.lemma_ or speech.lower_).lower() in _DENIALS:
+        return None  # "X denied that police beat protesters" accuses nobody
     roles = verb_roles(speech, index)
     # News attributions cite, they do not accuse: "..., a monitor said", "two sources said",
     # "the state news agency reported" (an accuser must be identifiable and not the press)

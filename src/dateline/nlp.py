@@ -86,6 +86,7 @@ def zone() -> Iterator[None]:
 # it tokenizes inside a memory zone, and the coder codes everything inside one, so without
 # this every word of every story went through the affix rules and got a new lexeme.
 WARM_CHUNKS = 30_000
+WARM_MIN = 2  # times a chunk occurs in a batch before it is kept
 _warmed: set[int] = set()  # hashes of the chunks warmed so far (bounded by WARM_CHUNKS)
 
 
@@ -107,7 +108,7 @@ def warm(texts: Sequence[str]) -> int:
     seen = Counter(c for t in texts for c in t.translate(_SPACES).split())
     fresh = []
     for chunk, n in seen.most_common():
-        if n < 2 or len(_warmed) >= WARM_CHUNKS:
+        if n < WARM_MIN or len(_warmed) >= WARM_CHUNKS:
             break
         key = hash_string(chunk)
         if key not in _warmed:
@@ -219,10 +220,15 @@ class _Morphology:
         pos, lemma = "X", None
         values = {"TAG": tag, "LOWER": lower, "DEP": dep}
         rules = self._sorted.get(tag)
-        if rules is None:  # the rules for a tag, in the ruler's order, sorted once
-            rules = self._sorted[tag] = sorted(self.rules.get(tag, []) + self.rules.get("*", []))
-        for _, tests, p, lm in rules:
-            if all((values[k] in vals) == inside for k, (inside, vals) in tests.items()):
+        if rules is None:  # the rules for a tag, in the ruler's order, as (tests, POS, lemma)
+            rules = self._sorted[tag] = [
+                (tuple((k, inside, vals) for k, (inside, vals) in tests.items()), p, lm)
+                for _, tests, p, lm in sorted(self.rules.get(tag, []) + self.rules.get("*", []))]
+        for tests, p, lm in rules:
+            for k, inside, vals in tests:
+                if (values[k] in vals) != inside:
+                    break
+            else:
                 pos = p or pos
                 lemma = lm or lemma
         if lemma is not None or pos in ("PROPN", "X", "SPACE", "PUNCT", "SYM", "NUM"):

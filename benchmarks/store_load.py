@@ -2,6 +2,8 @@
 dyad-by-month aggregates over M synthetic canonical events.
 
     .venv/bin/python benchmarks/store_load.py --events 1000000 --aggregate-events 10000000
+    .venv/bin/python benchmarks/store_load.py --events 300000 --aggregate-events 0 \
+        --writer-batches 20      # then the CLI's writer: 64-story batches into that store
 
 Synthetic data only (numpy/DuckDB), written to a temp dir that is removed afterwards.
 Mentions come from "happenings" reported 1-4 times with jittered dates and places, so
@@ -178,6 +180,72 @@ def bench_aggregate(m: int, folder: Path, threads: int = 2, repeats: int = 5) ->
     return {"canonical_events": m, "generate_s": round(t_gen, 2), "queries": timings}
 
 
+def writer_stories(n_docs: int, seed: int, per_doc: int = 15) -> list:
+    """Coded stories like the coder's (15 events each) over the synthetic store's period and
+    parties, so their mentions meet stored ones (and each other: a third repeat one)."""
+    from dateline.records import Actor, CodedDocument, Document, Event, Evidence, Location
+
+    rng = np.random.default_rng(seed)
+    out = []
+    for d in range(n_docs):
+        text = f"Writer story {seed}-{d}. " + "Officials met to discuss security. " * 150
+        doc = Document(text=text, published="2017-01-01", source=f"src{d % 40}")
+        events = []
+        for k in range(per_doc):
+            h = int(rng.integers(0, 3 * n_docs * per_doc))  # a happening some report twice
+            hr = np.random.default_rng(h + 7919 * seed)
+            day = dt.date(2016, 1, 1) + dt.timedelta(days=int(hr.integers(0, 730)))
+            a, b = hr.choice(COUNTRIES, 2, replace=False)
+            sa, sb = hr.choice(SECTORS, 2)
+            event = Event(type=str(hr.choice(TYPES)),
+                          evidence=Evidence(sentence=text[:40], start=0, end=40, trigger="met",
+                                            trigger_start=k),
+                          actors=[Actor(text="x", country=str(a), sector=str(sa))],
+                          recipients=[Actor(text="y", country=str(b), sector=str(sb))],
+                          date=day.isoformat(), date_precision="day",
+                          location=Location(name=str(b), country=str(b)))
+            event.assign_id(doc.id)
+            events.append(event)
+        out.append(CodedDocument(doc=doc, events=events))
+    return out
+
+
+def bench_writer(batches: int, path: Path, batch_size: int = 64) -> dict:
+    """What `dateline code`'s main process does per batch (open the store, write with
+    clustering deferred, close) and per clustering of the backlog, in CPU seconds."""
+    from dateline import pipeline
+
+    sessions = pipeline._StoreSessions(str(path), 0)
+    per_batch, flushes, n_events = [], [], 0
+    for k in range(batches):
+        batch = writer_stories(batch_size, seed=k + 1)
+        t0 = time.process_time()
+        with sessions._open() as store:
+            written = store.write_batch(batch, defer_clustering=True).events
+        per_batch.append(time.process_time() - t0)
+        n_events += written
+        sessions.backlog += written
+        if sessions.backlog >= pipeline.CLUSTER_BACKLOG or k == batches - 1:
+            t0 = time.process_time()
+            pending = sessions.backlog
+            with sessions._open() as store:
+                store.cluster_pending()
+            sessions.backlog = 0
+            flushes.append((pending, time.process_time() - t0))
+    with open_store(path, read_only=True) as store:
+        n_stored = store.con.execute("SELECT count(*) FROM events").fetchone()[0]
+    stories = batches * batch_size
+    flush_cpu = sum(c for _, c in flushes)
+    return {"batches": batches, "stories": stories, "mentions": n_events,
+            "store_mentions_after": n_stored,
+            "batch_cpu_ms_per_story": round(1000 * sum(per_batch) / stories, 2),
+            "first_last_batch_cpu_s": [round(per_batch[0], 3), round(per_batch[-1], 3)],
+            "flushes": [(n, round(c, 2)) for n, c in flushes],
+            "flush_cpu_ms_per_story": round(1000 * flush_cpu / stories, 2),
+            "main_store_cpu_ms_per_story": round(1000 * (sum(per_batch) + flush_cpu)
+                                                 / stories, 2)}
+
+
 def _timed(run) -> tuple[float, float]:
     """Wall and process CPU seconds (CPU sums DuckDB's threads)."""
     t0, c0 = time.perf_counter(), time.process_time()
@@ -190,12 +258,16 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--aggregate-events", type=int, default=10_000_000)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--writer-batches", type=int, default=0,
+                        help="then write this many 64-story batches as `dateline code` does")
     args = parser.parse_args()
     print(f"# {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cpus, "
           f"load average {os.getloadavg()[0]:.1f}, threads {args.threads}")
     with tempfile.TemporaryDirectory(prefix="dateline-bench-") as tmp:
         if args.events:
             print("load:", bench_load(args.events, Path(tmp), args.threads))
+        if args.writer_batches:
+            print("writer:", bench_writer(args.writer_batches, Path(tmp) / "load.duckdb"))
         if args.aggregate_events:
             print("aggregate:", bench_aggregate(args.aggregate_events, Path(tmp), args.threads))
 

@@ -49,6 +49,19 @@ def _read_status(pid: int) -> dict[str, int]:
     return out
 
 
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds a process has used so far (its own, not its children's)."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / _TICK  # utime, stime
+
+
 def _children(pid: int) -> list[int]:
     kids = []
     try:
@@ -76,6 +89,7 @@ class TreeMemory:
         self.interval = interval
         self.peak: dict[int, int] = {}  # pid -> peak RSS (VmHWM when seen, else max VmRSS)
         self.role: dict[int, str] = {}
+        self.cpu: dict[int, float] = {}  # pid -> CPU seconds at its last sample
         self.total_peak = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -105,6 +119,9 @@ class TreeMemory:
             if not st:
                 continue
             total += st.get("VmRSS", 0)
+            cpu = _cpu_seconds(pid)
+            if cpu is not None:
+                self.cpu[pid] = cpu
             self.peak[pid] = max(self.peak.get(pid, 0), st.get("VmHWM", 0), st.get("VmRSS", 0))
             if pid not in self.role:
                 cmd = _cmdline(pid)
@@ -120,6 +137,9 @@ class TreeMemory:
             "worker_peak_mib": round(max(workers) / mib, 1) if workers else None,
             "n_workers_seen": len(workers),
             "total_peak_mib": round(self.total_peak / mib, 1),
+            # Workers' CPU from their last sample (they idle before they exit).
+            "workers_cpu_s": round(sum(v for p, v in self.cpu.items()
+                                       if self.role.get(p) == "worker"), 1),
         }
 
 
@@ -138,6 +158,9 @@ def run_measured(cmd: list[str], env: dict | None = None) -> tuple[float, dict, 
     # CPU seconds of the whole process tree: comparable across runs on a shared machine.
     summary["cpu_s"] = round(after.ru_utime + after.ru_stime
                              - before.ru_utime - before.ru_stime, 1)
+    # The main process (reading, --out, the store) is the tree less its workers; with one
+    # worker the main process codes too.
+    summary["main_cpu_s"] = round(summary["cpu_s"] - summary["workers_cpu_s"], 1)
     if proc.returncode != 0:
         sys.stderr.write(err.decode("utf-8", "replace")[-3000:])
     return wall, summary, proc.returncode
@@ -315,6 +338,8 @@ def main() -> None:
                    "stories_per_s": round(n / wall, 2), "words_per_s": round(words / wall, 1),
                    "events_per_s": round(counts.get("events", 0) / wall, 2), **counts, **mem}
             run["words_per_cpu_s"] = round(words / run["cpu_s"], 1) if run["cpu_s"] else None
+            run["main_cpu_ms_per_story"] = round(1000 * run["main_cpu_s"] / n, 1)
+            run["workers_cpu_ms_per_story"] = round(1000 * run["workers_cpu_s"] / n, 1)
             result["runs"].append(run)
             outputs[w] = out
             print(json.dumps(run), flush=True)

@@ -83,12 +83,12 @@ def test_rerun_and_in_batch_duplicates_store_each_story_once(tmp_path):
 def test_failed_batch_leaves_store_unchanged(tmp_path, monkeypatch):
     from dateline.store import dedup
 
-    def boom(con, ids):
+    def boom(con):
         raise RuntimeError("dedup failed")
 
     with open_store(tmp_path / "s.duckdb") as store:
         store.write_batch([_coded("First story about a meeting in Mexico City.")])
-        monkeypatch.setattr(dedup, "update_clusters", boom)
+        monkeypatch.setattr(dedup, "cluster_pending", boom)
         with pytest.raises(RuntimeError):
             store.write_batch([_coded()])
         assert _counts(store)["documents"] == 1 and _counts(store)["events"] == 1

@@ -75,6 +75,31 @@ class Store:
         applied = applied_migrations(self.con)
         return max(applied) if applied else 0
 
+    def pending_mentions(self) -> int:
+        """How many stored mentions await cross-story clustering."""
+        from dateline.store.dedup import pending_mentions
+
+        return pending_mentions(self.con)
+
+    def cluster_pending(self) -> int:
+        """Cluster, in one transaction, every mention stored with deferred clustering (or
+        left so by an interrupted run); the result equals a rebuild. Returns how many."""
+        if self.read_only:
+            raise StoreError(f"store {self.path} is open read-only")
+        from dateline.store.dedup import cluster_pending
+
+        con = self.con.cursor()
+        con.execute("BEGIN TRANSACTION")
+        try:
+            n = cluster_pending(con)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        finally:
+            con.close()
+        return n
+
     def known_ids(self, ids: Iterable[str]) -> set[str]:
         """The subset of ``ids`` already stored as documents or rejections."""
         wanted = pa.table({"id": pa.array(sorted(set(ids)), type=pa.string())})
@@ -92,12 +117,17 @@ class Store:
             cur.close()
         return {r[0] for r in rows}
 
-    def write_batch(self, coded: list[CodedDocument]) -> WriteResult:
-        """Store a batch in one transaction; documents already stored are skipped."""
+    def write_batch(self, coded: list[CodedDocument], defer_clustering: bool = False
+                    ) -> WriteResult:
+        """Store a batch in one transaction; documents already stored are skipped.
+
+        Its mentions are clustered across stories at once, or with ``defer_clustering``
+        later, by :meth:`cluster_pending` (each is its own event meanwhile).
+        """
         if self.read_only:
             raise StoreError(f"store {self.path} is open read-only")
         from dateline.coder import CODER_VERSION
-        from dateline.store.dedup import update_clusters
+        from dateline.store.dedup import cluster_pending, provisional_clusters
 
         fresh, seen = [], set()
         for item in coded:
@@ -113,20 +143,22 @@ class Store:
             return result
         tables = build_tables(fresh, CODER_VERSION)
         con = self.con.cursor()
+        views = {name: f"_dl_new_{name}" for name in _INSERT_ORDER}
         con.execute("BEGIN TRANSACTION")
         try:
             for name in _INSERT_ORDER:
-                rows = getattr(tables, name)
-                if not rows:
-                    continue
-                view = f"_dl_new_{name}"
-                con.register(view, tables.arrow(name))
-                try:
-                    con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM {view}")
-                finally:
-                    con.unregister(view)
+                con.register(views[name], tables.arrow(name))
+                if getattr(tables, name):
+                    con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM {views[name]}")
             event_ids = [row["id"] for row in tables.events]
-            update_clusters(con, event_ids)
+            if event_ids:
+                # Every stored mention is in an event: its own until it is clustered.
+                provisional_clusters(con, views["events"], views["event_actors"],
+                                     views["documents"])
+            for view in views.values():
+                con.unregister(view)
+            if not defer_clustering:
+                cluster_pending(con)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")

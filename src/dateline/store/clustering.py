@@ -14,7 +14,6 @@ on random sets): connected groups of compatible mentions never influence each ot
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from functools import lru_cache
 
@@ -26,32 +25,18 @@ from dateline.store.dedup import (
     _LEVEL_RANK,
     GENERIC_SECTORS,
     RECIPROCAL_TYPES,
-    Mention,
     _place,
     _places_ok,
     _side,
     _side_check,
-    cluster_mentions,
-    compatible,
-    location_member,
     registered,
 )
 
-# A batch's search for the mentions connected to it stops after this many rounds (each
-# round adds the compatible neighbours of the last), or once the region holds more than
-# REGION_PER_MENTION mentions per new one: a chain of daily reports of the same dyad, or
-# parties that match anything (an unknown party), could otherwise walk the whole store,
-# and re-clustering it made each writer batch cost more as the store grew (4 copies of the
-# Guardian sample: 0.7 -> 9 s CPU per 64-story batch). Past either limit the region is
-# re-clustered as found: every merge still satisfies the rule, and `rebuild` (what the bulk
-# load runs) gives the clusters an unbounded search would.
-MAX_ROUNDS = 64
-REGION_PER_MENTION = 4
-# A batch of more new mentions than this is clustered with the whole store, set-based.
+# More mentions awaiting clustering than this (or than the store held before them) are
+# clustered with the whole store, set-based: a rebuild.
 BIG_BATCH = 50_000
 _NONE = "\x1e"  # stands for NULL inside a place key
 _SEP = "\x1f"
-_EPOCH = dt.date(1970, 1, 1)
 
 _RECIPROCAL_SQL = ", ".join(f"'{t}'" for t in sorted(RECIPROCAL_TYPES))
 _PART = ("coalesce(a.country, '') || '/' || coalesce(a.sector, '')")
@@ -165,10 +150,6 @@ def _plevel(key: str | None) -> int:
 
 # --- keys --------------------------------------------------------------------------------
 
-_KEY_COLUMNS = ("id", "block", "day", "rank", "mode", "aside", "rside", "place", "plevel",
-                "idx", "qry")
-
-
 def insert_keys(con, ids: list[str] | None) -> pa.Table:
     """Compute and store the dedup keys of the given event mentions (``None``: all events
     without keys); returns the keys stored."""
@@ -210,16 +191,6 @@ def insert_keys(con, ids: list[str] | None) -> pa.Table:
     return keys
 
 
-def sync_keys(con) -> None:
-    """Give every stored mention its keys (stores written before mention_keys existed)."""
-    n_events, n_keys = con.execute(
-        "SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM mention_keys)"
-    ).fetchall()[0]
-    if n_events != n_keys:
-        con.execute("DELETE FROM mention_keys WHERE id NOT IN (SELECT id FROM events)")
-        insert_keys(con, None)
-
-
 @lru_cache(maxsize=65536)
 def _parties(text: str) -> tuple[tuple[str | None, str | None], ...]:
     out = []
@@ -229,32 +200,22 @@ def _parties(text: str) -> tuple[tuple[str | None, str | None], ...]:
     return tuple(out)
 
 
-def _mention(row: dict) -> Mention:
-    """The dedup view of a mergeable mention, from its keys alone."""
-    return Mention(id=row["id"], doc_id="", origin="dateline", type=row["block"][9:],
-                   mode=row["mode"], factual=True,
-                   precision=("day", "month", "year")[row["rank"]], day=row["day"],
-                   actors=_parties(row["aside"] or ""), recipients=_parties(row["rside"] or ""),
-                   place=_place_of(row["place"]) if row["place"] is not None else None)
-
-
 # --- candidate pairs and the exact rule --------------------------------------------------
 
-_REGION_COLS = "i, id, block, rank, dnum, ym, yr, mode, aside, rside, place, plevel, idx, qry"
-
-
-def _make_region(con, ids: list[str] | None) -> int:
+def _make_region(con, ids: list[str] | None, fresh: str | None = None) -> int:
     """Temp table _dl_r: the mergeable mentions (all, or those of ``ids``) numbered in
-    dedup order (precise dates first, then earliest, then smallest id)."""
+    dedup order (precise dates first, then earliest, then smallest id). With ``fresh``
+    (a table of ids), a column says which of them are in it."""
     if ids is None:
         src, tables = "mention_keys k", {}
     else:
         src = "mention_keys k SEMI JOIN _dl_region_ids w ON w.id = k.id"
         tables = {"_dl_region_ids": pa.table({"id": pa.array(sorted(set(ids)), pa.string())})}
+    mark = f"k.id IN (SELECT id FROM {fresh}) AS fresh, " if fresh else ""
     with registered(con, **tables):
         # A parallel sort into a table keeps its order (rowid); a window would sort alone.
         con.execute(
-            "CREATE OR REPLACE TEMP TABLE _dl_r0 AS SELECT k.* EXCLUDE (day), "
+            f"CREATE OR REPLACE TEMP TABLE _dl_r0 AS SELECT k.* EXCLUDE (day), {mark}"
             f"{_SIMPLE.format(col='k.aside')} AS asimple, "
             f"{_SIMPLE.format(col='k.rside')} AS rsimple, "
             f"{_ONE.format(col='k.aside')} AS aone, {_ONE.format(col='k.rside')} AS rone, "
@@ -272,20 +233,21 @@ def _make_region(con, ids: list[str] | None) -> int:
     return n
 
 
-def _pairs_sql(kinds: list[int]) -> str:
+def _pairs_sql(kinds: list[int], fresh_only: bool = False) -> str:
     """Candidate pairs (a, b), b before a in dedup order, of the mentions in _dl_r.
 
     a looks for b under its own date key (day +-1, month or year, by a's precision) and
     each token it looks for; b is found under every date key at least as coarse as its own
     precision and each of its tokens. Every compatible pair shares such a key (dedup's
     cluster index rests on the same fact), and the later mention of the pair is never
-    more precise than the earlier one."""
+    more precise than the earlier one. ``fresh_only``: only pairs with a fresh mention."""
     keyed = {0: "dnum", 1: "ym", 2: "yr"}
-    k_parts = [f"SELECT i, block, {k}::TINYINT AS kind, {keyed[k]} AS key, unnest(idx) AS tok "
-               f"FROM _dl_r WHERE rank <= {k}" for k in kinds]
+    fresh = ", fresh" if fresh_only else ""
+    k_parts = [f"SELECT i, block, {k}::TINYINT AS kind, {keyed[k]} AS key, unnest(idx) AS tok"
+               f"{fresh} FROM _dl_r WHERE rank <= {k}" for k in kinds]
     return f"""
         WITH q AS (
-            SELECT i, block, rank AS kind,
+            SELECT i, block, rank AS kind{fresh},
                    CASE rank WHEN 0 THEN dnum + o WHEN 1 THEN ym ELSE yr END AS key,
                    unnest(qry) AS tok
             FROM _dl_r, (VALUES (-1), (0), (1)) t(o) WHERE rank = 0 OR o = 0
@@ -293,7 +255,7 @@ def _pairs_sql(kinds: list[int]) -> str:
         SELECT DISTINCT q.i AS a, k.i AS b
         FROM q JOIN k ON k.block = q.block AND k.kind = q.kind AND k.key = q.key
                      AND k.tok = q.tok
-        WHERE k.i < q.i"""
+        WHERE k.i < q.i{" AND (q.fresh OR k.fresh)" if fresh_only else ""}"""
 
 
 # Candidate pairs that pass mode and date, with the party and place values still to be
@@ -372,11 +334,12 @@ def _compatible_pairs(con) -> tuple[np.ndarray, np.ndarray]:
     return (np.asarray(out["a"], dtype=np.int64), np.asarray(out["b"], dtype=np.int64))
 
 
-def _region_pairs(con) -> tuple[np.ndarray, np.ndarray]:
-    """Compatible pairs (a, b) of the mentions in _dl_r, as their numbers (b < a)."""
+def _region_pairs(con, fresh_only: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Compatible pairs (a, b) of the mentions in _dl_r, as their numbers (b < a);
+    ``fresh_only``: only the pairs with a fresh mention (see _make_region)."""
     kinds = [r[0] for r in con.execute("SELECT DISTINCT rank FROM _dl_r ORDER BY 1").fetchall()]
     generic = ", ".join(f"'{g}'" for g in sorted(GENERIC_SECTORS))
-    con.execute(_CAND_SQL.format(pairs=_pairs_sql(kinds), generic=generic))
+    con.execute(_CAND_SQL.format(pairs=_pairs_sql(kinds, fresh_only), generic=generic))
     try:
         return _compatible_pairs(con)
     finally:
@@ -400,15 +363,17 @@ def _components(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
             return labels
 
 
-def _assign(con, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _assign(con, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Cluster every mention of _dl_r: (member i, seed i) for mentions in a cluster of two
-    or more, and (seed i, location member i) for those clusters."""
+    or more, (seed i, location member i) for those clusters, and (mention i, component i)
+    for mentions with a compatible partner (a component is named by its first mention)."""
     empty = np.zeros(0, dtype=np.int64)
+    none = np.zeros((2, 0), dtype=np.int64)
     if n < 2:
-        return empty, empty, np.zeros((2, 0), dtype=np.int64)
+        return empty, empty, none, none
     a, b = _region_pairs(con)
     if len(a) == 0:
-        return empty, empty, np.zeros((2, 0), dtype=np.int64)
+        return empty, empty, none, none
     labels = _components(n, a, b)
     nodes = np.unique(np.concatenate([a, b]))
     comp = labels[nodes]
@@ -435,7 +400,7 @@ def _assign(con, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         seeds = np.concatenate([seeds, g_seeds])
         loc_seed = np.concatenate([loc_seed, g_loc_seed])
         loc_member = np.concatenate([loc_member, g_loc])
-    return members, seeds, np.stack([loc_seed, loc_member])
+    return members, seeds, np.stack([loc_seed, loc_member]), np.stack([nodes, comp])
 
 
 def _greedy(con, rest: np.ndarray, labels: np.ndarray, a: np.ndarray, b: np.ndarray,
@@ -482,14 +447,19 @@ def _greedy(con, rest: np.ndarray, labels: np.ndarray, a: np.ndarray, b: np.ndar
 
 
 def _assignment_tables(con, n: int) -> None:
-    """Temp tables _dl_member (id, cid) for mentions in clusters of two or more, and
-    _dl_loc (cid, loc_id) for those clusters, from _dl_r."""
-    members, seeds, locs = _assign(con, n)
+    """Temp tables _dl_member (id, cid) for mentions in clusters of two or more,
+    _dl_loc (cid, loc_id) for those clusters and _dl_comp (id, comp) for mentions with a
+    compatible partner, from _dl_r."""
+    members, seeds, locs, comps = _assign(con, n)
     member_t = pa.table({"i": pa.array(members.astype(np.int32), pa.int32()),
                          "c": pa.array(seeds.astype(np.int32), pa.int32())})
     loc_t = pa.table({"c": pa.array(locs[0].astype(np.int32), pa.int32()),
                       "l": pa.array(locs[1].astype(np.int32), pa.int32())})
-    with registered(con, _dl_mi=member_t, _dl_li=loc_t):
+    comp_t = pa.table({"i": pa.array(comps[0].astype(np.int32), pa.int32()),
+                       "c": pa.array(comps[1].astype(np.int32), pa.int32())})
+    with registered(con, _dl_mi=member_t, _dl_li=loc_t, _dl_ci=comp_t):
+        con.execute("CREATE OR REPLACE TEMP TABLE _dl_comp AS SELECT r.id, s.id AS comp "
+                    "FROM _dl_ci m JOIN _dl_r r ON r.i = m.i JOIN _dl_r s ON s.i = m.c")
         con.execute("CREATE OR REPLACE TEMP TABLE _dl_member AS SELECT r.id, s.id AS cid "
                     "FROM _dl_mi m JOIN _dl_r r ON r.i = m.i JOIN _dl_r s ON s.i = m.c")
         con.execute("CREATE OR REPLACE TEMP TABLE _dl_loc AS SELECT s.id AS cid, l.id AS loc_id "
@@ -536,7 +506,8 @@ def _write(con, region: pa.Table, member: str, loc: str, old: set[str], cluster_
             con.execute("DELETE FROM clusters WHERE id IN (SELECT id FROM _dl_old) "
                         "OR id IN (SELECT id FROM _dl_cids)")
         try:
-            con.execute(cluster_sql.format(cids="_dl_cids"))
+            con.execute(cluster_sql.format(cids="_dl_cids", events="events",
+                                           actors="event_actors", documents="documents"))
         finally:
             _drop(con, "_dl_cids")
 
@@ -552,16 +523,18 @@ def rebuild(con, cluster_sql: str, keys: bool = True) -> int:
         _assignment_tables(con, n)
         everyone = _arrow(con, "SELECT id FROM events")
         _write(con, everyone, "_dl_member", "_dl_loc", set(), cluster_sql, everything=True)
+        con.execute("DELETE FROM mention_components")
+        con.execute("INSERT INTO mention_components SELECT id, comp FROM _dl_comp")
         n_members, n_multi = con.execute(
             "SELECT (SELECT count(*) FROM _dl_member), (SELECT count(*) FROM _dl_loc)"
         ).fetchall()[0]
         return everyone.num_rows - n_members + n_multi
     finally:
-        _drop(con, "_dl_r", "_dl_member", "_dl_loc")
+        _drop(con, "_dl_r", "_dl_member", "_dl_loc", "_dl_comp")
 
 
-# How a frontier mention f finds stored mentions s that could match it, by precision:
-# the finer of the two looks under the coarser one's date key (as in _pairs_sql).
+# How a fresh mention f finds stored mentions s that could match it, by precision: the
+# finer of the two looks under the coarser one's date key (as in _pairs_sql).
 _HIT_PARTS = {
     "d": "SELECT f.id AS a, s.id AS b, f.qry AS q, s.idx AS x "
          "FROM f, (VALUES (-1), (0), (1)) t(o), near s WHERE f.rank = 0 AND s.rank = 0 "
@@ -576,126 +549,141 @@ _HIT_PARTS = {
              "ON s.block = f.block AND s.yr = f.yr WHERE s.rank = 2 AND f.rank < 2",
 }
 
-_HITS_SQL = """
-WITH f AS (SELECT * FROM _dl_front),
+_FRESH_SQL = "SELECT k.* FROM mention_keys k SEMI JOIN _dl_fresh w ON w.id = k.id " \
+             "WHERE k.block IS NOT NULL"
+
+# Stored mentions sharing a block, a date key and a token with a fresh one: a superset of
+# those the rule lets it merge with. The day bounds are constants so that DuckDB skips row
+# groups by their min/max (a store grows in time); a month or year mention reaches the
+# last day of its month or year.
+_NEAR_SQL = """
+WITH f AS (SELECT id, block, rank, dnum, ym, yr, idx, qry FROM _dl_f),
 near AS (SELECT id, block, rank, dnum, ym, yr, idx, qry FROM mention_keys
          WHERE block IN ({blocks}) AND dnum BETWEEN {lo} AND {hi}),
-hits AS ({parts}),
-pairs AS (SELECT DISTINCT a, b FROM hits WHERE a <> b AND list_has_any(q, x))
-SELECT p.a, k.id, k.block, k.day, k.rank, k.mode, k.aside, k.rside, k.place,
-       k.dnum, k.ym, k.yr, k.idx, k.qry
-FROM pairs p JOIN mention_keys k ON k.id = p.b
+hits AS ({parts})
+SELECT DISTINCT b AS id FROM hits WHERE list_has_any(q, x)
 """
 
 
-def _hit_parts(frontier: list[dict], stored_ranks: set[int]) -> str:
-    """Only the joins this frontier and store need (each costs a query's worth of time)."""
-    ranks = {r["rank"] for r in frontier}
-    wanted = [name for name, needed in (
-        ("d", 0 in ranks), ("m", 1 in ranks), ("y", 2 in ranks),
-        ("m_rev", 1 in stored_ranks and 0 in ranks),
-        ("y_rev", 2 in stored_ranks and bool(ranks & {0, 1}))) if needed]
-    return " UNION ALL ".join(_HIT_PARTS[name] for name in wanted)
-
-
-def _neighbours(con, frontier: list[dict], known: dict[str, Mention],
-                stored_ranks: set[int]) -> list[dict]:
-    """Key rows of the stored mentions compatible (by dedup's rule) with a frontier mention."""
-    front = pa.Table.from_pylist(
-        [{c: r[c] for c in ("id", "block", "rank", "dnum", "ym", "yr", "idx", "qry")}
-         for r in frontier],
-        schema=pa.schema([("id", pa.string()), ("block", pa.string()), ("rank", pa.int8()),
-                          ("dnum", pa.int32()), ("ym", pa.int32()), ("yr", pa.int32()),
-                          ("idx", pa.list_(pa.string())), ("qry", pa.list_(pa.string()))]))
-    # Constant bounds let DuckDB skip row groups by their min/max (stores grow in time).
-    lo = min((dt.date(r["yr"], 1, 1) - _EPOCH).days for r in frontier) - 1
-    hi = max(r["dnum"] for r in frontier) + 1
-    blocks = ", ".join("'" + b.replace("'", "''") + "'"
-                       for b in sorted({r["block"] for r in frontier}))
-    with registered(con, _dl_front=front):
-        rows = _arrow(con, _HITS_SQL.format(blocks=blocks, lo=lo, hi=hi,
-                                            parts=_hit_parts(frontier, stored_ranks)))
-    out = []
-    for row in rows.to_pylist():
-        other = known.get(row["id"])
-        if other is None:
-            other = known[row["id"]] = _mention(row)
-        if compatible(known[row["a"]], other):
-            out.append(row)
-    return out
-
-
-def _region(con, new: list[dict]) -> tuple[dict[str, Mention], set[str], set[str]]:
-    """The new mentions and every stored mention connected to them by compatible pairs
-    (their dedup views), whole clusters of those (ids), and the cluster ids they had."""
-    known = {r["id"]: _mention(r) for r in new}
-    region = set(known)
-    stored_ranks = {r[0] for r in con.execute(
+def _near(con) -> pa.Table:
+    """Ids of the stored mentions that share a key with a fresh mention (in _dl_f)."""
+    blocks = [r[0] for r in con.execute("SELECT DISTINCT block FROM _dl_f").fetchall()]
+    lo, hi, ranks = con.execute("""
+        SELECT min(make_date(yr, 1, 1) - DATE '1970-01-01') - 1,
+               max(CASE rank WHEN 0 THEN dnum + 1
+                   WHEN 1 THEN last_day(make_date(yr, ym - yr * 12 + 1, 1)) - DATE '1970-01-01'
+                   ELSE make_date(yr, 12, 31) - DATE '1970-01-01' END),
+               list(DISTINCT rank)
+        FROM _dl_f""").fetchall()[0]
+    stored = {r[0] for r in con.execute(
         "SELECT DISTINCT rank FROM mention_keys WHERE rank > 0 AND block IS NOT NULL"
     ).fetchall()}
-    frontier = new
-    cap = REGION_PER_MENTION * len(new)
-    for _ in range(MAX_ROUNDS):
-        if not frontier or len(region) > cap:
-            break
-        found = {}
-        for row in _neighbours(con, frontier, known, stored_ranks):
-            if row["id"] not in region:
-                found[row["id"]] = row
-        region |= set(found)
-        frontier = list(found.values())
-    old: set[str] = set()
-    while True:  # a cluster is always re-clustered whole
-        with registered(con, _dl_in=pa.table({"id": pa.array(sorted(region), pa.string())})):
-            rows = con.execute(
-                "SELECT e.id, e.cluster_id FROM events e WHERE e.cluster_id IN ("
-                "SELECT x.cluster_id FROM events x SEMI JOIN _dl_in w ON w.id = x.id)"
-            ).fetchall()
-        old |= {c for _, c in rows}
-        more = {i for i, _ in rows} - region
-        if not more:
-            return {i: known[i] for i in region if i in known}, region, old
-        region |= more
+    ranks = set(ranks)
+    wanted = [name for name, needed in (
+        ("d", 0 in ranks), ("m", 1 in ranks), ("y", 2 in ranks),
+        ("m_rev", 1 in stored and 0 in ranks),
+        ("y_rev", 2 in stored and bool(ranks & {0, 1}))) if needed]
+    sql = _NEAR_SQL.format(
+        blocks=", ".join("'" + b.replace("'", "''") + "'" for b in blocks), lo=lo, hi=hi,
+        parts=" UNION ALL ".join(_HIT_PARTS[name] for name in wanted))
+    return _arrow(con, sql)
+
+
+def pending(con) -> int:
+    """How many stored mentions await clustering (stored without dedup keys)."""
+    n_events, n_keys = con.execute(
+        "SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM mention_keys)"
+    ).fetchall()[0]
+    return max(n_events - n_keys, 0)
+
+
+def flush(con, cluster_sql: str) -> int:
+    """Cluster every stored mention that awaits it, inside the caller's transaction; the
+    clusters are those :func:`rebuild` gives. Returns how many mentions were clustered.
+
+    Only the connected components (of the compatible-pair graph) that hold a fresh mention
+    are re-clustered, found in one step: each stored mention keeps the name of its
+    component (``mention_components``), and a component without a fresh mention has
+    neither changed nor can it change any other (complete-link clustering in dedup order
+    never looks across components).
+    """
+    if not pending(con):
+        return 0
+    fresh = insert_keys(con, None)  # every mention without keys
+    n_events, n_keys = con.execute(
+        "SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM mention_keys)"
+    ).fetchall()[0]
+    if n_keys != n_events:  # keys of mentions no longer stored
+        con.execute("DELETE FROM mention_keys WHERE id NOT IN (SELECT id FROM events)")
+    if fresh.num_rows > BIG_BATCH or 2 * fresh.num_rows > n_events:
+        rebuild(con, cluster_sql, keys=False)
+        return fresh.num_rows
+    fresh_ids = pa.table({"id": fresh["id"]})
+    names = ("_dl_f", "_dl_r", "_dl_member", "_dl_loc", "_dl_comp", "_dl_region")
+    try:
+        with registered(con, _dl_fresh=fresh_ids):
+            con.execute(f"CREATE OR REPLACE TEMP TABLE _dl_f AS {_FRESH_SQL}")
+            region = _arrow(con, "SELECT id FROM _dl_f")
+            if region.num_rows:
+                region = _region_of(con, region)
+            with registered(con, _dl_reg_ids=region):
+                con.execute("CREATE OR REPLACE TEMP TABLE _dl_region AS SELECT id FROM _dl_reg_ids")
+            old = {r[0] for r in con.execute(
+                "SELECT DISTINCT e.cluster_id FROM events e SEMI JOIN _dl_region w "
+                "ON w.id = e.id WHERE e.cluster_id IS NOT NULL").fetchall()}
+            # Fresh mentions that never merge keep the singleton event they were stored
+            # with; those stored without one (imports, Spark loads) get it here.
+            written = _arrow(con, """
+                SELECT id FROM _dl_region UNION
+                SELECT e.id FROM events e SEMI JOIN _dl_fresh w ON w.id = e.id
+                WHERE e.cluster_id IS NULL""")
+            n = _make_region(con, region["id"].to_pylist())
+            _assignment_tables(con, n)
+            _write(con, written, "_dl_member", "_dl_loc", old, cluster_sql)
+            con.execute("DELETE FROM mention_components WHERE id IN (SELECT id FROM _dl_region)")
+            con.execute("INSERT INTO mention_components SELECT id, comp FROM _dl_comp")
+    finally:
+        _drop(con, *names)
+    return fresh.num_rows
+
+
+def _region_of(con, fresh: pa.Table) -> pa.Table:
+    """The fresh mergeable mentions (in _dl_f) and every stored mention of a component one
+    of them joins: the union of whole components of the graph with them added."""
+    near = _near(con)
+    ids = pc.unique(pa.concat_arrays([fresh["id"].combine_chunks(),
+                                      near["id"].combine_chunks()])).to_pylist()
+    with registered(con, _dl_fr=fresh):
+        _make_region(con, ids, fresh="_dl_fr")
+    a, b = _region_pairs(con, fresh_only=True)
+    touched = pa.table({"i": pa.array(np.unique(np.concatenate([a, b])).astype(np.int32),
+                                       pa.int32())})
+    with registered(con, _dl_touch=touched):
+        return _arrow(con, """
+            WITH partner AS (SELECT r.id FROM _dl_r r SEMI JOIN _dl_touch t ON t.i = r.i
+                             WHERE NOT r.fresh),
+                 comps AS (SELECT DISTINCT c.comp FROM mention_components c
+                           SEMI JOIN partner p ON p.id = c.id)
+            SELECT id FROM _dl_f
+            UNION SELECT id FROM partner
+            UNION SELECT c.id FROM mention_components c SEMI JOIN comps x ON x.comp = c.comp
+        """)
+
+
+def provisional(con, cluster_sql: str, events: str, actors: str, documents: str) -> None:
+    """Singleton events for a batch's new mentions (Arrow views ``events``, ``actors``,
+    ``documents`` of the batch): every stored mention is in an event until it is clustered."""
+    view = ("(SELECT * REPLACE (id AS cluster_id), NULL::INTEGER AS num_mentions, "
+            "NULL::INTEGER AS num_sources, NULL::INTEGER AS num_articles, "
+            f"NULL::VARCHAR AS source_event_id FROM {events})")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _dl_cids AS SELECT id, id AS loc_id FROM {events}")
+    try:
+        con.execute(cluster_sql.format(cids="_dl_cids", events=view, actors=actors,
+                                       documents=documents))
+    finally:
+        _drop(con, "_dl_cids")
 
 
 def update(con, event_ids: list[str], cluster_sql: str) -> None:
-    """Cluster new mentions into the store, touching only the mentions connected to them."""
-    keys = insert_keys(con, event_ids)
-    sync_keys(con)
-    if keys.num_rows < len(set(event_ids)):  # some were stored before: re-cluster them too
-        with registered(con, _dl_ids=pa.table({"id": pa.array(sorted(set(event_ids)),
-                                                              pa.string())})):
-            keys = _arrow(con, f"SELECT {', '.join(_KEY_COLUMNS)} FROM mention_keys k "
-                               "SEMI JOIN _dl_ids w ON w.id = k.id")
-    mergeable = keys.filter(pc.is_valid(keys["block"]))
-    if mergeable.num_rows > BIG_BATCH:  # imported rows never merge: they never get here
-        rebuild(con, cluster_sql, keys=False)
-        return
-    new = mergeable.to_pylist()
-    for r in new:
-        r["dnum"] = (r["day"] - _EPOCH).days
-        r["ym"] = r["day"].year * 12 + r["day"].month - 1
-        r["yr"] = r["day"].year
-    mentions, region, old = _region(con, new)
-    missing = sorted(region - set(mentions))
-    region |= set(keys["id"].to_pylist())  # with the new mentions that never merge
-    if missing:  # members of old clusters that the search did not reach
-        with registered(con, _dl_miss=pa.table({"id": pa.array(missing, pa.string())})):
-            for row in _arrow(con, "SELECT k.* FROM mention_keys k SEMI JOIN _dl_miss w "
-                                   "ON w.id = k.id WHERE k.block IS NOT NULL").to_pylist():
-                mentions[row["id"]] = _mention(row)
-    ids, cids, seeds, locs = [], [], [], []
-    for cluster in cluster_mentions(list(mentions.values())):
-        if len(cluster) < 2:
-            continue
-        seeds.append(cluster[0].id)
-        locs.append(location_member(cluster).id)
-        for m in cluster:
-            ids.append(m.id)
-            cids.append(cluster[0].id)
-    region_t = pa.table({"id": pa.array(sorted(region), pa.string())})
-    with registered(con, _dl_member=pa.table({"id": pa.array(ids, pa.string()),
-                                              "cid": pa.array(cids, pa.string())}),
-                    _dl_loc=pa.table({"cid": pa.array(seeds, pa.string()),
-                                      "loc_id": pa.array(locs, pa.string())})):
-        _write(con, region_t, "_dl_member", "_dl_loc", old, cluster_sql)
+    """Cluster new mentions (and any others awaiting it) into the store."""
+    flush(con, cluster_sql)

@@ -558,8 +558,8 @@ WITH mem AS (
                AS contexts,
            max(e.num_mentions) AS imp_mentions, max(e.num_sources) AS imp_sources,
            max(e.num_articles) AS imp_articles
-    FROM events e JOIN {cids} c ON e.cluster_id = c.id
-    LEFT JOIN documents d ON d.id = e.doc_id
+    FROM {events} e JOIN {cids} c ON e.cluster_id = c.id
+    LEFT JOIN {documents} d ON d.id = e.doc_id
     GROUP BY e.cluster_id
 ), pa0 AS (
     -- A list of at most two distinct values is its min and max: most events have one actor and
@@ -575,7 +575,7 @@ WITH mem AS (
            max(a.country) FILTER (WHERE a.role = 'recipient') AS rc_hi,
            count(a.code) AS cd_n, min(a.code) AS cd_lo, max(a.code) AS cd_hi,
            count(a.sector) AS sc_n, min(a.sector) AS sc_lo, max(a.sector) AS sc_hi
-    FROM event_actors a JOIN {cids} c ON a.event_id = c.id
+    FROM {actors} a JOIN {cids} c ON a.event_id = c.id
     GROUP BY a.event_id
 ), big AS (
     SELECT a.event_id,
@@ -585,7 +585,7 @@ WITH mem AS (
                AS recipient_countries,
            list_sort(list_distinct(list(a.code))) AS party_codes,
            list_sort(list_distinct(list(a.sector))) AS party_sectors
-    FROM event_actors a
+    FROM {actors} a
     SEMI JOIN (SELECT event_id FROM pa0 WHERE greatest(ac_n, rc_n, cd_n, sc_n) > 2) b
         ON b.event_id = a.event_id
     GROUP BY a.event_id
@@ -643,11 +643,11 @@ SELECT s.id AS id, s.origin, s.type, s.mode, s.cameo, s.quad_class, s.goldstein,
        s.id AS representative_id, s.doc_id, s.sentence, s.trigger, mem.confidence,
        s.source, s.url, s.source_event_id
 FROM {cids} c
-JOIN events s ON s.id = c.id
+JOIN {events} s ON s.id = c.id
 LEFT JOIN (
     SELECT x.id AS cid, e.location_name, e.location_country, e.location_admin1, e.lat, e.lon,
            e.geonameid
-    FROM {cids} x JOIN events e ON e.id = x.loc_id WHERE x.loc_id <> x.id
+    FROM {cids} x JOIN {events} e ON e.id = x.loc_id WHERE x.loc_id <> x.id
 ) l ON l.cid = c.id
 JOIN mem ON mem.cid = c.id
 LEFT JOIN pa ON pa.event_id = c.id
@@ -655,16 +655,35 @@ LEFT JOIN pa ON pa.event_id = c.id
 
 
 def update_clusters(con, event_ids: list[str]) -> None:
-    """Assign the given new event rows to clusters, inside the caller's transaction.
-
-    Only the mentions connected to the new ones by compatible pairs (and their clusters)
-    are re-clustered; the result is what :func:`rebuild_clusters` would give.
-    """
+    """Cluster the given new event rows, and any others awaiting it, inside the caller's
+    transaction; the result is what :func:`rebuild_clusters` would give."""
     if not event_ids:
         return
     from dateline.store.clustering import update
 
     update(con, list(event_ids), _CLUSTER_SQL)
+
+
+def cluster_pending(con) -> int:
+    """Cluster every stored mention awaiting it (see :func:`provisional_clusters`), inside
+    the caller's transaction, exactly as a rebuild would; returns how many there were."""
+    from dateline.store.clustering import flush
+
+    return flush(con, _CLUSTER_SQL)
+
+
+def pending_mentions(con) -> int:
+    """How many stored mentions await clustering (each shown as its own event meanwhile)."""
+    from dateline.store.clustering import pending
+
+    return pending(con)
+
+
+def provisional_clusters(con, events: str, actors: str, documents: str) -> None:
+    """One event per new mention of a batch (views of its rows), until it is clustered."""
+    from dateline.store.clustering import provisional
+
+    provisional(con, _CLUSTER_SQL, events, actors, documents)
 
 
 def rebuild_clusters(con) -> int:
@@ -703,7 +722,12 @@ def explain(con, event_id: str) -> dict[str, Any] | None:
     if not members:
         return None
     seed = next((m for m in members if m.id == cid), members[0])
+    waiting = con.execute(
+        "SELECT count(*) FROM events e ANTI JOIN mention_keys k ON k.id = e.id "
+        "WHERE e.id IN (SELECT unnest(?))", [ids]).fetchone()[0]
     out = {"cluster_id": cid, "rule": MERGE_RULE, "num_mentions": len(members),
+           # stored by a run that has not clustered it yet: its own event until then
+           "pending": bool(waiting),
            "num_stories": len({m.doc_id for m in members}),
            "seed": _mention_json(seed), "mentions": []}
     for m in members:

@@ -137,6 +137,19 @@ def check_connection(con) -> IntegrityReport:
             report.problems.append(
                 f"{n} document(s) whose {column} differs from their {table} rows "
                 f"(id, recorded, found): {_examples(con, sql)}")
+    if "mention_keys" in present:
+        n_pending = _count(con, "SELECT count(*) FROM events e ANTI JOIN mention_keys k "
+                                "ON k.id = e.id")
+        if n_pending:
+            report.notes.append(
+                f"{n_pending} mention(s) not yet clustered across stories (each is its own "
+                "event meanwhile; the next `dateline code` on this store clusters them)")
+    if "clusters" in present:
+        sql = "SELECT e.id FROM events e ANTI JOIN clusters c ON c.id = e.cluster_id"
+        n = _count(con, f"SELECT count(*) FROM ({sql})")
+        if n:
+            report.problems.append(f"{n} event mention(s) in no event (cluster): "
+                                   f"{_examples(con, sql)}")
     n_null = _count(con, "SELECT count(*) FROM documents WHERE n_events IS NULL")
     if n_null:
         report.notes.append(f"{n_null} document(s) without a recorded n_events")

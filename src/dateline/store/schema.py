@@ -131,6 +131,16 @@ CREATE TABLE IF NOT EXISTS mention_keys (
     qry VARCHAR[]                 -- tokens it looks for: its acting countries and '*', or 'all'
 );
 """),
+    (12, """
+-- The connected component of each stored mention in the graph of compatible pairs, for
+-- mentions with a compatible partner (comp: the id of the component's first mention in
+-- dedup order; a mention without a row is alone). A batch of new mentions re-clusters the
+-- components they join, found in one step, and so ends where a rebuild ends.
+CREATE TABLE IF NOT EXISTS mention_components (id VARCHAR NOT NULL, comp VARCHAR NOT NULL);
+-- Stores written before components were kept: their mentions lose their keys, so the next
+-- writer clusters them all again (once) and records their components.
+DELETE FROM mention_keys;
+"""),
     # 20-29: dashboard reviews. Owned by issue 6 (dateline.web).
     (20, """
 -- A person's verdict on one coded event mention, made in the dashboard. The coded event

@@ -231,6 +231,7 @@ def _event_row(event: Event, doc_id: str, source: str | None, url: str | None) -
         "sentence": ev.sentence, "sent_start": _int(ev.start), "sent_end": _int(ev.end),
         "trigger": ev.trigger, "trigger_start": _int(ev.trigger_start),
         "trigger_end": _int(ev.trigger_end),
-        "confidence": event.confidence, "cluster_id": None,
+        # its own event until clustered (a mention is never shown without one)
+        "confidence": event.confidence, "cluster_id": event.id,
         "source": source, "url": url,
     }

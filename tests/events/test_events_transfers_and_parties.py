@@ -128,3 +128,24 @@ def test_a_veto_is_a_rejection():
     ev = next(e for e in _events("China vetoed a draft resolution of the Security Council.")
               if e.evidence.trigger.startswith("vetoed"))
     assert ev.type == "REJECT"
+
+
+def test_calling_a_named_leader_is_a_telephone_consultation():
+    ev = next(e for e in _events("Chancellor Scholz called President Ramaphosa on Tuesday.")
+              if e.evidence.trigger.startswith("called"))
+    assert (ev.type, ev.cameo) == ("CONSULT", "041")
+    assert len(ev.actors) == 2
+
+
+@pytest.mark.parametrize("text", ["Scholz called Ramaphosa a reliable partner.",
+                                  "The union called a general strike in Durban."])
+def test_calling_someone_something_or_calling_a_strike_is_no_phone_call(text):
+    assert not any(e.cameo == "041" for e in _events(text))
+
+
+def test_ordering_a_named_party_to_act_is_a_demand():
+    ev = next(e for e in _events("A court in Kenya ordered the former minister Amina Mohamed "
+                                 "to appear for questioning.")
+              if e.evidence.trigger.startswith("ordered"))
+    assert (ev.type, ev.cameo) == ("REQUEST", "100")
+    assert ev.recipients

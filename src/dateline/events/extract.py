@@ -118,6 +118,13 @@ def may_hold_event(sent) -> bool:
         if doc[i].lower_ in transfer_forms() and any(
                 doc[j].lower_ == "to" for j in range(i + 2, min(sent.end, i + _TRANSFER_SPAN))):
             return True  # "returned the artifacts to X": checked on the parse later
+        if entry.lemma == "order" and any(
+                doc[j].lower_ == "to" for j in range(i + 2, min(sent.end, i + _TRANSFER_SPAN))):
+            return True  # "ordered X to leave": checked on the parse later
+        if entry.lemma == "call" and i + 1 < sent.end and (doc[i + 1].is_title or any(
+                doc[j].is_title for j in range(i + 2, min(sent.end, i + 4)))
+                and doc[i + 1].lower_ not in ("for", "on", "upon", "off", "in")):
+            return True  # "called President X on Friday" (a telephone call)
     return False
 
 
@@ -140,8 +147,8 @@ def transfer_forms() -> frozenset[str]:
                             for e in entries))
 
 
-def _transfer_code(tok, entry: lexmod.TriggerEntry, index: MentionIndex) -> str | None:
-    """CAMEO code of a transfer verb that hands a thing (its object, not a party) to a named
+def _transfer_code(tok, entry: lexmod.TriggerEntry, index: MentionIndex):
+    """(CAMEO code, pattern text) of a transfer verb that hands a thing (its object, not a party) to a named
     party; None otherwise ("returned home", "gave Canada a deadline", "provided that ...")."""
     code = _TRANSFERS.get(entry.lemma)
     if code is None or entry.rest or tok.pos_ != "VERB":
@@ -160,7 +167,57 @@ def _transfer_code(tok, entry: lexmod.TriggerEntry, index: MentionIndex) -> str 
         for pobj in prep.children:
             if pobj.dep_ == "pobj" and (mentions_under(pobj, index) or pobj.ent_type_ in
                                         ("PERSON", "ORG", "GPE", "NORP")):
-                return code
+                return code, "* {thing} (to PARTY)"
+    return None
+
+
+_DAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+                   "sunday", "weekend", "morning", "evening", "night", "afternoon"})
+
+
+def _when(prep) -> bool:
+    """Whether a preposition's object is a time ('on Friday', 'on Monday evening')."""
+    return any(o.ent_type_ in ("DATE", "TIME") or o.lower_ in _DAYS
+               for o in prep.children if o.dep_ == "pobj")
+
+
+def _party(tok, index: MentionIndex, kinds: tuple[str, ...] | None = None) -> bool:
+    """Whether the phrase headed by `tok` names a party (of one of `kinds`, if given)."""
+    found = mentions_under(tok, index)
+    if kinds is None:
+        return bool(found) or tok.ent_type_ in ("PERSON", "ORG", "GPE", "NORP")
+    return any(getattr(index.mentions[k], "kind", None) in kinds for k in found) or (
+        "person" in kinds and tok.ent_type_ == "PERSON")
+
+
+def _order_or_call_code(tok, entry: lexmod.TriggerEntry, index: MentionIndex):
+    """'ordered X to leave' (CAMEO 100, demand) and 'called President X on Friday' (041,
+    discuss by telephone): generic verbs whose object and complement make the event."""
+    if entry.rest or tok.pos_ != "VERB":
+        return None
+    kids = list(tok.children)
+    objs = [k for k in kids if k.dep_ in ("dobj", "obj")]
+    if entry.lemma == "order":
+        # the party ordered is the object, or the subject of the infinitive ("ordered X to")
+        comps = [k for k in kids if k.dep_ in ("xcomp", "ccomp") and k.pos_ == "VERB"
+                 and any(a.dep_ == "aux" and a.lower_ == "to" for a in k.children)]
+        parties = objs + [s for c in comps for s in c.children if s.dep_ == "nsubj"]
+        if comps and any(_party(p, index) for p in parties):
+            return "100", "* PARTY (to VERB)"
+        return None
+    if entry.lemma == "call":
+        oprd = [k for k in kids if k.dep_ == "oprd"]
+        if not objs and len(oprd) == 1:
+            objs = oprd  # the small parser reads "called Putin on Monday" as "called X Y"
+        elif oprd:
+            return None  # "called X a liar"
+        if len(objs) != 1 or any(k.dep_ in ("ccomp", "attr", "prt") for k in kids):
+            return None  # "called off", "called X to say that"
+        if any(k.dep_ == "prep" and k.lower_ in ("for", "on", "upon") and not _when(k)
+               for k in kids):
+            return None  # appeals: "called on X", "called for X" (not "on Friday")
+        if _party(objs[0], index, ("person", "title")):
+            return "041", "* PERSON"
     return None
 
 
@@ -288,13 +345,17 @@ def _candidates(sent, index: MentionIndex, quotes: list[tuple[int, int]]) -> lis
         code, code2, pattern = lex.code_for(entry, after, before)
         if code == _DENY_RESPONSIBILITY and entry.lemma in _DENIALS:
             code = "120"  # see _DENIALS
+        if entry.lemma == "call" and pattern in ("* (on)", "* (upon)") and not any(
+                k.dep_ == "prep" and k.lower_ in ("on", "upon") and not _when(k)
+                for k in tok.children):
+            code, code2, pattern = "", "", None  # "called Putin on Monday": no appeal
         coding = lexmod.plover_coding(code)
         if coding is None and not code and code2:
             coding = lexmod.plover_coding(code2)
         if coding is None and not code and not code2:
-            transfer = _transfer_code(tok, entry, index)
-            if transfer is not None:
-                coding, pattern = lexmod.plover_coding(transfer), "* {thing} (to PARTY)"
+            parsed = _transfer_code(tok, entry, index) or _order_or_call_code(tok, entry, index)
+            if parsed is not None:
+                coding, pattern = lexmod.plover_coding(parsed[0]), parsed[1]
         if coding is None:
             continue
         tokens = [tok]

@@ -46,6 +46,7 @@ def code_document(doc: Document) -> CodedDocument:
     """Code one clean story: actors, events, then dates, places, contexts, quotes, claims."""
     from dateline import nlp
 
+    nlp.warm([doc.text])  # outside the zone: the story's recurring words stay tokenized
     with nlp.zone():  # the story's new words are forgotten once it is coded
         return _code_one(doc)
 

@@ -87,6 +87,7 @@ def zone() -> Iterator[None]:
 # this every word of every story went through the affix rules and got a new lexeme.
 WARM_CHUNKS = 30_000
 WARM_MIN = 2  # times a chunk occurs in a batch before it is kept
+_WARM_SAMPLE = 20_000  # characters read from each text (a huge story costs no more)
 _warmed: set[int] = set()  # hashes of the chunks warmed so far (bounded by WARM_CHUNKS)
 
 
@@ -105,7 +106,7 @@ def warm(texts: Sequence[str]) -> int:
 
     from spacy.strings import hash_string
 
-    seen = Counter(c for t in texts for c in t.translate(_SPACES).split())
+    seen = Counter(c for t in texts for c in t[:_WARM_SAMPLE].translate(_SPACES).split())
     fresh = []
     for chunk, n in seen.most_common():
         if n < WARM_MIN or len(_warmed) >= WARM_CHUNKS:

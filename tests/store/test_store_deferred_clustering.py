@@ -234,3 +234,21 @@ def test_a_run_killed_between_batches_or_while_clustering_is_recovered(tmp_path)
         with open_store(path) as store:
             assert store.pending_mentions() == 0
             assert _state(store.con) == _rebuilt(store.con)
+
+
+def test_the_run_loop_clusters_its_backlog_when_due_and_at_the_end(tmp_path, monkeypatch):
+    from dateline import pipeline
+
+    monkeypatch.setattr(pipeline, "CLUSTER_BACKLOG", 25)
+    path = str(tmp_path / "run.duckdb")
+    sessions = pipeline._StoreSessions(path, 0)
+    docs = stories(13, 48)
+    seen_backlog = []
+    for start in range(0, 48, 8):
+        sessions.write_batch(docs[start:start + 8])
+        seen_backlog.append(sessions.backlog)
+    assert 0 in seen_backlog and max(seen_backlog) > 0  # clustered when due, not each batch
+    sessions.finish()
+    with open_store(path) as store:
+        assert store.pending_mentions() == 0
+        assert _state(store.con) == _rebuilt(store.con)

@@ -32,9 +32,9 @@ from dateline.store.dedup import (
     registered,
 )
 
-# More mentions awaiting clustering than this (or than the store held before them) are
-# clustered with the whole store, set-based: a rebuild.
-BIG_BATCH = 50_000
+# More mentions awaiting clustering than this, or than the store held before them, are
+# clustered with the whole store, set-based: a rebuild costs less then.
+BIG_BATCH = 500_000
 _NONE = "\x1e"  # stands for NULL inside a place key
 _SEP = "\x1f"
 

@@ -286,6 +286,11 @@ class EventClassifier:
             start += width
         self._W = np.hstack([np.asarray(h["W"], np.float32) for h in heads.values()])
         self._b = np.concatenate([np.asarray(h["b"], np.float32) for h in heads.values()])
+        # A head may use its own part of the vocabulary and weigh feature groups ("sq": the
+        # squared value of each feature in that head, 0 outside it; W rows already carry the
+        # value): its l2 normalisation then counts its own active features only.
+        self._masked = [(self._cols[name], np.asarray(h["sq"], np.float32))
+                        for name, h in heads.items() if h.get("sq") is not None]
 
     # -- persistence
     @classmethod
@@ -313,6 +318,8 @@ class EventClassifier:
             heads[name] = {"classes": classes,
                            "W": arrays[f"{safe}_W"].astype(np.float32),
                            "b": arrays[f"{safe}_b"].astype(np.float32)}
+            if f"{safe}_sq" in arrays:
+                heads[name]["sq"] = arrays[f"{safe}_sq"].astype(np.float32)
         lexicon = None
         lex_path = folder / "lexicon.json"
         if lex_path.is_file():
@@ -329,6 +336,9 @@ class EventClassifier:
             # float16 halves the size; the scores change by well under 1e-3.
             arrays[f"{safe}_W"] = head["W"].astype(np.float16)
             arrays[f"{safe}_b"] = head["b"].astype(np.float32)
+            if head.get("sq") is not None:
+                # Squared group scales (0, 0.25, 1, 4 ...) are exact in float16.
+                arrays[f"{safe}_sq"] = np.asarray(head["sq"]).astype(np.float16)
         np.savez_compressed(folder / "weights.npz", **arrays)
         names = [""] * len(self.vocab)
         for name, i in self.vocab.items():
@@ -365,7 +375,14 @@ class EventClassifier:
             starts = np.concatenate([[0], np.cumsum(lengths[nonempty])[:-1]])
             sums = np.add.reduceat(self._W[idx], starts, axis=0)
             # l2-normalised binary features, as in training: each active feature = 1/sqrt(k).
-            out[nonempty] += sums / np.sqrt(lengths[nonempty])[:, None]
+            norm = np.sqrt(lengths[nonempty])
+            out[nonempty] += sums / norm[:, None]
+            for cols, sq in self._masked:
+                # The norm of a head with its own vocabulary: its active features only.
+                own = np.add.reduceat(sq[idx], starts)
+                scale = np.where(own > 0, norm / np.sqrt(np.maximum(own, 1.0)), 0.0)
+                out[nonempty, cols] = (out[nonempty, cols] - self._b[cols]) * scale[:, None] \
+                    + self._b[cols]
         return out
 
     def _ngram_indices(self, marker: str) -> tuple[int, ...]:

@@ -190,16 +190,23 @@ def user_examples(path: Path) -> list[Example]:
 
 # ---------------------------------------------------------------- fitting
 
-def _vectorize(feature_lists: list[list[str]], vocab: dict[str, int]):
+def _vectorize(feature_lists: list[list[str]], vocab: dict[str, int],
+               scale: np.ndarray | None = None):
+    """Binary features, l2-normalised per row; with `scale`, feature i has value scale[i]
+    before the normalisation."""
     from scipy.sparse import csr_matrix
 
     indptr, indices, vals = [0], [], []
     for feats in feature_lists:
         row = sorted({vocab[f] for f in feats if f in vocab})
         if row:
-            v = 1.0 / np.sqrt(len(row))
+            if scale is None:
+                v = 1.0 / np.sqrt(len(row))
+                vals.extend([v] * len(row))
+            else:
+                s = scale[row]
+                vals.extend((s / np.sqrt(float((s * s).sum()) or 1.0)).tolist())
             indices.extend(row)
-            vals.extend([v] * len(row))
         indptr.append(len(indices))
     return csr_matrix((np.asarray(vals, np.float32), indices, indptr),
                       shape=(len(feature_lists), len(vocab)))
@@ -223,9 +230,55 @@ def _fit_head(X, y: list[str], w: np.ndarray, C: float,
     return [str(c) for c in clf.classes_], W, b
 
 
+def _own_vocab(exs: list[Example], feats_of, min_synth: int,
+               min_gold: int = 1) -> dict[str, int]:
+    """A head's own vocabulary: features of its gold examples seen >= min_gold times and of
+    its synthetic examples seen in >= min_synth of them."""
+    gold: dict[str, int] = {}
+    synth: dict[str, int] = {}
+    for e in exs:
+        bag = synth if e.origin.startswith("synthetic") else gold
+        for f in set(feats_of(e)):
+            bag[f] = bag.get(f, 0) + 1
+    kept = {f for f, n in gold.items() if n >= min_gold}
+    kept |= {f for f, n in synth.items() if n >= min_synth}
+    return {f: i for i, f in enumerate(sorted(kept))}
+
+
+def group_scales(vocab: dict[str, int], spec: str) -> np.ndarray | None:
+    """Per-feature value scales from "prefix=scale+prefix=scale" (None: all 1)."""
+    if not spec:
+        return None
+    by = {k: float(v) for k, v in (part.split("=") for part in spec.split("+"))}
+    out = np.ones(len(vocab), np.float32)
+    for f, i in vocab.items():
+        g = f.split(":", 1)[0] if ":" in f else f
+        if g in by:
+            out[i] = by[g]
+    return out
+
+
+def _in_union(classes: list[str], W: np.ndarray, b: np.ndarray, own: dict[str, int],
+              union: dict[str, int], scale: np.ndarray | None = None) -> dict[str, Any]:
+    """A head fitted on its own vocabulary (feature values `scale`, default 1), laid out over
+    the union vocabulary: zero rows elsewhere, rows times their value, and "sq" (squared
+    values, 0 outside), so that its normalisation counts its own features only."""
+    if (own is union or len(own) == len(union)) and scale is None:
+        return {"classes": classes, "W": W, "b": b}
+    rows = np.fromiter((union[f] for f in own), np.int64, count=len(own))
+    cols = np.fromiter(own.values(), np.int64, count=len(own))
+    s = np.ones(len(own), np.float32) if scale is None else np.asarray(scale, np.float32)
+    full = np.zeros((len(union), W.shape[1]), np.float32)
+    full[rows] = W[cols] * s[cols][:, None]
+    sq = np.zeros(len(union), np.float32)
+    sq[rows] = s[cols] ** 2
+    return {"classes": classes, "W": full, "b": b, "sq": sq}
+
+
 def build(data: Path, *, user_labels: Path | None = None, use_synthetic: bool = True,
           synthetic_types: float = 0.05, C_type: float = 50.0, C_penta: float = 10.0,
           C_mode: float = 5.0, synthetic_min_count: int = 3, lexicon_path: Path | None = None,
+          type_vocab: str = "shared", type_min_gold: int = 1, type_scales: str = "",
           log=print) -> tuple[EventClassifier, TrainReport]:
     """Train every head on the training splits; score the dev splits; return model + report."""
     from dateline.training.phoenix import read_lexicon
@@ -269,26 +322,36 @@ def build(data: Path, *, user_labels: Path | None = None, use_synthetic: bool = 
         else:
             gold_feats.update(feats[id(e)])
     kept = {f for f, n in counts.items() if n >= synthetic_min_count} | gold_feats
-    vocab = {f: i for i, f in enumerate(sorted(kept))}
-    log(f"features: {len(vocab)}; type examples {len(type_exs)}, penta examples {len(penta_exs)}")
+    shared = {f: i for i, f in enumerate(sorted(kept))}
+    # type_vocab="own": the type head gets a vocabulary of its own examples' features, not
+    # the penta and mode heads'. Cross-validation on PLV train (training/cv.py) found no gain
+    # over the shared vocabulary (see benchmarks/results/classifier.md), so it is optional.
+    own: dict[str, int] | None = None
+    if type_vocab == "own":
+        own = _own_vocab(type_exs, lambda e: feats[id(e)], synthetic_min_count,
+                         type_min_gold)
+    vocab = {f: i for i, f in enumerate(sorted(kept | set(own or ())))}
+    log(f"features: {len(vocab)} (type head {len(own or shared)}); type examples "
+        f"{len(type_exs)}, penta examples {len(penta_exs)}")
 
     heads: dict[str, dict[str, Any]] = {}
-    X = _vectorize([feats[id(e)] for e in type_exs], vocab)
+    scale = group_scales(own or shared, type_scales)
+    X = _vectorize([feats[id(e)] for e in type_exs], own or shared, scale)
     cls, W, b = _fit_head(X, [e.label for e in type_exs],
                           np.array([e.weight for e in type_exs]), C_type, tol=1e-4)
-    heads["type"] = {"classes": cls, "W": W, "b": b}
-    Xp = _vectorize([feats[id(e)] for e in penta_exs], vocab)
+    heads["type"] = _in_union(cls, W, b, own or shared, vocab, scale)
+    Xp = _vectorize([feats[id(e)] for e in penta_exs], shared)
     cls, W, b = _fit_head(Xp, [str(e.penta) for e in penta_exs],
                           np.array([e.weight for e in penta_exs]), C_penta)
-    heads["penta"] = {"classes": cls, "W": W, "b": b}
+    heads["penta"] = _in_union(cls, W, b, shared, vocab)
     for etype, type_modes in sorted(modes().items()):
         exs = [e for e in mode_exs if e.label == etype]
         labelled = [e for e in exs if e.mode]
         if len(labelled) < 10:
             continue
-        Xm = _vectorize([feats[id(e)] for e in exs], vocab)
+        Xm = _vectorize([feats[id(e)] for e in exs], shared)
         cls, W, b = _fit_head(Xm, [e.mode or "" for e in exs], np.ones(len(exs)), C_mode)
-        heads[f"mode:{etype}"] = {"classes": cls, "W": W, "b": b}
+        heads[f"mode:{etype}"] = _in_union(cls, W, b, shared, vocab)
 
     meta = {"name": "dateline-event-linear", "version": "1",
             "features": "word/stem/bigram/trigram, span relations, char n-grams, Phoenix hints",
@@ -296,7 +359,8 @@ def build(data: Path, *, user_labels: Path | None = None, use_synthetic: bool = 
                          "synthetic": len(synth), "statements_none": len(stmts),
                          "user": len(users), "synthetic_types": synthetic_types,
                          "seed": SEED, "dev_fraction": DEV_FRACTION,
-                         "C_type": C_type, "C_penta": C_penta}}
+                         "C_type": C_type, "C_penta": C_penta, "type_vocab": type_vocab,
+                         "type_min_gold": type_min_gold, "type_scales": type_scales}}
     model = EventClassifier(vocab, heads, meta, lexicon or None)
     report = TrainReport(counts=dict(meta["training"]))
     report.scores = dev_scores(model, plv_dev, cam_dev)

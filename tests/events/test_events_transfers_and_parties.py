@@ -149,3 +149,21 @@ def test_ordering_a_named_party_to_act_is_a_demand():
               if e.evidence.trigger.startswith("ordered"))
     assert (ev.type, ev.cameo) == ("REQUEST", "100")
     assert ev.recipients
+
+
+def test_a_place_deep_in_the_objects_phrase_is_the_recipient():
+    ev = next(e for e in _events("Sudanese authorities imposed a curfew in parts of Darfur to "
+                                 "stop the riots.") if e.type == "COERCE")
+    assert [r.text for r in ev.recipients] == ["Darfur"]
+
+
+def test_those_who_stop_a_riot_are_not_its_rioters():
+    events = _events("Sudanese authorities imposed a curfew in parts of Darfur to stop the riots.")
+    assert not any(e.type == "PROTEST" and any(a.code == "SDNGOV" for a in e.actors)
+                   for e in events)
+
+
+def test_an_attack_is_not_its_own_recipient():
+    ev = next(e for e in _events("Rebels launched an attack on the convoy near Goma.")
+              if e.type == "ASSAULT")
+    assert not any(r.text.endswith("attack") for r in ev.recipients)

@@ -687,7 +687,12 @@ def _event(c: Candidate, decided: tuple[str, str | None, str, float], text: str,
     etype, mode, cameo, conf = decided
     roles = c.roles
     actors = list(roles.actors)
-    recipients = list(roles.recipients)
+    # the trigger is not its own party: "launched an attack on the convoy" is against the
+    # convoy, and "an attack" (the merged nominal trigger) names no recipient; what a
+    # reaction is about stays ("condemned the attack": the attack is what is condemned)
+    trig_spans = [(t.idx, t.idx + len(t)) for t in c.tokens if _own_type_noun(t, etype)]
+    recipients = [r for r in roles.recipients if r.code or r.start is None or not any(
+        r.start < hi and lo < r.end for lo, hi in trig_spans)]
     if etype == "CONSULT" and roles.located:
         recipients = []  # where they met is a place, not a party ("met in Berlin")
     code = cameo or ""
@@ -726,6 +731,13 @@ def _event(c: Candidate, decided: tuple[str, str | None, str, float], text: str,
                           trigger_start=ts, trigger_end=te),
         confidence=round(max(0.01, min(0.99, conf)), 3),
     )
+
+
+def _own_type_noun(tok, etype: str) -> bool:
+    """Whether `tok` is a nominal trigger of the event's own type ('attack' in an ASSAULT)."""
+    entry = lexmod.load().lookup(tok.lower_, (), "NOUN")
+    coding = lexmod.plover_coding(entry.code) if entry is not None else None
+    return coding is not None and coding.type == etype
 
 
 def _speaker_is_party(c: Candidate, index: MentionIndex) -> bool:

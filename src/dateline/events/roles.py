@@ -358,7 +358,7 @@ _NOT_DEEPER = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass", "ccomp", "p
 _NOT_DEEPER_PREPS = frozenset({"after", "before", "since", "during", "until", "despite",
                                "because", "like", "as", "than", "over", "about", "amid",
                                "including", "besides", "regarding", "concerning"})
-_DEEPER_HOPS = 4
+_DEEPER_HOPS = 6
 
 
 def _deeper_recipients(roles: Roles, starts: list, verb, index: MentionIndex) -> None:
@@ -468,6 +468,15 @@ def _take_recipients(into: Roles, other: Roles) -> None:
     into.named |= other.named
 
 
+# Verbs whose subject acts against a nominal event, not in it: "police stopped the riots",
+# "the UN condemned the attack": the riot's or attack's doer is someone else.
+_COUNTER_VERBS = frozenset({"stop", "end", "prevent", "halt", "condemn", "denounce",
+                            "criticize", "criticise", "investigate", "probe", "suppress",
+                            "quell", "disperse", "ban", "block", "oppose", "fear", "avoid",
+                            "blame", "survive", "witness", "report", "crush", "counter", "deter",
+                            "repel", "foil", "thwart", "deplore", "decry", "mourn", "protest"})
+
+
 def noun_roles(noun, index: MentionIndex) -> Roles:
     """Roles of a nominal trigger: possessor / 'by' / light-verb subject -> actor."""
     actor_toks, recip_toks, preps = [], [], set()
@@ -483,7 +492,8 @@ def noun_roles(noun, index: MentionIndex) -> Roles:
                 preps.add(c.lower_)
     head = noun.head
     if not actor_toks and noun.dep_ in ("dobj", "attr", "nsubjpass") and head.pos_ in ("VERB",
-                                                                                     "AUX"):
+                                                                                     "AUX") \
+            and (head.lemma_ or head.lower_).lower() not in _COUNTER_VERBS:
         subj, _ = _subjects(head)
         actor_toks.extend(subj)
         for c in head.children:

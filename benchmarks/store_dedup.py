@@ -88,7 +88,7 @@ def end_to_end() -> dict:
                     break
             gold[event.id] = label
             details.append((story["id"], event.type, [a.code for a in event.actors],
-                            [a.code for a in event.recipients], event.date, label))
+                            [a.code for a in event.recipients], event.date, label, event.id))
         missed.extend(spec["gold"] for k, spec in enumerate(story["events"]) if k not in used)
     code_s = time.perf_counter() - t0
     with tempfile.TemporaryDirectory() as tmp, open_store(Path(tmp) / "e.duckdb") as store:
@@ -98,6 +98,8 @@ def end_to_end() -> dict:
     out.update({"coded_events": len(gold),
                 "matched_gold": sum(not g.startswith("extra:") for g in gold.values()),
                 "missed_gold": len(missed), "code_s": round(code_s, 1)})
+    # each coded mention with the event (cluster) the store put it in
+    details = [(*d[:-1], "event " + pred.get(d[-1], "?")[:6]) for d in details]
     return out | {"events": details}
 
 

@@ -90,6 +90,7 @@ class TreeMemory:
         self.peak: dict[int, int] = {}  # pid -> peak RSS (VmHWM when seen, else max VmRSS)
         self.role: dict[int, str] = {}
         self.cpu: dict[int, float] = {}  # pid -> CPU seconds at its last sample
+        self.main_rss: list[int] = []  # the main process's RSS at each sample
         self.total_peak = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -119,6 +120,8 @@ class TreeMemory:
             if not st:
                 continue
             total += st.get("VmRSS", 0)
+            if pid == self.pid and "VmRSS" in st:
+                self.main_rss.append(st["VmRSS"])
             cpu = _cpu_seconds(pid)
             if cpu is not None:
                 self.cpu[pid] = cpu
@@ -137,6 +140,12 @@ class TreeMemory:
             "worker_peak_mib": round(max(workers) / mib, 1) if workers else None,
             "n_workers_seen": len(workers),
             "total_peak_mib": round(self.total_peak / mib, 1),
+            # The main process's RSS a quarter, half, three quarters in and at its peak
+            # sample: growth during a run shows here, a one-off spike only in the peak.
+            "main_rss_quarters_mib": [
+                round(self.main_rss[min(len(self.main_rss) - 1, len(self.main_rss) * q // 4)]
+                      / mib, 1) for q in (1, 2, 3)] + [round(max(self.main_rss) / mib, 1)]
+            if self.main_rss else None,
             # Workers' CPU from their last sample (they idle before they exit).
             "workers_cpu_s": round(sum(v for p, v in self.cpu.items()
                                        if self.role.get(p) == "worker"), 1),

@@ -133,3 +133,13 @@ def test_user_file_redefines_a_shipped_person_without_changing_the_shipped_one(t
     mine = resolve_actor("Secretary Nielsen", "2018-03-23", dictionaries=[path])
     assert (mine.code, mine.title) == ("USAELI", "Consultant")
     assert resolve_actor("Secretary Nielsen", "2018-03-23").code == "USAGOV"
+
+
+def test_cabinet_of_2018_treasury_and_chinese_vice_premier():
+    from dateline.coder import code_document
+    from dateline.records import Document
+
+    coded = code_document(Document(text="Treasury Secretary Steven Mnuchin met Vice Premier "
+                                   "Liu He in Beijing on Thursday.", published="2018-05-03"))
+    codes = {a.code for e in coded.events for a in e.actors}
+    assert {"USAGOV", "CHNGOV"} <= codes

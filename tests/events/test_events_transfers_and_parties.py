@@ -167,3 +167,13 @@ def test_an_attack_is_not_its_own_recipient():
     ev = next(e for e in _events("Rebels launched an attack on the convoy near Goma.")
               if e.type == "ASSAULT")
     assert not any(r.text.endswith("attack") for r in ev.recipients)
+
+
+def test_a_state_reporting_its_own_forces_accuses_nobody():
+    events = _events("Police in Sonora detained nine suspects, state officials said.")
+    assert not any(e.type == "ACCUSE" for e in events)
+
+
+def test_shared_intelligence_is_no_spy_agency():
+    events = _events("Chile and Peru agreed to share intelligence on drug smuggling.")
+    assert not any(a.sector == "SPY" for e in events for a in e.actors + e.recipients)

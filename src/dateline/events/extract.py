@@ -750,6 +750,7 @@ def _speaker_is_party(c: Candidate, index: MentionIndex) -> bool:
                for a in c.roles.actors + c.roles.recipients)
 
 
+_STATE = frozenset({"GOV", "COP", "MIL", "JUD", "LEG", "SPY"})
 _PRESS = frozenset({"JRN"})  # journalists and news outlets (MED is health here)
 _PRESS_WORDS = frozenset({"news", "agency", "media", "newspaper", "reporter", "reporters",
                           "correspondent", "source", "sources", "witness", "witnesses",
@@ -775,8 +776,15 @@ def _accusation(c: Candidate, event: Event, index: MentionIndex, text: str) -> E
     # nor do officials speaking of their own government
     spans = [(a.start, a.end) for a in roles.actors]
     own = {(a.country, a.sector) for a in roles.actors if a.country and a.sector}
+    # ... nor a state speaking of its own forces ("police detained 12, state officials said")
+    # (a speaker of no known country counts as the accused's own: "..., the army said")
+    state = {a.country for a in roles.actors if a.country and a.sector in _STATE}
+    stateless = {a.sector for a in roles.actors if not a.country and a.sector in _STATE}
     accused = [replace(a) for a in event.actors if (a.start, a.end) not in spans
-               and (a.country, a.sector) not in own]
+               and (a.country, a.sector) not in own
+               and not (a.country in state and a.sector in _STATE)
+               and not (stateless and a.sector in _STATE and a.country is None)
+               and a.sector not in stateless]
     if not accused:
         return None
     s, e = _sentence_bounds(c.sent)

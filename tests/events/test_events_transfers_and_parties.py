@@ -177,3 +177,20 @@ def test_a_state_reporting_its_own_forces_accuses_nobody():
 def test_shared_intelligence_is_no_spy_agency():
     events = _events("Chile and Peru agreed to share intelligence on drug smuggling.")
     assert not any(a.sector == "SPY" for e in events for a in e.actors + e.recipients)
+
+
+@pytest.mark.parametrize("text,etype", [
+    ("The Chilean government eased restrictions on public gatherings in Santiago.", "CONCEDE"),
+    ("The Chilean government accepted the demands of the striking miners.", "CONCEDE"),
+    ("The Chilean government denied entry to a Bolivian delegation.", "REJECT"),
+    ("The Chilean government outlawed the militia in March.", "COERCE"),
+])
+def test_a_past_tense_after_government_is_the_verb(text, etype):
+    events = _events(text)
+    assert any(e.type == etype and [a.code for a in e.actors] == ["CHLGOV"] for e in events)
+
+
+def test_a_cessation_of_hostilities_is_a_ceasefire_not_its_own_recipient():
+    ev = next(e for e in _events("Sudan declared a cessation of hostilities in Darfur.")
+              if e.cameo == "0871")
+    assert not any("hostilities" in r.text for r in ev.recipients)

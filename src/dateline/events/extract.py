@@ -106,8 +106,10 @@ def may_hold_event(sent) -> bool:
         if entry is not None and (lexmod.plover_coding(entry.code)
                                   or lexmod.plover_coding(entry.code2)):
             return True
-        if i > sent.start and doc[i - 1].lower_ in _NOUN_CONTEXT:
-            continue  # "the forces", "in support of": a noun, not the verb
+        if i > sent.start and doc[i - 1].lower_ in _NOUN_CONTEXT and not (
+                doc[i].lower_.endswith("ed") and doc[i - 1].lower_ in _MODIFIER_CONTEXT):
+            continue  # "the forces", "in support of": a noun, not the verb (but "the
+            # government refused": a past tense after a noun modifier is the verb)
         entry = lex.lookup(doc[i].lower_, following, "VERB")
         if entry is None:
             continue
@@ -244,6 +246,8 @@ _OPENERS = frozenset({"the", "a", "an", "in", "on", "at", "but", "and", "or", "i
                       "that", "there", "when", "while", "after", "before", "as", "if", "for",
                       "with", "by", "from", "to", "of", "some", "many", "most", "all", "one",
                       "last", "earlier", "later", "since", "during", "according", "what"})
+# Nouns among them that also head a subject: "government forces", but "government eased".
+_MODIFIER_CONTEXT = frozenset({"military", "security", "government", "air", "ground"})
 # Words before a form that make it a noun, for forms the lexicon knows only as verbs.
 _NOUN_CONTEXT = frozenset({"the", "a", "an", "their", "its", "his", "her", "our", "my", "your",
                            "this", "that", "these", "those", "of", "in", "under", "for",
@@ -690,7 +694,9 @@ def _event(c: Candidate, decided: tuple[str, str | None, str, float], text: str,
     # the trigger is not its own party: "launched an attack on the convoy" is against the
     # convoy, and "an attack" (the merged nominal trigger) names no recipient; what a
     # reaction is about stays ("condemned the attack": the attack is what is condemned)
-    trig_spans = [(t.idx, t.idx + len(t)) for t in c.tokens if _own_type_noun(t, etype)]
+    phrase = c.tokens[:1 + len(c.entry.rest)]  # a multi-word trigger's own words
+    trig_spans = [(t.idx, t.idx + len(t)) for t in c.tokens
+                  if t in phrase and c.entry.pos == "NOUN" or _own_type_noun(t, etype)]
     recipients = [r for r in roles.recipients if r.code or r.start is None or not any(
         r.start < hi and lo < r.end for lo, hi in trig_spans)]
     if etype == "CONSULT" and roles.located:

@@ -43,7 +43,13 @@ _PART = ("coalesce(a.country, '') || '/' || coalesce(a.sector, '')")
 
 # Raw keys of event mentions: everything but the tokens and the place level (Python's).
 _RAW_SQL = f"""
-WITH ev AS (SELECT e.* FROM events e {{where}}),
+WITH ev AS (
+    -- only the columns the keys need: the sentences and names stay on disk
+    SELECT e.id, e.doc_id, e.origin, e.type, e.mode, e.negated, e.hypothetical, e.future,
+           e.event_date, e.date_precision, e.location_name, e.location_country,
+           e.location_admin1, e.geonameid, e.actor1_country, e.actor1_sector,
+           e.actor2_country, e.actor2_sector
+    FROM events e {{where}}),
 parts AS (
     SELECT a.event_id, left(a.role, 1) = 'a' AS acting, {_PART} AS part
     FROM event_actors a SEMI JOIN ev ON ev.id = a.event_id

@@ -97,16 +97,28 @@ def warm(texts: Sequence[str]) -> int:
     A chunk (text between spaces) seen twice or more in the batch is tokenized once outside
     the zone, so its lexemes and spaCy's tokenizer cache entry stay; later stories then skip
     the affix rules for it. Memory is bounded: at most WARM_CHUNKS chunks in all, after which
-    this does nothing. Tokens are the same either way. Returns the number of chunks added.
+    this does nothing. Tokens are the same either way. Returns the number of chunks added;
+    never raises (a speed aid must not fail a story: parsing reports real problems).
     """
+    try:
+        return _warm(texts)
+    except Exception:
+        log.debug("tokenizer warm-up skipped", exc_info=True)
+        return 0
+
+
+def _warm(texts: Sequence[str]) -> int:
+    if len(_warmed) >= WARM_CHUNKS:
+        return 0
     nlp = load()
-    if len(_warmed) >= WARM_CHUNKS or nlp.vocab.in_memory_zone:
+    if nlp.vocab.in_memory_zone:
         return 0
     from collections import Counter
 
     from spacy.strings import hash_string
 
-    seen = Counter(c for t in texts for c in t[:_WARM_SAMPLE].translate(_SPACES).split())
+    seen = Counter(c for t in texts if isinstance(t, str)
+                   for c in t[:_WARM_SAMPLE].translate(_SPACES).split())
     fresh = []
     for chunk, n in seen.most_common():
         if n < WARM_MIN or len(_warmed) >= WARM_CHUNKS:

@@ -71,3 +71,15 @@ def test_warm_keeps_recurring_chunks_with_the_same_tokens_and_a_bound(monkeypatc
     assert nlp.warm([text]) == 0  # each chunk is kept once
     assert _tokens(text) == before
     assert nlp.warm(["a chunk seen once"]) == 0
+    assert nlp.warm([None, 3]) == 0  # not text: nothing kept, nothing raised
+
+
+def test_a_failing_warm_up_never_fails_a_story(monkeypatch):
+    def broken(texts):
+        raise RuntimeError("no pipeline")
+
+    monkeypatch.setattr(nlp, "_warm", broken)
+    assert nlp.warm(["Officials said. Officials said."]) == 0
+    coded = coder.code_text("Mexico and the United States met in Mexico City on Friday.",
+                            published="2018-03-23")
+    assert coded.rejected is None and coded.events

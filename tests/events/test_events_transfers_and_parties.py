@@ -194,3 +194,26 @@ def test_a_cessation_of_hostilities_is_a_ceasefire_not_its_own_recipient():
     ev = next(e for e in _events("Sudan declared a cessation of hostilities in Darfur.")
               if e.cameo == "0871")
     assert not any("hostilities" in r.text for r in ev.recipients)
+
+
+@pytest.mark.parametrize("text,actor", [
+    ("Police in Oaxaca arrested seven suspected kidnappers, state officials said.", "MEXCOP"),
+    ("Kenyan police arrested 14 protesters in Nairobi, the government said.", "KENCOP"),
+    ("Syrian troops shelled rebel positions near Idlib, the army said.", "SYRMIL"),
+])
+def test_a_state_reporting_its_own_forces_act_reports_a_fact(text, actor):
+    ev = next(e for e in _events(text) if e.quad_class in (3, 4) and e.type != "ACCUSE")
+    assert [a.code for a in ev.actors] == [actor]
+    assert not ev.modality.hypothetical
+
+
+@pytest.mark.parametrize("text", [
+    "Witnesses said soldiers shot three protesters in Khartoum on Friday.",
+    "Human rights groups said police tortured detainees in Cairo.",
+    "Russia said Ukraine shelled Donetsk on Tuesday.",
+    "Russian officials said Ukrainian troops shelled a village near Donetsk.",
+    "Police arrested two journalists in Nairobi, a rights group said.",
+])
+def test_a_conflict_reported_by_an_outsider_stays_their_claim(text):
+    ev = next(e for e in _events(text) if e.quad_class in (3, 4) and e.type != "ACCUSE")
+    assert ev.modality.hypothetical

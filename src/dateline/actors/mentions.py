@@ -142,6 +142,12 @@ def compose(toks: Sequence[Token], matches: list[Match], day: str | None,
             _distribute(mention, out, toks, match_at, used, pos, skip_the, day, group_ids)
             _link_person(mention, out, toks, match_at, used, pos, day)
             continue
+        if m.kind == "person":
+            gov = _leaders_government(m, toks, match_at, day)
+            if gov is not None:
+                used.add(pos[id(gov[1])])
+                out.append(gov[0])
+                continue
         out.append(_from_entry(m, day, m.kind))
     for m in out:
         before = m.ts - 1
@@ -155,6 +161,24 @@ def compose(toks: Sequence[Token], matches: list[Match], day: str | None,
     out.sort(key=lambda x: (x.ts, x.te))
     _group_lists(out, toks, group_ids)
     return out
+
+
+# A government named after its leader: "the Maduro government", "Trump's administration"
+_GOVERNMENT_NOUNS = frozenset({"government", "administration", "regime", "cabinet", "junta"})
+
+
+def _leaders_government(m: Match, toks: Sequence[Token], match_at: Callable, day: str | None
+                        ) -> tuple[Mention, Match] | None:
+    """'the <leader> government' is the leader's country's government (GOV), not the person."""
+    j = m.end + (1 if m.end < len(toks) and toks[m.end].norm == "'s" else 0)
+    nxt = match_at(j, ("agent",))
+    if nxt is None or nxt.end - nxt.start != 1 or toks[nxt.start].norm not in _GOVERNMENT_NOUNS:
+        return None
+    role = role_of(m.entry, day)
+    if role is None or not role.country:
+        return None
+    return Mention(m.start, nxt.end, "role", country=role.country, sector="GOV",
+                   entry=nxt.entry), nxt
 
 
 def _agent_mention(m: Match, day: str | None, is_plural: Callable[[int], bool]) -> Mention:

@@ -101,6 +101,8 @@ def mentions_under(tok, index: MentionIndex) -> list[int]:
                 continue  # "Assad's backers" are not Assad; "Mexico's Navarrete Prida" is him
             if c.dep_ == "amod" and index.at(t.i) is None and c.is_lower and _role_at(c, index):
                 continue  # "military aid", "police reform": an adjective, not a party
+            if c.dep_ == "conj" and _stranded_verb(c) is not None:
+                continue  # the next clause's subject, hung here by the parser
             if c.dep_ == "prep" and c.lower_ in _NP_PREPS or c.dep_ not in _STOP_DEPS:
                 stack.append(c)
     return found
@@ -214,7 +216,45 @@ def _subjects(verb) -> tuple[list, list]:
             v = head.head  # "X filed a lawsuit accusing Y", "sent a letter threatening to"
         else:
             break
-    return [], []
+    return _stranded_subjects(v), []
+
+
+def _fronted(prep, verb) -> bool:
+    """A phrase opening the sentence on a common noun and set off by a comma ('At the summit
+    in Lima, ...'): it names the occasion, no party ('In Colombia, ...' may: a name)."""
+    return prep.i < verb.i and prep.is_sent_start and any(
+        c.dep_ == "pobj" and c.pos_ == "NOUN" for c in prep.children) and any(
+        t.text == "," for t in prep.doc[prep.i + 1:verb.i])
+
+
+def _stranded_verb(tok):
+    """The verb whose subject the parser hung on a fronted phrase as a conjunct, if `tok` is
+    one: 'At the talks in Lima, Chile and Peru signed ...' ('Chile' conj of 'Lima')."""
+    if tok.dep_ != "conj" or tok.head.i >= tok.i:
+        return None
+    lo, hi = tok.left_edge.i, tok.right_edge.i
+    doc = tok.doc
+    if lo == 0 or doc[lo - 1].text != "," or tok.head.i >= lo - 1 or hi + 1 >= len(doc):
+        return None
+    verb = doc[hi + 1]
+    if verb.pos_ != "VERB" or verb.tag_ not in ("VBD", "VBZ", "VBP") or any(
+            c.dep_ in ("nsubj", "nsubjpass", "csubj", "expl") for c in verb.children):
+        return None
+    # the conjunct sits inside a phrase the verb governs from before it ("At ..., X signed")
+    return verb if any(c.dep_ in ("prep", "advcl", "npadvmod") and c.i < lo
+                       and c.left_edge.i <= tok.i <= c.right_edge.i
+                       for c in verb.children) else None
+
+
+def _stranded_subjects(verb) -> list:
+    """Subjects of a subjectless finite verb that the parser attached before its comma."""
+    if verb.pos_ != "VERB" or verb.i == 0 or verb.doc[verb.i - 1].dep_ != "conj":
+        return []
+    t = verb.doc[verb.i - 1]
+    while t.dep_ == "conj" and t.head.i < t.i and _stranded_verb(t) is None:
+        t = t.head  # "..., the US and Mexico signed": up to the first conjunct after the comma
+    found = _stranded_verb(t)
+    return [t] if found is not None and found.i == verb.i else []
 
 
 # "The ELN said it will release ...": an unresolved pronoun subject of a reported clause is
@@ -246,7 +286,7 @@ def has_explicit_subject(verb) -> bool:
 def _pobjs(prep) -> list:
     out = [c for c in prep.children if c.dep_ in ("pobj", "pcomp")]
     for c in list(out):
-        out.extend(cc for cc in c.children if cc.dep_ == "conj")
+        out.extend(cc for cc in c.children if cc.dep_ == "conj" and _stranded_verb(cc) is None)
         # "committed to a relationship with Mexico": the party is inside the object
         for cc in c.children:
             # ... and "called for sanctions against X"
@@ -309,7 +349,7 @@ def verb_roles(verb, index: MentionIndex) -> Roles:
                     recip_toks.extend(objs)
                     if objs:
                         preps.add(cc.lower_)
-        elif c.dep_ == "prep" and c.lower_ in RECIPIENT_PREPS:
+        elif c.dep_ == "prep" and c.lower_ in RECIPIENT_PREPS and not _fronted(c, verb):
             objs = _pobjs(c)
             recip_toks.extend(objs)
             if objs:
@@ -378,6 +418,8 @@ def _deeper_recipients(roles: Roles, starts: list, verb, index: MentionIndex) ->
                 continue
             if t.dep_ in ("prep", "agent") and t.lower_ in _NOT_DEEPER_PREPS:
                 continue
+            if t.dep_ == "prep" and _fronted(t, verb) or t.dep_ == "conj" and _stranded_verb(t):
+                continue  # 'At the talks in Lima, Chile and Peru signed': no party in there
             if t.dep_ in ("dobj", "obj") and (
                     t.head.lemma_ or t.head.lower_).lower() in TOPIC_OBJECT_VERBS:
                 continue  # a topic is no party: "discussed issues such as organized crime"
@@ -497,7 +539,7 @@ def noun_roles(noun, index: MentionIndex) -> Roles:
         subj, _ = _subjects(head)
         actor_toks.extend(subj)
         for c in head.children:
-            if c.dep_ == "prep" and c.lower_ in RECIPIENT_PREPS:
+            if c.dep_ == "prep" and c.lower_ in RECIPIENT_PREPS and not _fronted(c, head):
                 objs = _pobjs(c)
                 recip_toks.extend(objs)
                 if objs:

@@ -22,6 +22,7 @@ from dateline.events.roles import (
     has_explicit_subject,
     mentions_under,
     noun_roles,
+    occasion_roles,
     verb_roles,
 )
 from dateline.records import Actor, Document, Event, Evidence, Modality
@@ -370,6 +371,11 @@ def _candidates(sent, index: MentionIndex, quotes: list[tuple[int, int]]) -> lis
                 used.add(j)
                 j += 1
         roles = noun_roles(tok, index) if entry.pos == "NOUN" else verb_roles(tok, index)
+        if coding.type == "CONSULT" and entry.pos == "NOUN" and not roles.actors:
+            # "At the talks in Lima, Chile and Peru signed ...": those who act there met
+            occasion = occasion_roles(tok, index)
+            if occasion is not None and occasion.actors:
+                _take_actors(roles, occasion)
         if not roles.actors and not roles.recipients:
             continue  # precision: no participant in the clause, no event
         if entry.pos == "VERB" and not roles.actors and has_explicit_subject(tok):
@@ -705,6 +711,8 @@ def _event(c: Candidate, decided: tuple[str, str | None, str, float], text: str,
     if etype == "CONSULT" and mode != "visit" and (code[:3] in _RECIPROCAL or code in _RECIPROCAL
                                                    or c.entry.code2 == c.entry.code) or code in _RECIPROCAL and c.entry.code2 == c.entry.code and "with" in roles.recipient_preps:
         actors, recipients = actors + recipients, []
+    if etype == "CONSULT" and mode == "multilateral" and _bilateral(actors + recipients):
+        mode = None  # PLOVER: "a meeting in a multilateral context, typically an alliance or IGO"
     mod = replace(c.reading.modality)
     if c.reading.quoted and ontology.quad_class(etype) in (3, 4):
         mod.hypothetical = True  # a conflict inside a quote is the speaker's claim, not fact
@@ -737,6 +745,15 @@ def _event(c: Candidate, decided: tuple[str, str | None, str, float], text: str,
                           trigger_start=ts, trigger_end=te),
         confidence=round(max(0.01, min(0.99, conf)), 3),
     )
+
+
+_MULTILATERAL_BODIES = frozenset({"IGO", "UNO", "EUR"})  # IGO country slots (actors.codes)
+
+
+def _bilateral(parties: list[Actor]) -> bool:
+    """Two named states and no international body: no multilateral setting."""
+    countries = {a.country for a in parties if a.country}
+    return len(parties) == 2 and len(countries) == 2 and not countries & _MULTILATERAL_BODIES
 
 
 def _own_type_noun(tok, etype: str) -> bool:

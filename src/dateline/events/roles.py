@@ -227,6 +227,19 @@ def _fronted(prep, verb) -> bool:
         t.text == "," for t in prep.doc[prep.i + 1:verb.i])
 
 
+def occasion_roles(noun, index: MentionIndex) -> Roles | None:
+    """The clause's subjects as the parties of the occasion that opens it: 'At the talks in
+    Lima, Chile and Peru signed ...' (they met); None where the noun opens no clause."""
+    prep = noun.head
+    if noun.dep_ != "pobj" or prep.dep_ != "prep" or prep.lower_ not in ("at", "during"):
+        return None
+    verb = prep.head
+    if verb.pos_ != "VERB" or not _fronted(prep, verb):
+        return None
+    subj, _ = _subjects(verb)
+    return _fill(subj, [], index, set()) if subj else None
+
+
 def _stranded_verb(tok):
     """The verb whose subject the parser hung on a fronted phrase as a conjunct, if `tok` is
     one: 'At the talks in Lima, Chile and Peru signed ...' ('Chile' conj of 'Lima')."""

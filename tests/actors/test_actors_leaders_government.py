@@ -4,6 +4,7 @@ Sentences are ours."""
 from __future__ import annotations
 
 import pytest
+
 from conftest import by_text
 
 

@@ -126,7 +126,7 @@ def test_recoding_the_same_stories_adds_no_events(tmp_path):
     assert before == after
 
 
-@pytest.mark.parametrize("a,b", [("E3", "E4"), ("E1", "E2"), ("E5", "E6"), ("E8", "E9"),
+@pytest.mark.parametrize("a,b", [("E3", "E4"), ("E1", "E2"), ("E1", "E2s"), ("E5", "E6"), ("E8", "E9"),
                                  ("E11", "E12"), ("E10", "N1"), ("N1", "N2")])
 def test_near_miss_events_stay_apart(stored, a, b):
     _, gold = fixture_documents()

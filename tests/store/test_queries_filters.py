@@ -101,7 +101,8 @@ def test_aggregate_by_month_counts_scores_and_quad_shares(con):
 def test_top_dyads_and_breakdown(con):
     dyads = q.top_dyads(con, q.EventFilter(), n=10)
     counts = {d["dyad"]: d["n"] for d in dyads}
-    assert counts["MEX-USA"] == counts["GBR-RUS"] == counts["CHN-USA"] == 2
+    # MEX-USA: the meeting, the agreement to share intelligence and the signing (s05)
+    assert counts["MEX-USA"] == 3 and counts["GBR-RUS"] == counts["CHN-USA"] == 2
     assert [d["n"] for d in dyads] == sorted((d["n"] for d in dyads), reverse=True)
     by_type = {r["value"]: r["n"] for r in q.breakdown(con, q.EventFilter(), "type")}
     assert by_type["COERCE"] == 3 and by_type["CONSULT"] == 3

@@ -13,20 +13,25 @@ PLV_CLASSES = ("AGREE", "CONSULT", "SUPPORT", "YIELD", "COOPERATE", "AID", "REQU
                "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT")
 
 
-def plv_labels(model: EventClassifier, items: list[ClassifierInput]) -> list[str]:
-    """PLV roots: the gold pair is known to hold an event, so NONE is left out and the
-    probabilities of CONCEDE and RETREAT are pooled as YIELD."""
-    probs = model.probabilities(items, "type")
+def pooled_roots(classes: list[str], probs) -> list[str]:
+    """The most probable PLV root of each row of type-head probabilities: NONE left out,
+    CONCEDE and RETREAT pooled as YIELD."""
     out = []
     for row in probs:
         pooled: dict[str, float] = {}
-        for c, p in zip(model.classes, row):
+        for c, p in zip(classes, row):
             if c == NONE:
                 continue
             key = "YIELD" if c in ("CONCEDE", "RETREAT") else c
             pooled[key] = pooled.get(key, 0.0) + float(p)
         out.append(max(pooled, key=pooled.get))
     return out
+
+
+def plv_labels(model: EventClassifier, items: list[ClassifierInput]) -> list[str]:
+    """PLV roots: the gold pair is known to hold an event, so NONE is left out and the
+    probabilities of CONCEDE and RETREAT are pooled as YIELD."""
+    return pooled_roots(model.classes, model.probabilities(items, "type"))
 
 
 def score_plv(path: str | Path, model: EventClassifier | None = None) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from dateline.evaluate.plv import pooled_roots
 from dateline.events.classifier import NONE, features
 from dateline.training.train import (
     SEED,
@@ -50,16 +51,7 @@ def plv_predict(classes: list[str], W: np.ndarray, b: np.ndarray, X) -> list[str
     z = z - z.max(axis=1, keepdims=True)
     p = np.exp(z)
     p /= p.sum(axis=1, keepdims=True)
-    out = []
-    for row in p:
-        pooled: dict[str, float] = {}
-        for c, v in zip(classes, row):
-            if c == NONE:
-                continue
-            key = "YIELD" if c in ("CONCEDE", "RETREAT") else c
-            pooled[key] = pooled.get(key, 0.0) + float(v)
-        out.append(max(pooled, key=pooled.get))
-    return out
+    return pooled_roots(classes, p)
 
 
 def folds(labels: list[str], k: int, seed: int = SEED) -> list[list[int]]:

@@ -7,7 +7,8 @@ content hash of their text).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Self
@@ -88,17 +89,23 @@ class Store:
             raise StoreError(f"store {self.path} is open read-only")
         from dateline.store.dedup import cluster_pending
 
+        with self._transaction() as con:
+            return cluster_pending(con)
+
+    @contextmanager
+    def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor of our own inside one transaction: committed when the block ends, rolled
+        back on any exception (a kill mid-way leaves the store as it was)."""
         con = self.con.cursor()
         con.execute("BEGIN TRANSACTION")
         try:
-            n = cluster_pending(con)
+            yield con
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
             raise
         finally:
             con.close()
-        return n
 
     def known_ids(self, ids: Iterable[str]) -> set[str]:
         """The subset of ``ids`` already stored as documents or rejections."""
@@ -142,10 +149,8 @@ class Store:
         if not fresh:
             return result
         tables = build_tables(fresh, CODER_VERSION)
-        con = self.con.cursor()
         views = {name: f"_dl_new_{name}" for name in _INSERT_ORDER}
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with self._transaction() as con:
             for name in _INSERT_ORDER:
                 con.register(views[name], tables.arrow(name))
                 if getattr(tables, name):
@@ -159,12 +164,6 @@ class Store:
                 con.unregister(view)
             if not defer_clustering:
                 cluster_pending(con)
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-        finally:
-            con.close()
         result.documents = len(tables.documents)
         result.events = len(tables.events)
         result.quotes = len(tables.quotes)

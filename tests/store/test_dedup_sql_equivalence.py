@@ -49,22 +49,33 @@ def random_stories(seed: int, n: int = 70) -> list[CodedDocument]:
             day = rng.randrange(1, 21)
             date = {"day": f"2018-03-{day:02d}", "month": "2018-03", "year": "2018",
                     None: None}[precision]
-            place = rng.choice(PLACES)
-            actors = [Actor(text="a", country=c, sector=s)
-                      for c, s in rng.sample(PARTIES, rng.choice([1, 1, 2]))]
-            recipients = [Actor(text="r", country=c, sector=s)
-                          for c, s in rng.sample(PARTIES, rng.choice([0, 1, 1, 2]))]
-            event = Event(
-                type=rng.choice(TYPES), mode=rng.choice([None, None, "arrest", "meet"]),
-                evidence=Evidence(sentence=text, start=k, end=len(text), trigger="happened",
-                                  trigger_start=k),
-                actors=actors, recipients=recipients, date=date, date_precision=precision,
-                location=Location(*place) if place else None,
-                modality=Modality(negated=rng.random() < 0.05))
-            event.assign_id(doc.id)
-            events.append(event)
+            events.append(random_event(rng, doc, k, date, precision, TYPES,
+                                       [None, None, "arrest", "meet"], PARTIES, PLACES,
+                                       [0, 1, 1, 2]))
         docs.append(CodedDocument(doc=doc, events=events))
     return docs
+
+
+def random_event(rng: random.Random, doc: Document, k: int, date: str | None,
+                 precision: str | None, types: list[str], modes: list[str | None],
+                 parties: list[tuple], places: list[tuple | None],
+                 recipient_counts: list[int]) -> Event:
+    """One event of ``doc`` with parties, place, type and mode drawn from the given lists
+    (one or two actors; a recipient count from ``recipient_counts``; 5 % negated)."""
+    place = rng.choice(places)
+    event = Event(
+        type=rng.choice(types), mode=rng.choice(modes),
+        evidence=Evidence(sentence=doc.text, start=k, end=len(doc.text), trigger="happened",
+                          trigger_start=k),
+        actors=[Actor(text="a", country=c, sector=s)
+                for c, s in rng.sample(parties, rng.choice([1, 1, 2]))],
+        recipients=[Actor(text="r", country=c, sector=s)
+                    for c, s in rng.sample(parties, rng.choice(recipient_counts))],
+        date=date, date_precision=precision,
+        location=Location(*place) if place else None,
+        modality=Modality(negated=rng.random() < 0.05))
+    event.assign_id(doc.id)
+    return event
 
 
 def _sql_clusters(con) -> tuple[dict[str, str], dict[str, str]]:

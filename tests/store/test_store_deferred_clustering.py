@@ -13,8 +13,9 @@ import textwrap
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_dedup_sql_equivalence import random_event
 
-from dateline.records import Actor, CodedDocument, Document, Event, Evidence, Location, Modality
+from dateline.records import Actor, CodedDocument, Document, Event, Evidence
 from dateline.store import open_store
 from dateline.store.dedup import explain, rebuild_clusters
 from dateline.store.integrity import check_connection
@@ -42,21 +43,9 @@ def stories(seed: int, n: int) -> list[CodedDocument]:
             month, day = rng.randrange(2, 5), rng.randrange(1, 29)
             date = {"day": f"2018-{month:02d}-{day:02d}", "month": f"2018-{month:02d}",
                     "year": "2018", None: None}[precision]
-            place = rng.choice(PLACES)
-            event = Event(
-                type=rng.choice(["COERCE", "CONSULT", "ACCUSE"]),
-                mode=rng.choice([None, None, "arrest"]),
-                evidence=Evidence(sentence=text, start=k, end=len(text), trigger="happened",
-                                  trigger_start=k),
-                actors=[Actor(text="a", country=c, sector=s)
-                        for c, s in rng.sample(PARTIES, rng.choice([1, 1, 2]))],
-                recipients=[Actor(text="r", country=c, sector=s)
-                            for c, s in rng.sample(PARTIES, rng.choice([0, 1, 1]))],
-                date=date, date_precision=precision,
-                location=Location(*place) if place else None,
-                modality=Modality(negated=rng.random() < 0.05))
-            event.assign_id(doc.id)
-            events.append(event)
+            events.append(random_event(rng, doc, k, date, precision,
+                                       ["COERCE", "CONSULT", "ACCUSE"], [None, None, "arrest"],
+                                       PARTIES, PLACES, [0, 1, 1]))
         docs.append(CodedDocument(doc=doc, events=events))
     return docs
 

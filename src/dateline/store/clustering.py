@@ -688,8 +688,3 @@ def provisional(con, cluster_sql: str, events: str, actors: str, documents: str)
                                        documents=documents))
     finally:
         _drop(con, "_dl_cids")
-
-
-def update(con, event_ids: list[str], cluster_sql: str) -> None:
-    """Cluster new mentions (and any others awaiting it) into the store."""
-    flush(con, cluster_sql)

@@ -657,11 +657,8 @@ LEFT JOIN pa ON pa.event_id = c.id
 def update_clusters(con, event_ids: list[str]) -> None:
     """Cluster the given new event rows, and any others awaiting it, inside the caller's
     transaction; the result is what :func:`rebuild_clusters` would give."""
-    if not event_ids:
-        return
-    from dateline.store.clustering import update
-
-    update(con, list(event_ids), _CLUSTER_SQL)
+    if event_ids:  # the new rows are stored without keys: flushing clusters them too
+        cluster_pending(con)
 
 
 def cluster_pending(con) -> int:

@@ -239,9 +239,9 @@ def resolve_place(name: str, *, countries: set[str] | frozenset[str] = frozenset
     cands = gaz.candidates(name)
     wants_admin1 = False
     capital = _CAPITAL_OF_RE.match(name) if not cands else None
-    if capital and country_named(capital.group("who")):
+    if capital and (iso3 := country_named(capital.group("who"))):
         # "the Venezuelan capital", "Kenya's capital": that country's capital city
-        return capital_of(country_named(capital.group("who")))
+        return capital_of(iso3)
     if not cands:
         # "Mexico's", "Baghdad province": try without a possessive or a generic suffix.
         bare = re.sub(r"(?:'s|’s|\s+(?:province|governorate|state|district|region|city|"

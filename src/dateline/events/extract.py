@@ -65,21 +65,35 @@ def _hashes(vocab_id: int, words: frozenset[str]):
     return numpy.array(sorted(hash_string(w) for w in words), dtype="uint64")
 
 
+def _member(values, keys):
+    """Per value: whether it is in `keys` (sorted hashes); a binary search, not numpy.isin,
+    which sorts both arrays again on every call."""
+    import numpy
+
+    if not len(keys) or not len(values):
+        return numpy.zeros(len(values), dtype=bool)
+    pos = numpy.searchsorted(keys, values)
+    pos[pos == len(keys)] = 0
+    return keys[pos] == values
+
+
 def _select_arrays(doc):
-    """Per-doc token flags for sentence selection, computed once with numpy."""
+    """Per-doc token data for sentence selection, computed once: trigger and actor-cue flags
+    (numpy), and each token's lower-cased text and title flag as lists (no Token objects)."""
     cached = doc.user_data.get(_SELECT_KEY)
     if cached is not None:
         return cached
-    import numpy
-
     arr = doc.to_array(["LOWER", "IS_TITLE", "IS_UPPER", "LENGTH"])
     lowers = arr[:, 0]
-    trig = numpy.isin(lowers, _hashes(id(doc.vocab), lexmod.trigger_forms()))
-    trig |= numpy.isin(lowers, _hashes(id(doc.vocab), lexmod.pattern_forms()))
-    cue = numpy.isin(lowers, _hashes(id(doc.vocab), _ACTOR_WORDS))
-    cue |= arr[:, 1].astype(bool) | (arr[:, 2].astype(bool) & (arr[:, 3] > 1))
-    doc.user_data[_SELECT_KEY] = (trig, cue)
-    return trig, cue
+    trig = _member(lowers, _hashes(id(doc.vocab), lexmod.trigger_forms()))
+    trig |= _member(lowers, _hashes(id(doc.vocab), lexmod.pattern_forms()))
+    title = arr[:, 1].astype(bool)
+    cue = _member(lowers, _hashes(id(doc.vocab), _ACTOR_WORDS))
+    cue |= title | (arr[:, 2].astype(bool) & (arr[:, 3] > 1))
+    strings = doc.vocab.strings
+    words = [strings[h] for h in lowers.tolist()]
+    doc.user_data[_SELECT_KEY] = cached = (trig, cue, words, title.tolist())
+    return cached
 
 
 def may_hold_event(sent) -> bool:
@@ -88,45 +102,43 @@ def may_hold_event(sent) -> bool:
         return False
     import numpy
 
-    doc = sent.doc
-    trig, cue = _select_arrays(doc)
-    hits = numpy.flatnonzero(trig[sent.start:sent.end])
+    start, end = sent.start, sent.end
+    trig, cue, words, title = _select_arrays(sent.doc)
+    hits = numpy.flatnonzero(trig[start:end])
     if not len(hits):
         return False
-    first = sent.start + 1
-    opener = doc[sent.start]
-    if not (cue[first:sent.end].any() or opener.lower_ in _ACTOR_WORDS
-            or (opener.is_title and opener.lower_ not in _OPENERS)):
+    opener = words[start]
+    if not (cue[start + 1:end].any() or opener in _ACTOR_WORDS
+            or (title[start] and opener not in _OPENERS)):
         return False
     lex = lexmod.load()
-    for k in hits:
-        i = sent.start + int(k)
-        following = tuple(doc[j].lower_ for j in range(i + 1, min(sent.end, i + 4)))
+    for k in hits.tolist():
+        i = start + k
+        word = words[i]
+        following = tuple(words[i + 1:min(end, i + 4)])
         # a nominal trigger stands after "a"/"the" ("announced a suspension of aid")
-        entry = lex.lookup(doc[i].lower_, following, "NOUN")
+        entry = lex.lookup(word, following, "NOUN")
         if entry is not None and (lexmod.plover_coding(entry.code)
                                   or lexmod.plover_coding(entry.code2)):
             return True
-        if i > sent.start and doc[i - 1].lower_ in _NOUN_CONTEXT and not (
-                doc[i].lower_.endswith("ed") and doc[i - 1].lower_ in _MODIFIER_CONTEXT):
+        if i > start and words[i - 1] in _NOUN_CONTEXT and not (
+                word.endswith("ed") and words[i - 1] in _MODIFIER_CONTEXT):
             continue  # "the forces", "in support of": a noun, not the verb (but "the
             # government refused": a past tense after a noun modifier is the verb)
-        entry = lex.lookup(doc[i].lower_, following, "VERB")
+        entry = lex.lookup(word, following, "VERB")
         if entry is None:
             continue
         if lexmod.plover_coding(entry.code) or lexmod.plover_coding(entry.code2):
             return True
-        if _pattern_codes(lex, entry, doc, i, sent):
+        if _pattern_codes(lex, entry, words, i, start, end):
             return True
-        if doc[i].lower_ in transfer_forms() and any(
-                doc[j].lower_ == "to" for j in range(i + 2, min(sent.end, i + _TRANSFER_SPAN))):
+        if word in transfer_forms() and "to" in words[i + 2:min(end, i + _TRANSFER_SPAN)]:
             return True  # "returned the artifacts to X": checked on the parse later
-        if entry.lemma == "order" and any(
-                doc[j].lower_ == "to" for j in range(i + 2, min(sent.end, i + _TRANSFER_SPAN))):
+        if entry.lemma == "order" and "to" in words[i + 2:min(end, i + _TRANSFER_SPAN)]:
             return True  # "ordered X to leave": checked on the parse later
-        if entry.lemma == "call" and i + 1 < sent.end and (doc[i + 1].is_title or any(
-                doc[j].is_title for j in range(i + 2, min(sent.end, i + 4)))
-                and doc[i + 1].lower_ not in ("for", "on", "upon", "off", "in")):
+        if entry.lemma == "call" and i + 1 < end and (title[i + 1] or any(
+                title[i + 2:min(end, i + 4)]) and words[i + 1] not in ("for", "on", "upon",
+                                                                      "off", "in")):
             return True  # "called President X on Friday" (a telephone call)
     return False
 
@@ -224,19 +236,20 @@ def _order_or_call_code(tok, entry: lexmod.TriggerEntry, index: MentionIndex):
     return None
 
 
-def _pattern_codes(lex, entry: lexmod.TriggerEntry, doc, i: int, sent) -> bool:
+def _pattern_codes(lex, entry: lexmod.TriggerEntry, words: list[str], i: int, start: int,
+                   end: int) -> bool:
     """Whether one of the verb's patterns codes this context from the raw words alone:
-    "closed ... borders", "lift the ban" (verbs with no default code)."""
+    "closed ... borders", "lift the ban" (verbs with no default code). `words`: the story's
+    lower-cased tokens; the sentence is words[start:end]."""
     if not lex.patterns.get(entry.block):
         return False
 
-    def forms(t) -> tuple[str, ...]:
-        w = t.lower_
+    def forms(w: str) -> tuple[str, ...]:
         # no lemmas before parsing: a crude plural strip stands in for them
         return (w, w[:-1]) if len(w) > 3 and w.endswith("s") else (w,)
 
-    after = [forms(doc[j]) for j in range(i + 1, min(sent.end, i + 12))]
-    before = [f for j in range(max(sent.start, i - 8), i) for f in forms(doc[j])]
+    after = [forms(w) for w in words[i + 1:min(end, i + 12)]]
+    before = [f for w in words[max(start, i - 8):i] for f in forms(w)]
     code, code2, pattern = lex.code_for(entry, after, before)
     return pattern is not None and bool(lexmod.plover_coding(code) or
                                         lexmod.plover_coding(code2))

@@ -89,22 +89,43 @@ WARM_CHUNKS = 30_000
 WARM_MIN = 2  # times a chunk occurs in a batch before it is kept
 _WARM_SAMPLE = 20_000  # characters read from each text (a huge story costs no more)
 _warmed: set[int] = set()  # hashes of the chunks warmed so far (bounded by WARM_CHUNKS)
+# Chunks met in earlier calls, as one bit per slot of Python's string hash (fixed 1 MiB,
+# however long the run): a chunk seen once in each of two stories ("Thursday,") is kept too.
+# A shared slot only keeps a chunk early, which changes no token.
+_SEEN_SLOTS = 1 << 23
+_seen = None
 
 
 def warm(texts: Sequence[str]) -> int:
     """Outside a memory zone: keep the tokenizations of the chunks that recur in `texts`.
 
-    A chunk (text between spaces) seen twice or more in the batch is tokenized once outside
-    the zone, so its lexemes and spaCy's tokenizer cache entry stay; later stories then skip
-    the affix rules for it. Memory is bounded: at most WARM_CHUNKS chunks in all, after which
-    this does nothing. Tokens are the same either way. Returns the number of chunks added;
-    never raises (a speed aid must not fail a story: parsing reports real problems).
+    A chunk (text between spaces) seen twice or more in the batch, or once in an earlier
+    call, is tokenized once outside the zone, so its lexemes and spaCy's tokenizer cache
+    entry stay; later stories then skip the affix rules and the lexeme attributes for it.
+    Memory is bounded: at most WARM_CHUNKS chunks in all (~10 MiB), after which this does
+    nothing. Tokens are the same either way. Returns the number of chunks added; never
+    raises (a speed aid must not fail a story: parsing reports real problems).
     """
     try:
         return _warm(texts)
     except Exception:
         log.debug("tokenizer warm-up skipped", exc_info=True)
         return 0
+
+
+def _seen_before(chunks: list[str]):
+    """Per chunk: whether an earlier call met it (or a chunk sharing its slot); marks all."""
+    import numpy
+
+    global _seen
+    if _seen is None:
+        _seen = numpy.zeros(_SEEN_SLOTS // 8, dtype="uint8")
+    slots = numpy.fromiter((hash(c) for c in chunks), dtype="int64", count=len(chunks))
+    slots &= _SEEN_SLOTS - 1
+    byte, bit = slots >> 3, (1 << (slots & 7)).astype("uint8")
+    found = (_seen[byte] & bit) != 0
+    numpy.bitwise_or.at(_seen, byte, bit)
+    return found.tolist()
 
 
 def _warm(texts: Sequence[str]) -> int:
@@ -119,10 +140,14 @@ def _warm(texts: Sequence[str]) -> int:
 
     seen = Counter(c for t in texts if isinstance(t, str)
                    for c in t[:_WARM_SAMPLE].translate(_SPACES).split())
+    ranked = seen.most_common()
+    earlier = _seen_before([chunk for chunk, _ in ranked])
     fresh = []
-    for chunk, n in seen.most_common():
-        if n < WARM_MIN or len(_warmed) >= WARM_CHUNKS:
+    for (chunk, n), met in zip(ranked, earlier):
+        if len(_warmed) >= WARM_CHUNKS:
             break
+        if n < WARM_MIN and not met:
+            continue
         key = hash_string(chunk)
         if key not in _warmed:
             _warmed.add(key)

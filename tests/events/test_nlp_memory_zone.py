@@ -60,6 +60,7 @@ def test_warm_keeps_recurring_chunks_with_the_same_tokens_and_a_bound(monkeypatc
             "disagreed. Officials said the U.S.-led talks had failed, didn't they? ") * 2
     before = _tokens(text)
     monkeypatch.setattr(nlp, "_warmed", set())
+    monkeypatch.setattr(nlp, "_seen", None)
     monkeypatch.setattr(nlp, "WARM_CHUNKS", 5)
     with nlp.zone():
         assert nlp.warm([text]) == 0  # inside a zone nothing could be kept
@@ -72,6 +73,19 @@ def test_warm_keeps_recurring_chunks_with_the_same_tokens_and_a_bound(monkeypatc
     assert _tokens(text) == before
     assert nlp.warm(["a chunk seen once"]) == 0
     assert nlp.warm([None, 3]) == 0  # not text: nothing kept, nothing raised
+
+
+def test_warm_keeps_a_chunk_met_once_in_each_of_two_stories(monkeypatch):
+    monkeypatch.setattr(nlp, "_warmed", set())
+    monkeypatch.setattr(nlp, "_seen", None)
+    first, second = "Ministers met on Thursday, officials said.", "Troops left Thursday, too."
+    before = _tokens(second)
+    assert nlp.warm([first]) == 0  # every chunk once: nothing recurs yet
+    assert nlp.warm([second]) == 1  # "Thursday," was met in the earlier story
+    assert nlp.warm([second]) == 3  # its other chunks, met in the call before
+    assert nlp.warm([second]) == 0  # each chunk is kept once
+    assert nlp.warm([first]) == 5  # the rest of the first story
+    assert _tokens(second) == before
 
 
 def test_a_failing_warm_up_never_fails_a_story(monkeypatch):

@@ -24,8 +24,14 @@ def main() -> None:
     ap.add_argument("--data", default=str(Path(__file__).resolve().parents[2] / "shared" / "data"))
     ap.add_argument("--masked", action="store_true",
                     help="also time the model with per-head vocabularies (masked heads)")
+    ap.add_argument("--triggers", action="store_true",
+                    help="only measure how often the coder's candidate trigger is the word the "
+                         "parse features derive (PLV train sentences, no dev)")
     args = ap.parse_args()
     data = Path(args.data)
+    if args.triggers:
+        _trigger_agreement(data)
+        return
     t0 = time.perf_counter()
     model = EventClassifier.load()
     print(f"load: {1000 * (time.perf_counter() - t0):.0f} ms")
@@ -51,6 +57,55 @@ def main() -> None:
         masked = EventClassifier(model.vocab, heads, model.meta, model.lexicon)
         gap = np.abs(masked.probabilities(items) - model.probabilities(items)).max()
         _speed(masked, items, f" (type and penta heads masked; max probability change {gap:.1e})")
+
+
+def _trigger_agreement(data: Path) -> None:
+    """Code each PLV train sentence with the full coder; for each classified candidate, is the
+    trigger derived from the parse (events.classifier.derived_trigger) inside the coder's
+    trigger words? Reported over all candidates and over those whose source and target
+    overlap the gold pair."""
+    from dateline import nlp
+    from dateline.coder import code_document
+    from dateline.events.classifier import derived_trigger
+    from dateline.records import Document
+
+    train, _ = plv_examples(data)
+    seen: list = []
+    real = EventClassifier.predict
+
+    def spy(self, items):
+        seen.extend(items)
+        return real(self, items)
+
+    EventClassifier.predict = spy
+    n = agree = n_pair = agree_pair = 0
+    try:
+        for e in train:
+            gold = e.item
+            seen.clear()
+            code_document(Document(text=gold.sentence))
+            for it in seen:
+                doc = nlp.parse(it.sentence)
+                g = derived_trigger(doc, it.source, it.target)
+                hit = g is not None and it.trigger is not None and \
+                    g[0] < it.trigger[1] and g[1] > it.trigger[0]
+                n += 1
+                agree += hit
+                off = gold.sentence.find(it.sentence)
+                if off < 0 or it.source is None or it.target is None or gold.source is None \
+                        or gold.target is None:
+                    continue
+                s = (it.source[0] + off, it.source[1] + off)
+                t = (it.target[0] + off, it.target[1] + off)
+                if s[0] < gold.source[1] and s[1] > gold.source[0] and \
+                        t[0] < gold.target[1] and t[1] > gold.target[0]:
+                    n_pair += 1
+                    agree_pair += hit
+    finally:
+        EventClassifier.predict = real
+    print(f"trigger agreement on PLV train: {agree}/{n} candidates ({agree / max(n, 1):.3f}); "
+          f"on candidates over the gold pair {agree_pair}/{n_pair} "
+          f"({agree_pair / max(n_pair, 1):.3f})")
 
 
 def _speed(model: EventClassifier, items: list, label: str) -> None:

@@ -58,6 +58,7 @@ def test_a_type_head_with_its_own_vocabulary_trains_saves_and_loads(tmp_path) ->
     lines = [ln.replace("\t", f" {w}\t") for w in words for ln in cam]
     (train / "cameo_class_train.tsv").write_text("\n".join(lines) + "\n", "utf-8")
     model, _ = build(tmp_path / "data", use_synthetic=False, type_vocab="own",
+                     parse_cache=tmp_path / "parses",
                      type_min_gold=2, type_scales="st=0.5", log=lambda m: None)
     sq = model.heads["type"]["sq"]
     assert 0 < int((sq > 0).sum()) < len(model.vocab)  # its own part of the vocabulary

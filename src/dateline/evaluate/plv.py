@@ -7,7 +7,7 @@ from typing import Any
 
 from dateline.evaluate.metrics import score_labels
 from dateline.evaluate.readers import read_plv
-from dateline.events.classifier import NONE, ClassifierInput, EventClassifier
+from dateline.events.classifier import NONE, ClassifierInput, EventClassifier, with_parse
 
 PLV_CLASSES = ("AGREE", "CONSULT", "SUPPORT", "YIELD", "COOPERATE", "AID", "REQUEST", "ACCUSE",
                "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT")
@@ -30,7 +30,10 @@ def pooled_roots(classes: list[str], probs) -> list[str]:
 
 def plv_labels(model: EventClassifier, items: list[ClassifierInput]) -> list[str]:
     """PLV roots: the gold pair is known to hold an event, so NONE is left out and the
-    probabilities of CONCEDE and RETREAT are pooled as YIELD."""
+    probabilities of CONCEDE and RETREAT are pooled as YIELD. A model trained with the
+    parse features gets them, as the coder gives them (sentences parsed by dateline.nlp)."""
+    if model.uses_syntax and any(it.syntax is None for it in items):
+        items = with_parse(items)
     return pooled_roots(model.classes, model.probabilities(items, "type"))
 
 

@@ -44,6 +44,9 @@ class ClassifierInput:
     source: tuple[int, int] | None = None  # char span of the actor in `sentence`
     target: tuple[int, int] | None = None  # char span of the recipient
     trigger: tuple[int, int] | None = None  # char span of the trigger words, if known
+    # Dependency features from the sentence's parse (`parse_features`); None: no parse given,
+    # and the model scores the surface features alone.
+    syntax: tuple[str, ...] | None = None
 
 
 @dataclass
@@ -196,7 +199,28 @@ def features(item: ClassifierInput, lexicon: dict[str, Any] | None = None,
             add("neg:any")
     if lexicon:
         feats.extend(_lexicon_features(words, lexicon))
+    if item.syntax:
+        feats.extend(item.syntax)
+        if lexicon:
+            feats.extend(_parse_lexicon_features(item.syntax, lexicon))
     return feats
+
+
+def _parse_lexicon_features(syntax: tuple[str, ...], lexicon: dict[str, Any]) -> list[str]:
+    """The verb-dictionary types of the parse's trigger and of its verb + object."""
+    out: list[str] = []
+    verbs = lexicon.get("verbs", {})
+    phrases = lexicon.get("phrases", {})
+    for f in syntax:
+        if f.startswith("sx:a:"):
+            lem = f[5:]
+            out.extend("sx:at:" + t for t in verbs.get(_stem(lem)) or verbs.get(lem) or ())
+        elif f.startswith("sx:ao:"):
+            verb, _, obj = f[6:].partition("|")
+            hit = phrases.get(_stem(verb) + " " + _stem(obj))
+            if hit:
+                out.append("sx:aot:" + hit)
+    return out
 
 
 def _key_verb(words: list[str], s_pos: int, t_pos: int,
@@ -239,6 +263,165 @@ def _lexicon_features(words: list[str], lexicon: dict[str, Any]) -> list[str]:
             if hit:
                 out.append("pp:" + hit)
     return out
+
+
+# ---------------------------------------------------------------- parse features
+
+_VERBAL = frozenset({"VERB", "AUX"})
+_MODAL_AUX = frozenset({"will", "would", "could", "may", "might", "should", "must", "can",
+                        "shall"})
+_PREPS = frozenset({"prep", "agent", "dative"})
+
+
+def _span_head(tokens: Any, a: int, b: int) -> Any | None:
+    """The syntactic head of the tokens inside char span [a, b): the last one whose head
+    lies outside the span (the noun of "the Mexican police")."""
+    inside = [t for t in tokens if t.idx < b and t.idx + len(t) > a]
+    if not inside:
+        return None
+    ids = {t.i for t in inside}
+    tops = [t for t in inside if t.head.i not in ids or t.head.i == t.i]
+    return (tops or inside)[-1]
+
+
+def _ancestors(tok: Any) -> list[Any]:
+    out = []
+    while tok.head.i != tok.i and len(out) < 40:
+        tok = tok.head
+        out.append(tok)
+    return out
+
+
+def _step(tok: Any) -> str:
+    """One edge of a path: its label, with the preposition's word ("prep_on")."""
+    dep = tok.dep_
+    return f"{dep}_{tok.lemma_.lower()}" if dep in _PREPS else dep
+
+
+def _path_up(tok: Any | None, anchor: Any) -> str:
+    """The labels from `tok` up to `anchor` ("nsubj", "pobj<prep_on"), or a fallback."""
+    if tok is None:
+        return "none"
+    if tok.i == anchor.i:
+        return "self"
+    steps = []
+    while tok.i != anchor.i:
+        if tok.head.i == tok.i or len(steps) >= 4:
+            return "far"
+        steps.append(_step(tok))
+        tok = tok.head
+    return "<".join(steps)
+
+
+def _derived_trigger(sh: Any | None, th: Any | None, root: Any) -> Any:
+    """The word that relates the marked pair: the lowest common ancestor of source and
+    target heads, else the nearest verb above the one head there is (the same rule at
+    training time, where PLV gives no trigger, and at run time)."""
+    if sh is not None and th is not None:
+        t_up = {th.i} | {t.i for t in _ancestors(th)}
+        lca = next((t for t in [sh, *_ancestors(sh)] if t.i in t_up), None)
+        if lca is not None and lca.i not in (sh.i, th.i):
+            return lca
+        if lca is not None:
+            sh = lca  # one dominates the other: the verb above the pair
+        th = None
+    h = sh if sh is not None else th
+    if h is None:
+        return root
+    ups = _ancestors(h)
+    return next((t for t in ups if t.pos_ in _VERBAL), ups[0] if ups else h)
+
+
+def _pair_heads(tokens: Any, source: tuple[int, int] | None, target: tuple[int, int] | None,
+                base: int) -> tuple[Any | None, Any | None, Any] | None:
+    """(source head, target head, derived trigger) tokens; None when not parsed."""
+    toks = [t for t in tokens if not t.is_space]
+    if not toks or not toks[0].dep_:
+        return None
+    sh = _span_head(toks, base + source[0], base + source[1]) if source else None
+    th = _span_head(toks, base + target[0], base + target[1]) if target else None
+    root = next((t for t in toks if t.head.i == t.i), toks[0])
+    return sh, th, _derived_trigger(sh, th, root)
+
+
+def derived_trigger(tokens: Any, source: tuple[int, int] | None,
+                    target: tuple[int, int] | None, base: int = 0) -> tuple[int, int] | None:
+    """Char span (relative to `base`) of the word parse_features reads as the trigger."""
+    found = _pair_heads(tokens, source, target, base)
+    if found is None:
+        return None
+    g = found[2]
+    return g.idx - base, g.idx - base + len(g)
+
+
+def parse_features(tokens: Any, source: tuple[int, int] | None,
+                   target: tuple[int, int] | None, base: int = 0) -> tuple[str, ...]:
+    """Dependency features of a marked pair from its sentence's spaCy tokens (a parsed
+    Span or Doc); `source`/`target` are char spans relative to char `base` of the Doc.
+
+    The one place these features are made, for training and for the coder alike: the
+    derived trigger, the paths from source and target heads to it, its governing verb, its
+    object, particle, prepositions and negation/modal children. () when not parsed.
+    """
+    found = _pair_heads(tokens, source, target, base)
+    if found is None:
+        return ()
+    sh, th, g = found
+    lem = g.lemma_.lower()
+    sp, tp = _path_up(sh, g), _path_up(th, g)
+    out = [f"sx:a:{lem}", f"sx:ap:{g.pos_}", f"sx:sp:{sp}", f"sx:tp:{tp}",
+           f"sx:asp:{lem}|{sp}", f"sx:atp:{lem}|{tp}",
+           f"sx:sr:{_step(sh) if sh is not None else 'none'}",
+           f"sx:tr:{_step(th) if th is not None else 'none'}"]
+    # The governing verb: "vowed to attack", "urged X to withdraw", "threatened sanctions".
+    gov = next((t for t in _ancestors(g) if t.pos_ in _VERBAL), None)
+    if gov is not None:
+        glem = gov.lemma_.lower()
+        out += [f"sx:gv:{glem}", f"sx:gva:{glem}|{g.dep_}|{lem}"]
+    else:
+        out.append(f"sx:gd:{g.dep_}")
+    for c in g.children:
+        dep = c.dep_
+        clem = c.lemma_.lower()
+        if dep == "neg":
+            out.append("sx:neg")
+        elif dep == "auxpass":
+            out.append("sx:pass")
+        elif dep == "aux" and clem in _MODAL_AUX:
+            out.append(f"sx:aux:{clem}")
+        elif dep in ("dobj", "attr", "oprd"):
+            # a marked party as the object is its role, not a word ("accused <t>")
+            if th is not None and c.i == th.i:
+                clem = "<t>"
+            elif sh is not None and c.i == sh.i:
+                clem = "<s>"
+            out += [f"sx:obj:{clem}", f"sx:ao:{lem}|{clem}"]
+        elif dep == "prt":
+            out.append(f"sx:prt:{lem}|{clem}")
+        elif dep == "xcomp":
+            out.append(f"sx:xc:{lem}|{clem}")
+        elif dep in _PREPS:
+            out.append(f"sx:pr:{lem}|{clem}")
+    if gov is not None and any(c.dep_ == "neg" for c in gov.children):
+        out.append("sx:gneg")
+    return tuple(out)
+
+
+def with_parse(items: list[ClassifierInput],
+               docs: list[Any] | None = None) -> list[ClassifierInput]:
+    """Copies of `items` carrying `syntax`, from `docs` (one parsed Doc per item, e.g. a
+    cache) or else from a dateline.nlp parse of each sentence (used where no coder parse
+    exists: training, cross-validation, `evaluate --format plv`)."""
+    from dataclasses import replace
+
+    if docs is None:
+        from dateline import nlp
+
+        unique = list(dict.fromkeys(it.sentence for it in items))
+        parsed = dict(zip(unique, nlp.parse_many(unique, ner="none")))
+        docs = [parsed[it.sentence] for it in items]
+    return [replace(it, syntax=parse_features(doc, it.source, it.target))
+            for it, doc in zip(items, docs)]
 
 
 _CAPS = re.compile(r"\b[A-Z][\w.'’-]*(?:\s+(?:of\s+)?[A-Z][\w.'’-]*)*")
@@ -289,8 +472,19 @@ class EventClassifier:
         # A head may use its own part of the vocabulary and weigh feature groups ("sq": the
         # squared value of each feature in that head, 0 outside it; W rows already carry the
         # value): its l2 normalisation then counts its own active features only.
-        self._masked = [(self._cols[name], np.asarray(h["sq"], np.float32))
-                        for name, h in heads.items() if h.get("sq") is not None]
+        # Heads that share one vocabulary (the penta and mode heads) share one normalisation.
+        self._masked: list[tuple[list[slice], np.ndarray]] = []
+        for name, h in heads.items():
+            if h.get("sq") is None:
+                continue
+            sq = np.asarray(h["sq"], np.float32)
+            same = next((m for m in self._masked if np.array_equal(m[1], sq)), None)
+            if same is None:
+                self._masked.append(([self._cols[name]], sq))
+            else:
+                same[0].append(self._cols[name])
+        # Whether the type head reads parse features: callers then pass `syntax`.
+        self.uses_syntax = bool(meta.get("training", {}).get("syntax"))
 
     # -- persistence
     @classmethod
@@ -377,12 +571,13 @@ class EventClassifier:
             # l2-normalised binary features, as in training: each active feature = 1/sqrt(k).
             norm = np.sqrt(lengths[nonempty])
             out[nonempty] += sums / norm[:, None]
-            for cols, sq in self._masked:
+            for group, sq in self._masked:
                 # The norm of a head with its own vocabulary: its active features only.
                 own = np.add.reduceat(sq[idx], starts)
                 scale = np.where(own > 0, norm / np.sqrt(np.maximum(own, 1.0)), 0.0)
-                out[nonempty, cols] = (out[nonempty, cols] - self._b[cols]) * scale[:, None] \
-                    + self._b[cols]
+                for cols in group:
+                    out[nonempty, cols] = (out[nonempty, cols] - self._b[cols]) \
+                        * scale[:, None] + self._b[cols]
         return out
 
     def _ngram_indices(self, marker: str) -> tuple[int, ...]:

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from dateline.evaluate.plv import pooled_roots
-from dateline.events.classifier import NONE, features
+from dateline.events.classifier import NONE, features, parse_features
 from dateline.training.train import (
     SEED,
     _fit_head,
@@ -43,6 +43,7 @@ class Recipe:
     min_synth: int = 3  # a synthetic-only feature is kept when seen in this many examples
     min_gold: int = 1  # a gold feature is kept when seen in this many gold examples
     scales: str = ""  # feature-group scales, "mc=0.5+pv=2": group = the name's prefix
+    syntax: bool = False  # add the dependency features of each sentence's parse ("sx:...")
 
 
 def plv_predict(classes: list[str], W: np.ndarray, b: np.ndarray, X) -> list[str]:
@@ -88,12 +89,21 @@ def run(data: Path, recipes: list[Recipe], k: int = 4, log=print) -> dict[Recipe
     t0 = time.process_time()
     feats = {id(e.item): features(e.item, lexicon) for e in every}
     log(f"features of {len(every)} examples: {time.process_time() - t0:.1f} s CPU")
+    sx_feats = feats
+    if any(r.syntax for r in recipes):
+        from dateline.training.parses import parse_sentences
+
+        docs = parse_sentences([e.item.sentence for e in every], log=log)
+        sx_feats = {id(e.item): feats[id(e.item)] + list(parse_features(
+            docs[e.item.sentence], e.item.source, e.item.target)) for e in every}
     gold_y = ["YIELD" if e.label in ("CONCEDE", "RETREAT") else e.label for e in plv_tr]
     parts = folds(gold_y, k)
     results: dict[Recipe, dict] = {}
     for r in recipes:
         preds = [""] * len(plv_tr)
+        per_fold = []
         t0 = time.process_time()
+        fx = sx_feats if r.syntax else feats
         for part in parts:
             held = {_norm(plv_tr[i].item.sentence) for i in part}
             hs = set(part)
@@ -102,23 +112,27 @@ def run(data: Path, recipes: list[Recipe], k: int = 4, log=print) -> dict[Recipe
             train = [e for i, e in enumerate(plv_tr) if i not in hs]
             train += [e for e in stmts + synth_none + leads if _norm(e.item.sentence) not in held]
             if r.vocab == "own":
-                vocab = _own_vocab(train, lambda e: feats[id(e.item)], r.min_synth, r.min_gold)
+                vocab = _own_vocab(train, lambda e, fx=fx: fx[id(e.item)], r.min_synth, r.min_gold)
             else:  # the shipped rule: every head's gold features + frequent synthetic ones
                 pool = [e for i, e in enumerate(plv_tr) if i not in hs]
                 pool += [e for e in cam_tr + synth if _norm(e.item.sentence) not in held]
-                vocab = _own_vocab(pool, lambda e: feats[id(e.item)], r.min_synth, r.min_gold)
+                vocab = _own_vocab(pool, lambda e, fx=fx: fx[id(e.item)], r.min_synth, r.min_gold)
             scale = group_scales(vocab, r.scales)
-            X = _vectorize([feats[id(e.item)] for e in train], vocab, scale)
+            X = _vectorize([fx[id(e.item)] for e in train], vocab, scale)
             cls, W, b = _fit_head(X, [e.label for e in train],
                                   np.array([e.weight for e in train]), r.C, tol=1e-4)
-            Xh = _vectorize([feats[id(plv_tr[i].item)] for i in part], vocab, scale)
+            Xh = _vectorize([fx[id(plv_tr[i].item)] for i in part], vocab, scale)
             for i, p in zip(part, plv_predict(cls, W, b, Xh)):
                 preds[i] = p
+            per_fold.append(float(np.mean([preds[i] == gold_y[i] for i in part])))
         res = score_labels(gold_y, preds)
+        res["per_fold"] = per_fold
+        res["predictions"] = preds
         results[r] = res
         small = {c: round(v["f1"], 3) for c, v in res["per_class"].items()
                  if v["n"] < 40} if "per_class" in res else {}
         log(f"{r}: acc {res['accuracy']:.4f} macro-F1 {res['macro_f1']:.4f} "
+            f"folds {' '.join(f'{a:.3f}' for a in per_fold)} "
             f"({time.process_time() - t0:.0f} s CPU) small classes {small}")
     return results
 
@@ -128,13 +142,26 @@ def main() -> None:
     ap.add_argument("--data", default="../shared/data")
     ap.add_argument("--folds", type=int, default=4)
     ap.add_argument("--grid", default="own:50:0.05:3:1,shared:50:0.05:3:1",
-                    help="recipes vocab:C:synthetic_types:min_synth:min_gold[:scales], comma-separated")
+                    help="recipes vocab:C:synthetic_types:min_synth:min_gold[:scales[:sx]], "
+                         "comma-separated; a trailing ':sx' adds the parse features")
     args = ap.parse_args()
     recipes = []
     for spec in args.grid.split(","):
-        v, c, s, m, g, *sc = spec.split(":")
-        recipes.append(Recipe(v, float(c), float(s), int(m), int(g), sc[0] if sc else ""))
-    run(Path(args.data), recipes, args.folds)
+        v, c, s, m, g, *rest = spec.split(":")
+        sx = "sx" in rest
+        sc = [x for x in rest if x != "sx"]
+        recipes.append(Recipe(v, float(c), float(s), int(m), int(g), sc[0] if sc else "", sx))
+    results = run(Path(args.data), recipes, args.folds)
+    if len(recipes) > 1:
+        # Paired comparison with the first recipe: pairs one gets right and the other wrong.
+        base = results[recipes[0]]["predictions"]
+        gold = ["YIELD" if e.label in ("CONCEDE", "RETREAT") else e.label
+                for e in plv_examples(Path(args.data))[0]]
+        for r in recipes[1:]:
+            pred = results[r]["predictions"]
+            win = sum(p == y != q for p, q, y in zip(pred, base, gold))
+            loss = sum(q == y != p for p, q, y in zip(pred, base, gold))
+            print(f"{r} vs first: +{win} / -{loss} pairs (sign test on {win + loss})")
 
 
 if __name__ == "__main__":

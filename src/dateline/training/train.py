@@ -26,6 +26,7 @@ from dateline.events.classifier import (
     EventClassifier,
     features,
     mark_capitalised,
+    parse_features,
 )
 from dateline.ontology import modes
 from dateline.records import PLOVER_TYPES
@@ -279,6 +280,7 @@ def build(data: Path, *, user_labels: Path | None = None, use_synthetic: bool = 
           synthetic_types: float = 0.05, C_type: float = 50.0, C_penta: float = 10.0,
           C_mode: float = 5.0, synthetic_min_count: int = 3, lexicon_path: Path | None = None,
           type_vocab: str = "shared", type_min_gold: int = 1, type_scales: str = "",
+          syntax: bool = True, parse_cache: Path | None = None,
           log=print) -> tuple[EventClassifier, TrainReport]:
     """Train every head on the training splits; score the dev splits; return model + report."""
     from dateline.training.phoenix import read_lexicon
@@ -311,6 +313,15 @@ def build(data: Path, *, user_labels: Path | None = None, use_synthetic: bool = 
     mode_exs = synth_labelled + [e for e in users if e.mode]
     every = list({id(e): e for e in type_exs + penta_exs + mode_exs}.values())
     feats = {id(e): features(e.item, lexicon) for e in every}
+    if syntax:
+        # The type head also reads each sentence's dependency parse ("sx:" features, as the
+        # coder computes them from its own parse); chosen by cross-validation (training/cv.py).
+        from dateline.training.parses import parse_sentences
+
+        docs = parse_sentences([e.item.sentence for e in every], parse_cache, log=log)
+        for e in every:
+            feats[id(e)] = feats[id(e)] + list(
+                parse_features(docs[e.item.sentence], e.item.source, e.item.target))
     # Every feature of the gold sets is kept; the synthetic stories' long tail (features seen
     # in fewer than `synthetic_min_count` of them) is not, which keeps the model small.
     counts: dict[str, int] = {}
@@ -334,24 +345,29 @@ def build(data: Path, *, user_labels: Path | None = None, use_synthetic: bool = 
     log(f"features: {len(vocab)} (type head {len(own or shared)}); type examples "
         f"{len(type_exs)}, penta examples {len(penta_exs)}")
 
+    # The penta and mode heads keep the surface features only (their recipes were chosen
+    # without the parse): a vocabulary of their own, normalised over it.
+    surface = {f: i for i, f in enumerate(f for f in sorted(kept) if not f.startswith("sx:"))}
+    if len(surface) == len(shared):
+        surface = shared
     heads: dict[str, dict[str, Any]] = {}
     scale = group_scales(own or shared, type_scales)
     X = _vectorize([feats[id(e)] for e in type_exs], own or shared, scale)
     cls, W, b = _fit_head(X, [e.label for e in type_exs],
                           np.array([e.weight for e in type_exs]), C_type, tol=1e-4)
     heads["type"] = _in_union(cls, W, b, own or shared, vocab, scale)
-    Xp = _vectorize([feats[id(e)] for e in penta_exs], shared)
+    Xp = _vectorize([feats[id(e)] for e in penta_exs], surface)
     cls, W, b = _fit_head(Xp, [str(e.penta) for e in penta_exs],
                           np.array([e.weight for e in penta_exs]), C_penta)
-    heads["penta"] = _in_union(cls, W, b, shared, vocab)
+    heads["penta"] = _in_union(cls, W, b, surface, vocab)
     for etype, type_modes in sorted(modes().items()):
         exs = [e for e in mode_exs if e.label == etype]
         labelled = [e for e in exs if e.mode]
         if len(labelled) < 10:
             continue
-        Xm = _vectorize([feats[id(e)] for e in exs], shared)
+        Xm = _vectorize([feats[id(e)] for e in exs], surface)
         cls, W, b = _fit_head(Xm, [e.mode or "" for e in exs], np.ones(len(exs)), C_mode)
-        heads[f"mode:{etype}"] = _in_union(cls, W, b, shared, vocab)
+        heads[f"mode:{etype}"] = _in_union(cls, W, b, surface, vocab)
 
     meta = {"name": "dateline-event-linear", "version": "1",
             "features": "word/stem/bigram/trigram, span relations, char n-grams, Phoenix hints",
@@ -360,7 +376,8 @@ def build(data: Path, *, user_labels: Path | None = None, use_synthetic: bool = 
                          "user": len(users), "synthetic_types": synthetic_types,
                          "seed": SEED, "dev_fraction": DEV_FRACTION,
                          "C_type": C_type, "C_penta": C_penta, "type_vocab": type_vocab,
-                         "type_min_gold": type_min_gold, "type_scales": type_scales}}
+                         "type_min_gold": type_min_gold, "type_scales": type_scales,
+                         "syntax": syntax}}
     model = EventClassifier(vocab, heads, meta, lexicon or None)
     report = TrainReport(counts=dict(meta["training"]))
     report.scores = dev_scores(model, plv_dev, cam_dev)

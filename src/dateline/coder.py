@@ -99,6 +99,20 @@ def code_documents(items: Iterable[Document | Rejected]) -> Iterator[CodedDocume
         yield from flush()
 
 
+def settle_worker() -> None:
+    """In a worker process, once its models are loaded: exempt what is loaded from the
+    cyclic garbage collector, whose full passes otherwise walk it every ~100 stories.
+
+    The models, dictionaries and gazetteer are ~500k long-lived objects: each full pass took
+    ~0.4 CPU s (~3-4 ms a story). Only for processes that do nothing but code stories (an
+    object alive now that later becomes cyclic garbage is never freed).
+    """
+    import gc
+
+    gc.collect()
+    gc.freeze()
+
+
 def code_text(text: str, *, published: str | None = None, title: str | None = None,
               url: str | None = None, source: str | None = None) -> CodedDocument:
     """Code a plain-text story from Python, as `dateline code` would."""

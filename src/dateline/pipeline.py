@@ -157,6 +157,9 @@ def _warm_worker(story_timeout: float = DEFAULT_STORY_TIMEOUT) -> None:
     set_story_timeout(story_timeout)
     process_item(Document(text="The two ministers met in Mexico City on Friday to discuss "
                                "security cooperation along the border.", origin="<warm-up>"))
+    from dateline.coder import settle_worker
+
+    settle_worker()  # the loaded models leave the garbage collector's full passes
 
 
 def _process_chunk(chunk: list[Item], lines: bool = False

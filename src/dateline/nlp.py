@@ -88,7 +88,7 @@ def zone() -> Iterator[None]:
 WARM_CHUNKS = 30_000
 WARM_MIN = 2  # times a chunk occurs in a batch before it is kept
 _WARM_SAMPLE = 20_000  # characters read from each text (a huge story costs no more)
-_warmed: set[int] = set()  # hashes of the chunks warmed so far (bounded by WARM_CHUNKS)
+_warmed: set[int] = set()  # hash() of the chunks warmed so far (bounded by WARM_CHUNKS)
 # Chunks met in earlier calls, as one bit per slot of Python's string hash (fixed 1 MiB,
 # however long the run): a chunk seen once in each of two stories ("Thursday,") is kept too.
 # A shared slot only keeps a chunk early, which changes no token.
@@ -136,23 +136,18 @@ def _warm(texts: Sequence[str]) -> int:
         return 0
     from collections import Counter
 
-    from spacy.strings import hash_string
-
-    seen = Counter(c for t in texts if isinstance(t, str)
-                   for c in t[:_WARM_SAMPLE].translate(_SPACES).split())
-    ranked = seen.most_common()
-    earlier = _seen_before([chunk for chunk, _ in ranked])
-    fresh = []
-    for (chunk, n), met in zip(ranked, earlier):
-        if len(_warmed) >= WARM_CHUNKS:
-            break
-        if n < WARM_MIN and not met:
-            continue
-        key = hash_string(chunk)
-        if key not in _warmed:
-            _warmed.add(key)
-            fresh.append(chunk)
+    counts = Counter(c for t in texts if isinstance(t, str)
+                     for c in t[:_WARM_SAMPLE].translate(_SPACES).split())
+    chunks = list(counts)
+    earlier = _seen_before(chunks)
+    # Python's string hash: computed once per string object and cached on it
+    fresh = [c for c, met in zip(chunks, earlier)
+             if (met or counts[c] >= WARM_MIN) and hash(c) not in _warmed]
+    room = WARM_CHUNKS - len(_warmed)
+    if len(fresh) > room:  # the most frequent first
+        fresh = sorted(fresh, key=counts.__getitem__, reverse=True)[:room]
     if fresh:
+        _warmed.update(hash(c) for c in fresh)
         tok = nlp.tokenizer
         # spaCy stops caching at max_cache_size (10,000 by default): room for ours too
         tok.max_cache_size = max(tok.max_cache_size, 10_000 + WARM_CHUNKS)
@@ -463,7 +458,9 @@ def parse_many(texts: Sequence[str] | Iterable[str], select: SentenceFilter | No
         _split_sentences(doc, text)
         plan = []
         for sent in doc.sents:
-            wanted = sent.text.strip() != "" and (select is None or bool(select(sent)))
+            # the text by offsets: Span.text would build a Token per word to join them
+            wanted = (text[sent.start_char:sent.end_char].strip() != ""
+                      and (select is None or bool(select(sent))))
             plan.append((sent.start, sent.end, wanted))
         analysed = [(a, b) for a, b, w in plan if w]
         if ner == "all":

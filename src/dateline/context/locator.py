@@ -13,8 +13,11 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
+from itertools import repeat
+from operator import mul
 from typing import Any
 
 from dateline.context.places import (
@@ -48,6 +51,18 @@ _FEATURE_ORDER = {"unknown": 0, "city": 1, "admin1": 2, "country": 3}
 
 _CANDIDATES = DocMemo()
 _SENT_WORDS = DocMemo()
+_REGIONS = DocMemo()
+
+
+def _region_text(sdoc: Any, lo: int, hi: int) -> tuple[str, int]:
+    """(text, start char) of tokens lo..hi, read once per document: the events of one
+    sentence share it, and Span.text joins every token again."""
+    memo = _REGIONS.of(sdoc)
+    got = memo.get((lo, hi))
+    if got is None:
+        span = sdoc[lo:hi]
+        got = memo[(lo, hi)] = (span.text, span.start_char)
+    return got
 
 
 def _root(sdoc: Any, pm: PlaceMention) -> Any:
@@ -59,45 +74,125 @@ def _anchor(tok: Any) -> Any:
     return tok.head if tok.dep_ in ("compound", "poss", "amod", "nmod") else tok
 
 
+_MODIFIER_DEPS = frozenset({"compound", "poss", "amod", "nmod"})
+_TREES = DocMemo()
+_SAY_HASHES: frozenset[int] | None = None
+
+
+def _pos_names() -> dict[int, str]:
+    from spacy.parts_of_speech import NAMES
+
+    return dict(NAMES)
+
+
+_POS_NAMES = _pos_names()
+
+
+class _Tree:
+    """A document's parse as plain lists (head index, dependency label, coarse POS, lower-case
+    hash per token), read once per document: the feature walks below climb the tree token by
+    token, and every ``Token.head`` builds a new Token object."""
+
+    __slots__ = ("dep", "head", "lower", "pos")
+
+    def __init__(self, sdoc: Any) -> None:
+        self.head = _heads(sdoc)
+        self.dep = _names(sdoc.to_array("DEP"), sdoc.vocab.strings.__getitem__)
+        self.pos = _names(sdoc.to_array("POS"), lambda p: _POS_NAMES.get(p, ""))
+        self.lower = sdoc.to_array("LOWER").tolist()
+
+
+def _names(ids: Any, name: Callable[[int], str]) -> list[str]:
+    """Per token, the name of its label id: one lookup per distinct id, the rest in numpy."""
+    import numpy
+
+    distinct, inverse = numpy.unique(ids, return_inverse=True)
+    names = numpy.array([name(int(h)) for h in distinct.tolist()], dtype=object)
+    return names[inverse.reshape(-1)].tolist()
+
+
+def _heads(sdoc: Any) -> list[int]:
+    import numpy
+
+    rel = sdoc.to_array("HEAD").view("int64")  # offsets to the head, stored as uint64
+    return (numpy.arange(len(rel)) + rel).tolist()
+
+
+def _tree(sdoc: Any) -> _Tree:
+    memo = _TREES.of(sdoc)
+    got = memo.get("tree")
+    if got is None:
+        got = memo["tree"] = _Tree(sdoc)
+    return got
+
+
+def _say_hashes() -> frozenset[int]:
+    global _SAY_HASHES
+    if _SAY_HASHES is None:
+        from spacy.strings import hash_string
+
+        _SAY_HASHES = frozenset(hash_string(w) for w in _SAY)
+    return _SAY_HASHES
+
+
 def _specificity(pm: PlaceMention) -> tuple[int, int]:
     if pm.place is None:
         return 0, 0
     return _FEATURE_ORDER.get(pm.place.feature, 0), pm.place.population
 
 
-def _clause(tok: Any) -> Any:
-    """The first verbal token at or above a token (its clause head)."""
-    cur = tok
+def _clause(tok: Any) -> int:
+    """Index of the first verbal token at or above a token (its clause head), else of the
+    sentence's root."""
+    tree = _tree(tok.doc)
+    head, pos = tree.head, tree.pos
+    i = tok.i
     for _ in range(30):
-        if cur.pos_ in ("VERB", "AUX") or cur.head is cur:
-            return cur
-        cur = cur.head
-    return cur
+        if pos[i] in ("VERB", "AUX"):
+            return i
+        i = head[i]
+    return i
 
 
 def _path(tok: Any, stop: Any, n: int = 4) -> str:
-    """The dependency labels from a token up towards `stop` (at most n arcs)."""
+    """The dependency labels of the n arcs above a token.
+
+    It was meant to stop at `stop` and at the root, but its tests compared Token objects with
+    ``is``, which never holds (spaCy builds a new Token on every access): every path is n
+    labels, the root's repeated, then "~". The shipped weights are trained on exactly these
+    paths, so the walk keeps that behaviour.
+    """
+    if tok is stop:
+        return ""
+    tree = _tree(tok.doc)
+    head, dep = tree.head, tree.dep
     out = []
-    cur = tok
+    i = tok.i
     for _ in range(n):
-        if cur is stop or cur.head is cur:
-            break
-        out.append(cur.dep_ if cur.dep_ != "prep" else "prep:" + cur.lower_)
-        cur = cur.head
-    return ">".join(out) + ("" if cur is stop else ">~")
+        out.append(dep[i] if dep[i] != "prep" else "prep:" + tok.doc[i].lower_)
+        i = head[i]
+    return ">".join(out) + ">~"
 
 
 def candidate_features(trigger: Any, pm: PlaceMention, others: list[PlaceMention],
                        rank_by_distance: int, roots: dict[int, Any] | None = None,
-                       n_attached: int | None = None, region: tuple[str, int] | None = None
+                       n_attached: int | None = None,
+                       region: tuple[str, int] | Callable[[], tuple[str, int]] | None = None
                        ) -> dict[str, float] | None:
-    """Sparse features of one candidate place for one trigger token; None if unusable."""
+    """Sparse features of one candidate place for one trigger token; None if unusable.
+
+    `region`: (text, start char) of the sentences concerned, or a function that returns it.
+    """
     sdoc = trigger.doc
     toks = place_tokens(sdoc, pm)
     if not toks:
         return None
     root = _root(sdoc, pm)
+    tree = _tree(sdoc)
+    heads, deps, poses = tree.head, tree.dep, tree.pos
     ancestors = set(ancestor_ids(root))
+    r = root.i
+    anchor = heads[r] if deps[r] in _MODIFIER_DEPS else r
     under_other = has_under = False
     for o in others:
         if o is pm:
@@ -105,14 +200,16 @@ def candidate_features(trigger: Any, pm: PlaceMention, others: list[PlaceMention
         o_root = roots[id(o)] if roots is not None else _root(sdoc, o)
         if o_root is None:
             continue
-        if _anchor(o_root).i in ancestors:
+        o_i = o_root.i
+        if (heads[o_i] if deps[o_i] in _MODIFIER_DEPS else o_i) in ancestors:
             under_other = True  # "Fallujah" in "the al-Azraggiya neighborhood in Fallujah"
-        if _anchor(root).i in ancestor_ids(o_root):
+        if anchor in ancestor_ids(o_root):
             has_under = True
     spec_rank = sorted(_specificity(o) for o in others).index(_specificity(pm))
-    eff = root
-    while eff.dep_ == "conj" and eff.head is not eff:
-        eff = eff.head
+    e = r
+    while deps[e] == "conj" and heads[e] != e:
+        e = heads[e]
+    e_dep, e_head = deps[e], heads[e]
     att = attachment(trigger, root)
     dist = tree_distance(trigger, root)
     prep = att[1] if att else _first_prep(root)
@@ -121,11 +218,10 @@ def candidate_features(trigger: Any, pm: PlaceMention, others: list[PlaceMention
     word = trigger.lower_
     side = "before" if root.i < trigger.i else "after"
     # Where the introducing preposition hangs: on the trigger, another verb or a noun.
-    prep_tok = eff.head if eff.dep_ == "pobj" else None
-    if prep_tok is not None and prep_tok.head is not prep_tok:
-        ph = prep_tok.head
-        prep_on = "trigger" if ph == trigger else ("verb" if ph.pos_ in ("VERB", "AUX")
-                                                   else ph.pos_)
+    ph = heads[e_head] if e_dep == "pobj" else None  # the preposition's head
+    if ph is not None:
+        prep_on = "trigger" if ph == trigger.i else ("verb" if poses[ph] in ("VERB", "AUX")
+                                                     else poses[ph])
     else:
         prep_on = "none"
     same_clause = _clause(root) == _clause(trigger)
@@ -135,14 +231,24 @@ def candidate_features(trigger: Any, pm: PlaceMention, others: list[PlaceMention
     i0, i1 = toks[0].i, toks[-1].i
     nxt = sdoc[i1 + 1] if i1 + 1 < len(sdoc) else None
     prv = sdoc[i0 - 1] if i0 > 0 else None
-    # Doc.text rebuilds the whole story's text: read a region's text (given, or built here).
-    rtext, base = region if region is not None else (sdoc.text, 0)
-    before_comma_place = nxt is not None and nxt.text == "," and any(
+    comma_next = nxt is not None and nxt.text == ","
+    comma_prev = prv is not None and prv.text == ","
+    rtext, base = "", 0
+    if comma_next or comma_prev:
+        # Doc.text rebuilds the whole story's text: read a region's text (given, or built
+        # here), and only where a comma asks for it
+        if callable(region):
+            region = region()
+        rtext, base = region if region is not None else (sdoc.text, 0)
+    before_comma_place = comma_next and any(
         o.start > pm.end and rtext[pm.end - base:o.start - base].strip() == "," for o in others)
-    after_comma_place = prv is not None and prv.text == "," and any(
+    after_comma_place = comma_prev and any(
         o.end < pm.start and rtext[o.end - base:pm.start - base].strip() == "," for o in others)
     ent = root.ent_type_ or "O"
-    head_noun = eff.head.lower_ if eff.dep_ in ("compound", "amod", "nmod", "poss") else "-"
+    path = _path(root, trigger)
+    gap = abs(root.i - trigger.i)
+    t_dep, t_pos, t_tag = trigger.dep_, trigger.pos_, trigger.tag_
+    head_noun = sdoc[e_head].lower_ if e_dep in ("compound", "amod", "nmod", "poss") else "-"
     prev_word = prv.lower_ if prv is not None else "^"
     s_lo, s_hi = sentence_bounds(root)  # the sentence's, not the story's, length
     pos_in_sent = (root.i - s_lo) / max(1, s_hi - s_lo)
@@ -154,23 +260,23 @@ def candidate_features(trigger: Any, pm: PlaceMention, others: list[PlaceMention
         f"attached={att is not None}": 1.0,
         f"prep={prep}": 1.0,
         f"attached_prep={att is not None}|{prep}": 1.0,
-        f"dep={eff.dep_}": 1.0,
-        f"headdep={eff.dep_}|{eff.head.dep_}": 1.0,
-        f"headpos={eff.head.pos_}": 1.0,
+        f"dep={e_dep}": 1.0,
+        f"headdep={e_dep}|{deps[e_head]}": 1.0,
+        f"headpos={poses[e_head]}": 1.0,
         f"label={pm.label}": 1.0,
         f"feature={feature}": 1.0,
         f"pop={_bucket(math.log10(pop + 1), (3, 5, 6))}": 1.0,
         f"dist={_bucket(dist, (1, 2, 3, 4, 6, 9))}": 1.0,
         f"hops={_bucket(att[0], (1, 2, 3, 4, 6)) if att else 'none'}": 1.0,
         f"side={side}": 1.0,
-        f"gap={_bucket(abs(root.i - trigger.i), (2, 4, 8, 15, 25))}": 1.0,
+        f"gap={_bucket(gap, (2, 4, 8, 15, 25))}": 1.0,
         f"n_places={min(len(others), 4)}": 1.0,
         f"n_attached={min(n_att, 3)}": 1.0,
         f"rank={min(rank_by_distance, 3)}": 1.0,
-        f"trigger_dep={trigger.dep_}": 1.0,
-        f"trigger_pos={trigger.pos_}": 1.0,
-        f"trigger_tag={trigger.tag_}": 1.0,
-        f"actor_dep={eff.dep_ in _ACTOR_DEPS}": 1.0,
+        f"trigger_dep={t_dep}": 1.0,
+        f"trigger_pos={t_pos}": 1.0,
+        f"trigger_tag={t_tag}": 1.0,
+        f"actor_dep={e_dep in _ACTOR_DEPS}": 1.0,
         f"of_place={_of_place(root) if prep == 'of' else 'na'}": 1.0,
         f"in_subtree={trigger.left_edge.i <= root.i <= trigger.right_edge.i}": 1.0,
         f"under_other={under_other}": 1.0,
@@ -178,14 +284,14 @@ def candidate_features(trigger: Any, pm: PlaceMention, others: list[PlaceMention
         f"spec_rank={min(spec_rank, 2)}": 1.0,
         f"spec_rank_feature={min(spec_rank, 2)}|{feature}": 1.0,
         f"first_place={others[0] is pm}": 1.0,
-        f"attached_dep={att is not None}|{eff.dep_}": 1.0,
+        f"attached_dep={att is not None}|{e_dep}": 1.0,
         f"prep_feature={prep}|{feature}": 1.0,
         f"prep_label={prep}|{pm.label}": 1.0,
-        f"trigger_prep={trigger.pos_}|{prep}": 1.0,
+        f"trigger_prep={t_pos}|{prep}": 1.0,
         f"word={word}": 1.0,
         f"word_prep={word}|{prep}": 1.0,
         f"word_attached={word}|{att is not None}": 1.0,
-        f"side_gap={side}|{_bucket(abs(root.i - trigger.i), (2, 5, 10))}": 1.0,
+        f"side_gap={side}|{_bucket(gap, (2, 5, 10))}": 1.0,
         f"prep_on={prep_on}": 1.0,
         f"prep_on_prep={prep_on}|{prep}": 1.0,
         f"same_clause={same_clause}": 1.0,
@@ -198,14 +304,14 @@ def candidate_features(trigger: Any, pm: PlaceMention, others: list[PlaceMention
         f"ent_label={ent}|{pm.label}": 1.0,
         f"head_noun={head_noun}": 1.0,
         f"prev_word={prev_word}": 1.0,
-        f"path={_path(root, trigger)}": 1.0,
-        f"path_att={_path(root, trigger)}|{att is not None}": 1.0,
+        f"path={path}": 1.0,
+        f"path_att={path}|{att is not None}": 1.0,
         f"sent_pos={_bucket(int(pos_in_sent * 10), (0, 2, 5, 8))}": 1.0,
         f"known={pm.place is not None}|{pm.label}": 1.0,
         f"root_pos={root.tag_}": 1.0,
         f"ntoks={min(len(toks), 3)}": 1.0,
-        f"trig_side_dep={trigger.dep_}|{side}|{att is not None}": 1.0,
-        f"prep_head={prep_tok.head.lower_ if prep_on not in ('none', 'trigger') else '-'}": 1.0,
+        f"trig_side_dep={t_dep}|{side}|{att is not None}": 1.0,
+        f"prep_head={sdoc[ph].lower_ if prep_on not in ('none', 'trigger') else '-'}": 1.0,
         f"opener={_opener(root)}": 1.0,
         f"ent_prep={ent}|{prep}": 1.0,
         f"ent_att={ent}|{att is not None}": 1.0,
@@ -219,16 +325,19 @@ def candidate_features(trigger: Any, pm: PlaceMention, others: list[PlaceMention
 def _opener(tok: Any) -> str:
     """Whether a place sits in a sentence-opening phrase before the subject ("In Mosul on
     Saturday, ...") and what heads that phrase."""
-    cur = tok
+    tree = _tree(tok.doc)
+    heads, deps = tree.head, tree.dep
+    i = tok.i
     for _ in range(6):
-        if cur.dep_ == "prep" and cur.head.dep_ == "ROOT" and cur.i < cur.head.i:
-            subj = [c for c in cur.head.children if c.dep_ in _ACTOR_DEPS]
-            if not subj or subj[0].i > cur.i:
-                return cur.lower_
+        h = heads[i]
+        if deps[i] == "prep" and deps[h] == "ROOT" and i < h:
+            subj = [c for c in tok.doc[h].children if c.dep_ in _ACTOR_DEPS]
+            if not subj or subj[0].i > i:
+                return tok.doc[i].lower_
             return "-"
-        if cur.head is cur:
+        if h == i:
             break
-        cur = cur.head
+        i = h
     return "-"
 
 
@@ -246,12 +355,14 @@ def null_features(trigger: Any, rows: list[tuple[PlaceMention, dict[str, float]]
     words = memo.get(lo)
     if words is None:
         # Span.text of the sentence only (Doc.text would join the whole story).
-        words = memo[lo] = set(_WORD_RE.findall(trigger.doc[lo:hi].text.lower()))
-    preps = [c.lower_ for c in trigger.children if c.dep_ == "prep"]
+        words = memo[lo] = set(_WORD_RE.findall(_region_text(trigger.doc, lo, hi)[0].lower()))
+    kids = [(c.dep_, c.lower_) for c in trigger.children]
+    preps = [low for dep, low in kids if dep == "prep"]
     loc_prep = any(p in _STRONG_LOCATIVE_PREPS for p in preps)
-    reported = any(a.lower_ in _SAY for a in trigger.ancestors)
-    modal = any(c.dep_ in ("aux", "auxpass") and c.lower_ in _MODALS for c in trigger.children)
-    neg = any(c.dep_ == "neg" for c in trigger.children)
+    say, lower = _say_hashes(), _tree(trigger.doc).lower
+    reported = any(lower[a] in say for a in ancestor_ids(trigger))
+    modal = any(dep in ("aux", "auxpass") and low in _MODALS for dep, low in kids)
+    neg = any(dep == "neg" for dep, _ in kids)
     n_att = sum(1 for _, f in rows if f.get("attached=True"))
     strong_att = any(f.get("attached=True") and any(
         f.get(f"prep={p}") for p in _STRONG_LOCATIVE_PREPS) for _, f in rows)
@@ -315,6 +426,22 @@ def sentence_candidates(sdoc: Any, sent: Any, places: list[PlaceMention]
     return found
 
 
+_TAGS = DocMemo()
+
+
+def _proper_tags(sdoc: Any) -> Any:
+    """Per token of the document: whether its tag is NNP or NNPS (numpy bools, once per doc)."""
+    memo = _TAGS.of(sdoc)
+    got = memo.get("nnp")
+    if got is None:
+        import numpy
+        from spacy.strings import hash_string
+
+        tags = sdoc.to_array("TAG")
+        got = memo["nnp"] = numpy.isin(tags, [hash_string("NNP"), hash_string("NNPS")])
+    return got
+
+
 def _sentence_candidates(sdoc: Any, sent: Any, places: list[PlaceMention]
                          ) -> list[PlaceMention]:
     in_sent = [p for p in places if sent.start_char <= p.start < sent.end_char]
@@ -337,7 +464,11 @@ def _sentence_candidates(sdoc: Any, sent: Any, places: list[PlaceMention]
             extra.append(PlaceMention(start, end, text, resolve_place(text), "PROPN"))
         run.clear()
 
-    for tok in sent:
+    proper = _proper_tags(sdoc)[sent.start:sent.end].tolist()
+    for k, tagged in enumerate(proper):
+        if not (tagged or run):
+            continue  # no run open and no NNP/NNPS tag: nothing to do, no Token to build
+        tok = sdoc[sent.start + k]
         if _propn(tok) and (not run or run[-1].i == tok.i - 1):
             run.append(tok)
         elif run and tok.text in ("-", "‑") and not tok.whitespace_ \
@@ -361,10 +492,11 @@ def group_rows(trigger: Any, candidates: list[PlaceMention]
     roots = {id(p): _root(sdoc, p) for p in candidates}
     n_att = sum(1 for r in roots.values() if r is not None and attachment(trigger, r) is not None)
     present = [r for r in roots.values() if r is not None]
-    bounds = [sentence_bounds(trigger)] + [sentence_bounds(r) for r in present]
-    lo, hi = min(b[0] for b in bounds), max(b[1] for b in bounds)
-    span = sdoc[lo:hi]
-    region = (span.text, span.start_char)
+
+    def region() -> tuple[str, int]:
+        bounds = [sentence_bounds(trigger)] + [sentence_bounds(r) for r in present]
+        return _region_text(sdoc, min(b[0] for b in bounds), max(b[1] for b in bounds))
+
     by_dist = sorted(candidates, key=lambda p: _distance(trigger, p))
     out = []
     for rank, pm in enumerate(by_dist):
@@ -391,8 +523,8 @@ class Locator:
 
     def score(self, feats: dict[str, float]) -> float:
         """The linear score of one option (a candidate's or the no-place features)."""
-        w = self.weights
-        return sum(w.get(k, 0.0) * v for k, v in feats.items())
+        # the same products summed in the same order as a generator would (same float)
+        return sum(map(mul, map(self.weights.get, feats, repeat(0.0)), feats.values()))
 
     def best(self, trigger: Any, candidates: list[PlaceMention]
              ) -> tuple[PlaceMention, float] | None:

@@ -306,24 +306,86 @@ _NOT_ARGUMENTS = frozenset({"ccomp", "advcl", "relcl", "parataxis", "conj", "cc"
                             "nsubj", "nsubjpass", "csubj", "mark", "aux", "auxpass"})
 
 
-def _context_words(trigger, sent) -> tuple[list[tuple[str, str]], list[str]]:
+class _Words:
+    """One sentence's tokens read once: lower-case forms, lemmas, heads and labels.
+
+    The candidate loop and the pattern context of every trigger read these; spaCy builds a
+    new Token object on every ``doc[i]``, so re-reading them per trigger was most of the cost.
+    """
+
+    __slots__ = ("_flat", "dep", "end", "kids", "lemma", "lower", "start", "toks")
+
+    def __init__(self, sent) -> None:
+        self.start, self.end = sent.start, sent.end
+        self.toks = list(sent)
+        self.lower = [t.lower_ for t in self.toks]
+        self.lemma = [t.lemma_.lower() for t in self.toks]
+        self.dep: list[str] | None = None
+        self.kids: list[list[int]] | None = None
+        self._flat: list[str] | None = None
+
+    def _tree(self) -> list[list[int]]:
+        """Children (sentence positions, in order) of every token of the sentence."""
+        if self.kids is None:
+            start, n = self.start, len(self.toks)
+            self.dep = [t.dep_ for t in self.toks]
+            kids: list[list[int]] = [[] for _ in range(n)]
+            for k, t in enumerate(self.toks):
+                h = t.head.i - start
+                if h != k and 0 <= h < n:
+                    kids[h].append(k)
+            self.kids = kids
+        return self.kids
+
+    def following(self, tok, n: int = 3) -> tuple[str, ...]:
+        """The lower-case forms of the n tokens after `tok` (past the sentence's end too)."""
+        k = tok.i - self.start
+        got = self.lower[k + 1:k + 1 + n]
+        if len(got) < n and self.end < len(tok.doc):
+            return _following(tok, n)
+        return tuple(got)
+
+    def before(self, tok) -> list[str]:
+        """Forms and lemmas (interleaved) of the sentence's tokens before `tok`."""
+        if self._flat is None:
+            self._flat = [w for pair in zip(self.lower, self.lemma) for w in pair]
+        return self._flat[:2 * (tok.i - self.start)]
+
+    def subtree(self, k: int, out: list[tuple[str, str]]) -> None:
+        """Append (form, lemma) of the subtree of sentence position k, in spaCy's order
+        (Token.subtree: the left children's subtrees, the token, the right children's)."""
+        kids = self._tree()[k]
+        if not kids:
+            out.append((self.lower[k], self.lemma[k]))
+            return
+        for c in kids:
+            if c < k:
+                self.subtree(c, out)
+        out.append((self.lower[k], self.lemma[k]))
+        for c in kids:
+            if c > k:
+                self.subtree(c, out)
+
+
+def _context_words(trigger, sent, words: _Words | None = None
+                   ) -> tuple[list[tuple[str, str]], list[str]]:
     """The trigger's own arguments after it (in order, as (word, lemma)), and the words and
     lemmas of its clause before it.
 
     Embedded clauses are left out: in "X said Y attacked Z" the patterns of "say" must not
     see "attacked".
     """
+    if words is None:
+        words = _Words(sent)
     after: list[tuple[str, str]] = []
-    for c in trigger.children:
-        if c.i > trigger.i and c.dep_ not in _NOT_ARGUMENTS:
-            after.extend((t.lower_, t.lemma_.lower()) for t in c.subtree)
+    k = trigger.i - words.start
+    kids = words._tree()[k]
+    dep = words.dep
+    for c in kids:
+        if c > k and dep[c] not in _NOT_ARGUMENTS:
+            words.subtree(c, after)
     # children come in order, but subtrees of later children follow earlier ones: fine
-    before = []
-    for t in sent:
-        if t.i >= trigger.i:
-            break
-        before.extend((t.lower_, t.lemma_.lower()))
-    return after, before
+    return after, words.before(trigger)
 
 
 # "rejected accusations by the US", "denied charges by clergymen": CAMEO files a denial under
@@ -347,19 +409,22 @@ def _candidates(sent, index: MentionIndex, quotes: list[tuple[int, int]]) -> lis
     out = []
     used: set[int] = set()
     forms = lex.forms
-    for tok in sent:
-        if tok.i in used or index.at(tok.i) is not None:
+    words = _Words(sent)
+    at = index.by_token.get
+    start = words.start
+    for k, (low, lemma) in enumerate(zip(words.lower, words.lemma)):
+        if (low not in forms and lemma not in forms) or start + k in used \
+                or at(start + k) is not None:
             continue
-        if tok.lower_ not in forms and tok.lemma_.lower() not in forms:
-            continue
-        following = _following(tok)
+        tok = words.toks[k]
+        following = words.following(tok)
         pos = "NOUN" if tok.pos_ == "NOUN" else "VERB"
-        entry = lex.lookup(tok.lower_, following, pos)
-        if entry is None and tok.lemma_:
-            entry = lex.lookup(tok.lemma_.lower(), following, pos)
+        entry = lex.lookup(low, following, pos)
+        if entry is None and lemma:
+            entry = lex.lookup(lemma, following, pos)
         if entry is None or not _pos_ok(tok, entry):
             continue
-        after, before = _context_words(tok, sent)
+        after, before = _context_words(tok, sent, words)
         code, code2, pattern = lex.code_for(entry, after, before)
         if code == _DENY_RESPONSIBILITY and entry.lemma in _DENIALS:
             code = "120"  # see _DENIALS
@@ -519,10 +584,16 @@ def _trigger_text(text: str, tokens: list) -> tuple[str, int, int]:
 
 
 def _sentence_bounds(sent) -> tuple[int, int]:
-    toks = [t for t in sent if not t.is_space]
-    if not toks:
+    """Char offsets of a sentence without its leading and trailing whitespace tokens."""
+    doc, lo, hi = sent.doc, sent.start, sent.end
+    while lo < hi and doc[lo].is_space:  # read the ends only: doc[i] builds a Token
+        lo += 1
+    if lo == hi:
         return sent.start_char, sent.end_char
-    return toks[0].idx, toks[-1].idx + len(toks[-1])
+    while doc[hi - 1].is_space:
+        hi -= 1
+    last = doc[hi - 1]
+    return doc[lo].idx, last.idx + len(last)
 
 
 def _rel(span: tuple[int, int] | None, base: int) -> tuple[int, int] | None:

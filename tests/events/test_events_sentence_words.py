@@ -1,0 +1,55 @@
+"""The per-sentence word table of the candidate loop reads what the Token API reads."""
+
+from __future__ import annotations
+
+from dateline import nlp
+from dateline.events.extract import _context_words, _sentence_bounds, _Words
+
+TEXT = ("The United States imposed sanctions on Iran over its nuclear programme on Monday, "
+        "officials said. Police arrested two men who had attacked a convoy near Kabul.")
+
+
+def _token_context(trigger, sent):
+    """The definition: the trigger's argument subtrees after it, the clause before it."""
+    after = []
+    for c in trigger.children:
+        if c.i > trigger.i and c.dep_ not in ("ccomp", "advcl", "relcl", "parataxis", "conj",
+                                              "cc", "punct", "nsubj", "nsubjpass", "csubj",
+                                              "mark", "aux", "auxpass"):
+            after.extend((t.lower_, t.lemma_.lower()) for t in c.subtree)
+    before = []
+    for t in sent:
+        if t.i >= trigger.i:
+            break
+        before.extend((t.lower_, t.lemma_.lower()))
+    return after, before
+
+
+def test_context_words_match_the_token_api_for_every_token():
+    sdoc = nlp.parse(TEXT)
+    for sent in sdoc.sents:
+        words = _Words(sent)
+        for tok in sent:
+            assert _context_words(tok, sent, words) == _token_context(tok, sent)
+            assert _context_words(tok, sent) == _token_context(tok, sent)
+
+
+def test_following_words_run_past_the_sentence_end():
+    sdoc = nlp.parse(TEXT)
+    first = next(iter(sdoc.sents))
+    words = _Words(first)
+    last = first[-2]  # "said": its next words are "." and the next sentence's first two
+    assert words.following(last) == tuple(t.lower_ for t in sdoc[last.i + 1:last.i + 4])
+    assert words.following(first[0]) == ("united", "states", "imposed")
+
+
+def test_sentence_bounds_skip_whitespace_tokens_at_both_ends():
+    text = "Police arrested two men.\n\n  Troops withdrew.  "
+    sdoc = nlp.parse(text)
+    for sent in sdoc.sents:
+        toks = [t for t in sent if not t.is_space]
+        want = (toks[0].idx, toks[-1].idx + len(toks[-1])) if toks else (sent.start_char,
+                                                                         sent.end_char)
+        assert _sentence_bounds(sent) == want
+    assert [text[s:e] for s, e in map(_sentence_bounds, sdoc.sents)
+            if e > s][:2] == ["Police arrested two men.", "Troops withdrew."]

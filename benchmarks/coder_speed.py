@@ -1,6 +1,6 @@
 """Coder throughput on real stories, split by stage (one process).
 
-    .venv/bin/python benchmarks/coder_speed.py [--n 50] [--corpus PATH] [--full-parse]
+    .venv/bin/python benchmarks/coder_speed.py [--n 50] [--corpus PATH] [--full-parse] [--settle]
 
 Prints CPU ms/story for nlp.parse (selective, with the tokenizer warm-up), actors.find_mentions,
 events.extract_events, context.enrich (each story inside a memory zone, as the coder runs), and
@@ -8,6 +8,7 @@ the share of sentences analysed; then the end-to-end rate of code_documents (bat
 code_document (one story at a time, as the CLI and its workers) on the next --n stories and the
 --n after those, so that no pass reuses words an earlier pass kept (nlp.warm).
 --full-parse also times the full spaCy pipeline on every sentence, for comparison.
+--settle freezes what the warm-up loaded, as the CLI's worker processes do (coder.settle_worker).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=50)
     ap.add_argument("--corpus", default=str(CORPUS))
     ap.add_argument("--full-parse", action="store_true")
+    ap.add_argument("--settle", action="store_true")
     args = ap.parse_args()
 
     from dateline import actors, context, events, nlp
@@ -46,6 +48,10 @@ def main() -> None:
     warm = getattr(nlp, "warm", lambda texts: 0)  # absent before session 3
     # warm up: model loads, dictionaries, classifier
     list(code_documents(docs[:2]))
+    if args.settle:
+        from dateline.coder import settle_worker
+
+        settle_worker()
 
     # CPU time of this process: on a shared machine wall time mostly measures the neighbours.
     clock = time.process_time

@@ -131,11 +131,3 @@ def test_coder_passes_the_same_parse_features_as_training(monkeypatch) -> None:
         again = with_parse([ClassifierInput(it.sentence, it.source, it.target)])[0]
         assert again.syntax == it.syntax
 
-
-def test_the_parse_trigger_brings_its_verb_dictionary_types() -> None:
-    lexicon = {"verbs": {"accus": ["ACCUSE"], "impos": ["COERCE"]},
-               "phrases": {"impos sanction": "SANCTION"}}
-    item = ClassifierInput("x", syntax=("sx:a:impose", "sx:ao:impose|sanction"))
-    feats = features(item, lexicon)
-    assert "sx:at:COERCE" in feats and "sx:aot:SANCTION" in feats
-    assert not any(f.startswith("sx:at:") for f in features(ClassifierInput("x"), lexicon))

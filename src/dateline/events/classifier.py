@@ -201,26 +201,7 @@ def features(item: ClassifierInput, lexicon: dict[str, Any] | None = None,
         feats.extend(_lexicon_features(words, lexicon))
     if item.syntax:
         feats.extend(item.syntax)
-        if lexicon:
-            feats.extend(_parse_lexicon_features(item.syntax, lexicon))
     return feats
-
-
-def _parse_lexicon_features(syntax: tuple[str, ...], lexicon: dict[str, Any]) -> list[str]:
-    """The verb-dictionary types of the parse's trigger and of its verb + object."""
-    out: list[str] = []
-    verbs = lexicon.get("verbs", {})
-    phrases = lexicon.get("phrases", {})
-    for f in syntax:
-        if f.startswith("sx:a:"):
-            lem = f[5:]
-            out.extend("sx:at:" + t for t in verbs.get(_stem(lem)) or verbs.get(lem) or ())
-        elif f.startswith("sx:ao:"):
-            verb, _, obj = f[6:].partition("|")
-            hit = phrases.get(_stem(verb) + " " + _stem(obj))
-            if hit:
-                out.append("sx:aot:" + hit)
-    return out
 
 
 def _key_verb(words: list[str], s_pos: int, t_pos: int,

@@ -31,6 +31,17 @@ modal cues; the PLOVER types the Phoenix verb patterns give a verb (and verb + o
 the trigger (given by the coder, or else the first dictionary verb after the source) with
 its dictionary types, the word after it and passive cues.
 
+Parse features (type head only, `sx:`; `events.classifier.parse_features`, one function for
+training and the coder): from the sentence's spaCy dependency parse (`dateline.nlp`, the
+coder's own parse at run time), the word that relates the pair (the lowest common ancestor
+of the source and target heads, else the verb above the one marked party), its lemma and
+part of speech, the dependency paths from the source head and the target head up to it
+(with prepositions: `pobj<prep_against`), its governing verb ("vowed to attack"), object,
+particle, prepositions, negation, passive and modal children. The coder passes them in
+`ClassifierInput.syntax`; an input
+without them (no parse) is scored on the surface features alone, less accurately. The
+penta and mode heads do not read them (their own vocabulary, `<head>_sq` in weights.npz).
+
 How `NONE` is learned: ConfliBERT statements (label 0 without an appeal cue: CAMEO 01 has
 no PLOVER type) and sentences of the synthetic stories past the lead that contain no verb
 the Phoenix dictionary codes to a PLOVER type. The coder combines `P(NONE)` with its trigger

@@ -80,14 +80,14 @@ Trained: {date}
 ## How the recipe was chosen
 
 By 4-fold cross-validation on the PLV training split only (`python -m dateline.training.cv`;
-the dev split is never read): the type head's vocabulary (shared with the other heads, or
-its own), L2 strength and feature-group weights (char n-grams, verb-dictionary hints,
-trigger features) were compared. The shipped rule (shared vocabulary, C=50, synthetic leads
-at 0.05) scored 0.8012 accuracy / 0.7725 macro-F1; no alternative was better by more than
-0.003 accuracy (down-weighting char n-grams lost 0.013), so the shipped recipe stands
-(benchmarks/results/classifier.md, session 3). A head may carry its own vocabulary and
-group weights (`<head>_sq` in weights.npz); `build(type_vocab="own", type_scales=...)`
-trains one.
+the dev split is never read). Session 3 compared the type head's vocabulary rule, L2
+strength and feature-group weights: nothing beat the shared vocabulary, C=50, synthetic
+leads at 0.05 (0.8012 accuracy / 0.7725 macro-F1) by more than 0.003. Session 4 added the
+parse features to that recipe: CV 0.8119 / 0.7835 (folds 0.857 0.814 0.795 0.781 against
+0.833 0.810 0.795 0.767; 15 pairs gained, 6 lost), so the shipped model reads them
+(benchmarks/results/classifier.md). A head may carry its own vocabulary and group weights
+(`<head>_sq` in weights.npz); `build(type_vocab="own", type_scales=...)` trains one, and
+`build(syntax=False)` the model without parse features.
 
 ## Retrain on your own labels
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dateline import nlp
-from dateline.events.extract import _context_words, _sentence_bounds, _Words
+from dateline.events.extract import _context_words, _doc_heads, _sentence_bounds, _Words
 
 TEXT = ("The United States imposed sanctions on Iran over its nuclear programme on Monday, "
         "officials said. Police arrested two men who had attacked a convoy near Kabul.")
@@ -27,11 +27,15 @@ def _token_context(trigger, sent):
 
 def test_context_words_match_the_token_api_for_every_token():
     sdoc = nlp.parse(TEXT)
+    heads = _doc_heads(sdoc)
+    assert [t.i + int(r) for t, r in zip(sdoc, heads)] == [t.head.i for t in sdoc]
     for sent in sdoc.sents:
-        words = _Words(sent)
+        words, with_heads = _Words(sent), _Words(sent, heads)
         for tok in sent:
-            assert _context_words(tok, sent, words) == _token_context(tok, sent)
-            assert _context_words(tok, sent) == _token_context(tok, sent)
+            want = _token_context(tok, sent)
+            assert _context_words(tok, sent, words) == want
+            assert _context_words(tok, sent, with_heads) == want
+            assert _context_words(tok, sent) == want
 
 
 def test_following_words_run_past_the_sentence_end():

@@ -90,32 +90,49 @@ _POS_NAMES = _pos_names()
 
 class _Tree:
     """A document's parse as plain lists (head index, dependency label, coarse POS, lower-case
-    hash per token), read once per document: the feature walks below climb the tree token by
-    token, and every ``Token.head`` builds a new Token object."""
+    hash per token), filled one sentence at a time on first use: the feature walks below climb
+    the tree token by token, and every ``Token.head`` builds a new Token object."""
 
-    __slots__ = ("dep", "head", "lower", "pos")
+    __slots__ = ("_arr", "_doc", "dep", "filled", "head", "lower", "pos")
 
     def __init__(self, sdoc: Any) -> None:
-        self.head = _heads(sdoc)
-        self.dep = _names(sdoc.to_array("DEP"), sdoc.vocab.strings.__getitem__)
-        self.pos = _names(sdoc.to_array("POS"), lambda p: _POS_NAMES.get(p, ""))
-        self.lower = sdoc.to_array("LOWER").tolist()
+        n = len(sdoc)
+        self._doc, self._arr = sdoc, None
+        self.head, self.dep, self.pos, self.lower = [0] * n, [""] * n, [""] * n, [0] * n
+        self.filled = [False] * n
+
+    def at(self, *idx: int) -> _Tree:
+        """The table with the sentences of these token indices filled in."""
+        for i in idx:
+            if not self.filled[i]:
+                self._fill(i)
+        return self
+
+    def _fill(self, i: int) -> None:
+        import numpy
+
+        if self._arr is None:
+            self._arr = self._doc.to_array(["HEAD", "DEP", "POS", "LOWER"])
+        lo, hi = sentence_bounds(self._doc[i])
+        block = self._arr[lo:hi]
+        rel = block[:, 0].astype(numpy.int64).tolist()  # offsets to the head, as uint64
+        self.head[lo:hi] = [lo + k + r for k, r in enumerate(rel)]
+        self.dep[lo:hi] = [_label(h, self._doc) for h in block[:, 1].tolist()]
+        self.pos[lo:hi] = [_POS_NAMES.get(p, "") for p in block[:, 2].tolist()]
+        self.lower[lo:hi] = block[:, 3].tolist()
+        self.filled[lo:hi] = [True] * (hi - lo)
 
 
-def _names(ids: Any, name: Callable[[int], str]) -> list[str]:
-    """Per token, the name of its label id: one lookup per distinct id, the rest in numpy."""
-    import numpy
-
-    distinct, inverse = numpy.unique(ids, return_inverse=True)
-    names = numpy.array([name(int(h)) for h in distinct.tolist()], dtype=object)
-    return names[inverse.reshape(-1)].tolist()
+_LABELS: dict[int, str] = {}  # dependency label hash -> label (the parser's few dozen)
 
 
-def _heads(sdoc: Any) -> list[int]:
-    import numpy
-
-    rel = sdoc.to_array("HEAD").view("int64")  # offsets to the head, stored as uint64
-    return (numpy.arange(len(rel)) + rel).tolist()
+def _label(h: int, sdoc: Any) -> str:
+    got = _LABELS.get(h)
+    if got is None:
+        got = sdoc.vocab.strings[h]
+        if len(_LABELS) < 10_000:  # a bound, though a parser has only a few dozen labels
+            _LABELS[h] = got
+    return got
 
 
 def _tree(sdoc: Any) -> _Tree:
@@ -144,7 +161,7 @@ def _specificity(pm: PlaceMention) -> tuple[int, int]:
 def _clause(tok: Any) -> int:
     """Index of the first verbal token at or above a token (its clause head), else of the
     sentence's root."""
-    tree = _tree(tok.doc)
+    tree = _tree(tok.doc).at(tok.i)
     head, pos = tree.head, tree.pos
     i = tok.i
     for _ in range(30):
@@ -164,7 +181,7 @@ def _path(tok: Any, stop: Any, n: int = 4) -> str:
     """
     if tok is stop:
         return ""
-    tree = _tree(tok.doc)
+    tree = _tree(tok.doc).at(tok.i)
     head, dep = tree.head, tree.dep
     out = []
     i = tok.i
@@ -188,10 +205,10 @@ def candidate_features(trigger: Any, pm: PlaceMention, others: list[PlaceMention
     if not toks:
         return None
     root = _root(sdoc, pm)
-    tree = _tree(sdoc)
+    r = root.i
+    tree = _tree(sdoc).at(r, trigger.i)
     heads, deps, poses = tree.head, tree.dep, tree.pos
     ancestors = set(ancestor_ids(root))
-    r = root.i
     anchor = heads[r] if deps[r] in _MODIFIER_DEPS else r
     under_other = has_under = False
     for o in others:
@@ -201,6 +218,7 @@ def candidate_features(trigger: Any, pm: PlaceMention, others: list[PlaceMention
         if o_root is None:
             continue
         o_i = o_root.i
+        tree.at(o_i)
         if (heads[o_i] if deps[o_i] in _MODIFIER_DEPS else o_i) in ancestors:
             under_other = True  # "Fallujah" in "the al-Azraggiya neighborhood in Fallujah"
         if anchor in ancestor_ids(o_root):
@@ -325,7 +343,7 @@ def candidate_features(trigger: Any, pm: PlaceMention, others: list[PlaceMention
 def _opener(tok: Any) -> str:
     """Whether a place sits in a sentence-opening phrase before the subject ("In Mosul on
     Saturday, ...") and what heads that phrase."""
-    tree = _tree(tok.doc)
+    tree = _tree(tok.doc).at(tok.i)
     heads, deps = tree.head, tree.dep
     i = tok.i
     for _ in range(6):
@@ -359,7 +377,7 @@ def null_features(trigger: Any, rows: list[tuple[PlaceMention, dict[str, float]]
     kids = [(c.dep_, c.lower_) for c in trigger.children]
     preps = [low for dep, low in kids if dep == "prep"]
     loc_prep = any(p in _STRONG_LOCATIVE_PREPS for p in preps)
-    say, lower = _say_hashes(), _tree(trigger.doc).lower
+    say, lower = _say_hashes(), _tree(trigger.doc).at(trigger.i).lower
     reported = any(lower[a] in say for a in ancestor_ids(trigger))
     modal = any(dep in ("aux", "auxpass") and low in _MODALS for dep, low in kids)
     neg = any(dep == "neg" for dep, _ in kids)

@@ -313,10 +313,12 @@ class _Words:
     new Token object on every ``doc[i]``, so re-reading them per trigger was most of the cost.
     """
 
-    __slots__ = ("_flat", "dep", "end", "kids", "lemma", "lower", "start", "toks")
+    __slots__ = ("_flat", "dep", "end", "heads", "kids", "lemma", "lower", "start", "toks")
 
-    def __init__(self, sent) -> None:
+    def __init__(self, sent, heads: Any = None) -> None:
+        """`heads`: the document's head offsets (`_doc_heads`), if at hand."""
         self.start, self.end = sent.start, sent.end
+        self.heads = heads
         self.toks = list(sent)
         self.lower = [t.lower_ for t in self.toks]
         self.lemma = [t.lemma_.lower() for t in self.toks]
@@ -330,8 +332,12 @@ class _Words:
             start, n = self.start, len(self.toks)
             self.dep = [t.dep_ for t in self.toks]
             kids: list[list[int]] = [[] for _ in range(n)]
-            for k, t in enumerate(self.toks):
-                h = t.head.i - start
+            if self.heads is not None:
+                rel = self.heads[start:self.end].tolist()
+                heads = [k + r for k, r in enumerate(rel)]  # sentence positions
+            else:
+                heads = [t.head.i - start for t in self.toks]
+            for k, h in enumerate(heads):
                 if h != k and 0 <= h < n:
                     kids[h].append(k)
             self.kids = kids
@@ -354,17 +360,24 @@ class _Words:
     def subtree(self, k: int, out: list[tuple[str, str]]) -> None:
         """Append (form, lemma) of the subtree of sentence position k, in spaCy's order
         (Token.subtree: the left children's subtrees, the token, the right children's)."""
-        kids = self._tree()[k]
-        if not kids:
-            out.append((self.lower[k], self.lemma[k]))
-            return
-        for c in kids:
-            if c < k:
-                self.subtree(c, out)
-        out.append((self.lower[k], self.lemma[k]))
-        for c in kids:
-            if c > k:
-                self.subtree(c, out)
+        tree, lower, lemma = self._tree(), self.lower, self.lemma
+
+        def walk(k: int) -> None:
+            kids = tree[k]
+            for c in kids:
+                if c < k:
+                    walk(c)
+            out.append((lower[k], lemma[k]))
+            for c in kids:
+                if c > k:
+                    walk(c)
+
+        walk(k)
+
+
+def _doc_heads(sdoc) -> Any:
+    """Every token's offset to its head (numpy int64), read in one call per document."""
+    return sdoc.to_array("HEAD").view("int64")  # stored as uint64
 
 
 def _context_words(trigger, sent, words: _Words | None = None
@@ -404,12 +417,13 @@ def _pos_ok(tok, entry: lexmod.TriggerEntry) -> bool:
     return tok.pos_ == "ADJ" and (tok.tag_ == "VBN" or (bool(entry.rest) and tok.dep_ == "acomp"))
 
 
-def _candidates(sent, index: MentionIndex, quotes: list[tuple[int, int]]) -> list[Candidate]:
+def _candidates(sent, index: MentionIndex, quotes: list[tuple[int, int]],
+                heads: list[int] | None = None) -> list[Candidate]:
     lex = lexmod.load()
     out = []
     used: set[int] = set()
     forms = lex.forms
-    words = _Words(sent)
+    words = _Words(sent, heads)
     at = index.by_token.get
     start = words.start
     for k, (low, lemma) in enumerate(zip(words.lower, words.lemma)):
@@ -928,10 +942,11 @@ def extract_events(doc: Document, sdoc, mentions: list[Any]) -> list[Event]:
     quotes = _quote_spans(text)
     index = MentionIndex(list(mentions or []), quotes)
     per_sentence: list[list[Candidate]] = []
+    heads = _doc_heads(sdoc)
     for sent in sdoc.sents:
         if not is_analysed(sent):
             continue
-        cands = _candidates(sent, index, quotes)
+        cands = _candidates(sent, index, quotes, heads)
         if cands:
             per_sentence.append(cands)
     flat = [c for cands in per_sentence for c in cands]

@@ -43,10 +43,14 @@ def test_zones_change_nothing_and_forget_each_storys_new_words(monkeypatch):
     assert _live(vocab) == after_first
     assert _lines(coder.code_document(d) for d in docs) == first
     assert _live(vocab) == after_first
+    # A story of words met nowhere before: coded in a zone, its words are forgotten.
+    coder.code_text("Zorvathi Quellane met Brennikov Tarsovy in Ulmarrang on Friday.")
+    assert _live(vocab) == after_first
     # The reference: no zones at all, so every new word stays in the vocabulary.
     monkeypatch.setattr(nlp, "zone", contextlib.nullcontext)
     unzoned = _lines(coder.code_document(d) for d in docs)
     assert unzoned == first
+    coder.code_text("Vashtiro Plenquist met Dranouka Velimari in Oskarrow on Monday.")
     assert _live(vocab)[0] > after_first[0] and _live(vocab)[1] > after_first[1]
 
 

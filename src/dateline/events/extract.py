@@ -618,7 +618,7 @@ def _classify(cands: list[Candidate], text: str) -> list[Any | None]:
     clf = _classifier()
     if clf is None or not cands:
         return [None] * len(cands)
-    from dateline.events.classifier import ClassifierInput
+    from dateline.events.classifier import ClassifierInput, parse_features
 
     items = []
     for c in cands:
@@ -628,8 +628,11 @@ def _classify(cands: list[Candidate], text: str) -> list[Any | None]:
         tgt = c.roles.recipient_spans[0] if c.roles.recipient_spans else None
         if src is None and len(c.roles.actor_spans) > 1:
             src = c.roles.actor_spans[1]
-        items.append(ClassifierInput(sentence=text[s:e], source=_rel(src, s),
-                                     target=_rel(tgt, s), trigger=(ts - s, te - s)))
+        src, tgt = _rel(src, s), _rel(tgt, s)
+        # the model's dependency features, from the parse we already have
+        syntax = parse_features(c.sent, src, tgt, base=s) if clf.uses_syntax else None
+        items.append(ClassifierInput(sentence=text[s:e], source=src, target=tgt,
+                                     trigger=(ts - s, te - s), syntax=syntax))
     try:
         return list(clf.predict(items))
     except Exception as exc:  # noqa: BLE001 - a model failure degrades to the dictionary

@@ -1,6 +1,13 @@
 """Milliseconds per story of the context stage (dateline.context.enrich) on the Guardian sample.
 
 Usage: .venv/bin/python benchmarks/context_speed.py [N_STORIES]   (default 60; 1 process)
+       .venv/bin/python benchmarks/context_speed.py --ab REF_SRC [N_STORIES] [ROUNDS]
+
+--ab compares the events and context stages of another source tree (REF_SRC: a `src` folder
+holding `dateline`, e.g. an older commit's `git archive`) with this one in one process: the
+reference is copied and renamed `dateline_ref`, every story is parsed once, and the two trees'
+`extract_events` + `enrich` run alternately on each story (the order flips every story and
+round), so load from other jobs falls on both alike.
 
 Times are CPU seconds of this process (time.process_time), so other jobs on a shared machine
 do not inflate them. Earlier stages (parse, actors, events) are timed apart, so the context
@@ -76,8 +83,9 @@ def main(n: int = 60) -> None:
         claims.find_claims(text, sdoc, mentions, found)
         parts["claims"].append(clock() - t)
         coded = CodedDocument(doc=doc, events=evs)
-        for memo in (places._TOKENS, places._ROOTS, places._SENTS, places._ANCESTORS, locator._CANDIDATES,
-                     locator._SENT_WORDS):
+        for memo in (places._TOKENS, places._ROOTS, places._SENTS, places._ANCESTORS,
+                     locator._CANDIDATES, locator._SENT_WORDS, locator._REGIONS, locator._TAGS,
+                     locator._TREES):
             memo.of(None)  # enrich must not reuse what the "locate" timing memoised
         t = clock()
         context.enrich(coded, sdoc, mentions)
@@ -96,5 +104,65 @@ def main(n: int = 60) -> None:
               f"median {statistics.median(vals) * 1000:6.2f}   max {max(vals) * 1000:6.2f}")
 
 
+def _renamed_copy(ref_src: str) -> str:
+    """Copy REF_SRC/dateline to a temporary folder as package `dateline_ref`; its folder."""
+    import re
+    import shutil
+    import tempfile
+
+    out = Path(tempfile.mkdtemp(prefix="dateline_ref_"))
+    shutil.copytree(Path(ref_src) / "dateline", out / "dateline_ref",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    for py in (out / "dateline_ref").rglob("*.py"):
+        text = py.read_text(encoding="utf-8")
+        text = re.sub(r"\bfrom dateline(\.| import)", r"from dateline_ref\1", text)
+        text = re.sub(r"\bimport dateline\.", "import dateline_ref.", text)
+        text = text.replace('files("dateline"', 'files("dateline_ref"')
+        py.write_text(text, encoding="utf-8")
+    return str(out)
+
+
+def ab(ref_src: str, n: int = 60, rounds: int = 4) -> None:
+    """CPU ms/story of extract_events and enrich: the reference tree against this one."""
+    import importlib
+
+    sys.path.insert(0, _renamed_copy(ref_src))
+    ref_events = importlib.import_module("dateline_ref.events")
+    ref_context = importlib.import_module("dateline_ref.context")
+    ref_coded = importlib.import_module("dateline_ref.records").CodedDocument
+    with gzip.open(CORPUS, "rt", encoding="utf-8") as fh:
+        rows = [json.loads(line) for line in fh][:n]
+    data = []
+    for row in rows:
+        doc = Document(text=row["text"], published=(row.get("date") or "")[:10] or None)
+        sdoc = nlp.parse(doc.text, select=events.may_hold_event)
+        data.append((doc, sdoc, actors.find_mentions(doc, sdoc)))
+    trees = {"reference": (ref_events, ref_context, ref_coded),
+             "this tree": (events, context, CodedDocument)}
+    for ev, cx, coded in trees.values():  # warm up both: models, lexicons, gazetteer
+        d, s, m = data[0]
+        cx.enrich(coded(doc=d, events=ev.extract_events(d, s, m)), s, m)
+    total = {k: [0.0, 0.0] for k in trees}
+    for r in range(rounds):
+        for i, (d, s, m) in enumerate(data):
+            order = list(trees) if (i + r) % 2 == 0 else list(trees)[::-1]
+            for k in order:
+                ev, cx, coded = trees[k]
+                t0 = clock()
+                evs = ev.extract_events(d, s, m)
+                t1 = clock()
+                cx.enrich(coded(doc=d, events=evs), s, m)
+                total[k][0] += t1 - t0
+                total[k][1] += clock() - t1
+    runs = len(data) * rounds
+    print(f"stories: {len(data)} x {rounds} rounds, CPU ms/story")
+    for k, (e, c) in total.items():
+        print(f"{k:10s} events {1000 * e / runs:6.2f}  context {1000 * c / runs:6.2f}  "
+              f"sum {1000 * (e + c) / runs:6.2f}")
+
+
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 60)
+    if len(sys.argv) > 2 and sys.argv[1] == "--ab":
+        ab(sys.argv[2], *(int(a) for a in sys.argv[3:5]))
+    else:
+        main(int(sys.argv[1]) if len(sys.argv) > 1 else 60)

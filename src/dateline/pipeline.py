@@ -344,6 +344,8 @@ class _StoreSessions:
             return store.known_ids(ids)
 
     def write_batch(self, batch: list[CodedDocument]) -> WriteResult:
+        from dateline.store.allocator import trim_heap
+
         with self._open() as store:
             result = store.write_batch(batch, defer_clustering=True)
             self.backlog += result.events
@@ -351,7 +353,10 @@ class _StoreSessions:
             if self.backlog >= max(CLUSTER_BACKLOG, CLUSTER_SHARE * self.stored):
                 store.cluster_pending()
                 self.backlog = 0
-            return result
+        # What the batch freed goes back to the system: otherwise glibc keeps it, and a
+        # long run's resident size ratchets up to its largest batch or story.
+        trim_heap()
+        return result
 
     def finish(self) -> None:
         """Cluster what the run left awaiting it."""

@@ -17,6 +17,7 @@ import duckdb
 import pyarrow as pa
 
 from dateline.records import CodedDocument
+from dateline.store.allocator import released_at_once
 from dateline.store.busy import StoreBusyError, StoreError, connect
 from dateline.store.schema import SCHEMA_VERSION, applied_migrations, apply_migrations
 from dateline.store.writer import build_tables
@@ -38,16 +39,17 @@ class WriteResult:
     quotes: int = 0
     claims: int = 0
     rejections: int = 0
-    event_ids: tuple[str, ...] = ()
+    event_ids: tuple[str, ...] = ()  # the batch's new events (not kept by a running total)
 
     def __iadd__(self, other: WriteResult) -> Self:
+        """Add another batch's counts; a run's total keeps no ids, so that its memory does
+        not grow with the corpus (a day of news: millions of ids, copied at every batch)."""
         self.documents += other.documents
         self.skipped += other.skipped
         self.events += other.events
         self.quotes += other.quotes
         self.claims += other.claims
         self.rejections += other.rejections
-        self.event_ids = self.event_ids + other.event_ids
         return self
 
 
@@ -89,7 +91,8 @@ class Store:
             raise StoreError(f"store {self.path} is open read-only")
         from dateline.store.dedup import cluster_pending
 
-        with self._transaction() as con:
+        # Its statements' freed memory goes back at once, not when the connection closes.
+        with released_at_once(), self._transaction() as con:
             return cluster_pending(con)
 
     @contextmanager
@@ -163,7 +166,8 @@ class Store:
             for view in views.values():
                 con.unregister(view)
             if not defer_clustering:
-                cluster_pending(con)
+                with released_at_once():
+                    cluster_pending(con)
         result.documents = len(tables.documents)
         result.events = len(tables.events)
         result.quotes = len(tables.quotes)

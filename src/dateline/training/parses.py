@@ -7,20 +7,21 @@ features seen in training are the ones the coder computes from its own parse.
 
 from __future__ import annotations
 
-import hashlib
-import os
 import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from dateline.context.cache import cache_dir, key_of
+
 _ATTRS = ["ORTH", "SPACY", "TAG", "POS", "LEMMA", "DEP", "HEAD", "SENT_START"]
 
 
-def default_cache() -> Path:
-    """$DATELINE_CACHE or ~/.cache/dateline, sub-folder parses."""
-    root = os.environ.get("DATELINE_CACHE") or Path.home() / ".cache" / "dateline"
-    return Path(root) / "parses"
+def default_cache() -> Path | None:
+    """The sub-folder parses of dateline's cache folder (context.cache.cache_dir: honours
+    $DATELINE_CACHE_DIR), or None when caching is off."""
+    root = cache_dir()
+    return None if root is None else root / "parses"
 
 
 def parse_sentences(texts: Sequence[str], cache: Path | None = None,
@@ -32,12 +33,13 @@ def parse_sentences(texts: Sequence[str], cache: Path | None = None,
     from dateline import nlp
 
     unique = sorted(set(texts))
-    pipe = nlp.pipeline_name()
-    key = hashlib.sha1("\x00".join([pipe, *unique]).encode("utf-8")).hexdigest()[:16]
+    # The parse depends on the pipeline and on how dateline.nlp drives it (sentence split,
+    # morphology, BLAS): both are in the key, so a change to either re-parses.
+    key = key_of([nlp.pipeline_name(), Path(nlp.__file__).read_bytes(), *unique])
     folder = cache or default_cache()
-    path = folder / f"{key}.spacy"
+    path = None if folder is None else folder / f"{key}.spacy"
     vocab = nlp.load().vocab
-    if path.is_file():
+    if path is not None and path.is_file():
         docs = list(DocBin(attrs=_ATTRS).from_disk(path).get_docs(vocab))
         if len(docs) == len(unique):
             return dict(zip(unique, docs))
@@ -46,6 +48,8 @@ def parse_sentences(texts: Sequence[str], cache: Path | None = None,
     for i in range(0, len(unique), 2000):  # bounded memory per call
         docs.extend(nlp.parse_many(unique[i: i + 2000], ner="none"))
     log(f"parsed {len(unique)} sentences: {time.process_time() - t0:.0f} s CPU")
+    if path is None:
+        return dict(zip(unique, docs))
     folder.mkdir(parents=True, exist_ok=True)
     bin_ = DocBin(attrs=_ATTRS, docs=docs)
     tmp = path.with_suffix(".tmp")

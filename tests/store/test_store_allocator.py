@@ -1,10 +1,8 @@
-"""A store's clustering makes DuckDB's allocator give freed memory back at once, so the
+"""A store's clustering gives DuckDB's freed memory back between its phases, so the
 writer's resident memory follows what its statements hold, not every page they freed;
-the allocator's usual setting comes back after it, and none of this can fail a store."""
+none of this can fail a store."""
 
 from __future__ import annotations
-
-import ctypes
 
 import pytest
 
@@ -19,45 +17,42 @@ def _churn(con) -> None:
     con.execute("DROP TABLE _churn")
 
 
-def _dirty_decay() -> int:
-    value, size = ctypes.c_int64(0), ctypes.c_size_t(8)
-    assert allocator._mallctl()(b"arena.0.dirty_decay_ms", ctypes.byref(value),
-                                ctypes.byref(size), None, 0) == 0
-    return value.value
-
-
 @pytest.fixture
 def jemalloc():
     if allocator.retained_bytes() is None:
         pytest.skip("this DuckDB build has no jemalloc to tune")
 
 
-def test_inside_a_clustering_block_no_freed_pages_stay_resident(tmp_path, jemalloc):
+def test_freed_pages_stay_resident_until_purged(tmp_path, jemalloc):
     with open_store(tmp_path / "s.duckdb") as store:
         store.con.execute("SET threads = 1")  # as the writer runs it
-        before = _dirty_decay()
-        with allocator.released_at_once() as done:
-            _churn(store.con)
-            # Pages kept for jemalloc's usual decay (1 s) would be tens of MiB here.
-            assert done and allocator.retained_bytes() < 2**20
-        assert _dirty_decay() == before > 0  # the usual setting is back
+        _churn(store.con)
+        assert allocator.retained_bytes() > 8 * 2**20  # the cause: jemalloc keeps them
+        allocator.purge()
+        assert allocator.retained_bytes() < 2**20
 
 
-def test_the_store_clusters_inside_such_a_block(tmp_path, jemalloc, monkeypatch):
-    seen = []
-    from dateline.store import dedup
+def test_a_clustering_returns_freed_pages_between_its_phases(tmp_path, jemalloc, monkeypatch):
+    from test_store_deferred_clustering import stories
 
-    monkeypatch.setattr(dedup, "cluster_pending",
-                        lambda con: seen.append(_dirty_decay()) or 0)
+    from dateline.store import clustering
+
+    calls = []
+    real = allocator.purge
+    monkeypatch.setattr(clustering, "purge", lambda: real() or calls.append(
+        allocator.retained_bytes()))
     with open_store(tmp_path / "s.duckdb") as store:
-        store.cluster_pending()
-    assert seen == [0]
+        store.con.execute("SET threads = 1")
+        store.write_batch(stories(1, 40), defer_clustering=True)
+        store.write_batch(stories(2, 10), defer_clustering=True)
+        assert store.cluster_pending() > 0
+    # At each phase boundary the freed pages went back (jemalloc would keep them a second).
+    assert len(calls) >= 3 and max(calls) < 2**20
 
 
 def test_without_jemalloc_or_glibc_nothing_fails(monkeypatch):
     monkeypatch.setattr(allocator, "_mallctl_fn", [None])
     monkeypatch.setattr(allocator, "_libc", [None])
-    with allocator.released_at_once() as done:
-        assert done is False
+    allocator.purge()
     assert allocator.retained_bytes() is None
     assert allocator.trim_heap() is False

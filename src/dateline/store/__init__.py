@@ -17,7 +17,6 @@ import duckdb
 import pyarrow as pa
 
 from dateline.records import CodedDocument
-from dateline.store.allocator import released_at_once
 from dateline.store.busy import StoreBusyError, StoreError, connect
 from dateline.store.schema import SCHEMA_VERSION, applied_migrations, apply_migrations
 from dateline.store.writer import build_tables
@@ -91,8 +90,7 @@ class Store:
             raise StoreError(f"store {self.path} is open read-only")
         from dateline.store.dedup import cluster_pending
 
-        # Its statements' freed memory goes back at once, not when the connection closes.
-        with released_at_once(), self._transaction() as con:
+        with self._transaction() as con:
             return cluster_pending(con)
 
     @contextmanager
@@ -166,8 +164,7 @@ class Store:
             for view in views.values():
                 con.unregister(view)
             if not defer_clustering:
-                with released_at_once():
-                    cluster_pending(con)
+                cluster_pending(con)
         result.documents = len(tables.documents)
         result.events = len(tables.events)
         result.quotes = len(tables.quotes)

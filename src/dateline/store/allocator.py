@@ -1,15 +1,15 @@
 """Give freed memory back to the system where the allocators would keep it: DuckDB's
-jemalloc during a clustering, and glibc's heap after each stored batch.
+jemalloc between the phases of a clustering, and glibc's heap after each stored batch.
 
 DuckDB's Linux builds allocate through a built-in jemalloc that keeps freed pages for a
 second (``dirty_decay_ms`` 1000) and purges them only on later allocations or, after a
 task, on DuckDB's worker threads. The store's writer runs DuckDB on one thread (the
-caller's), so nothing is purged until its connection closes: every statement of a
-clustering leaves its freed pages resident and the next one takes new pages. Measured on 640
+caller's), so nothing was purged until its connection closed: every statement of a
+clustering left its freed pages resident and the next one took new pages. Measured on 640
 coded stories replayed into a store (benchmarks/results/scale.md, session 4): clustering
-9,584 mentions +61 MiB, with decay 0 +33 MiB. Decay 0 costs CPU (each free returns its
-pages, each reuse faults them in again: +15 % store CPU when set for every statement), so
-it is set only around a clustering, the store's largest step, and restored after it.
+9,584 mentions +61 MiB over its start, +33 MiB with the pages purged after every
+statement. Decay 0 (every free returns its pages) costs ~15 % of the store's CPU, so the
+clustering instead purges at its few phase boundaries (:func:`purge`).
 
 All of it is process-wide, touches DuckDB's own allocations only (Python, numpy and Arrow
 use their own allocators), and does nothing where DuckDB has no jemalloc (macOS, Windows
@@ -21,12 +21,9 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import glob
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 _mallctl_fn: list = []  # [the function or None], looked up once
-_depth = 0  # nested `released_at_once` blocks
 
 
 def _mallctl():
@@ -50,40 +47,6 @@ def _mallctl():
         fn = None
     _mallctl_fn.append(fn)
     return fn
-
-
-def _decay_names(mallctl) -> list[bytes]:
-    count, size = ctypes.c_uint32(0), ctypes.c_size_t(4)
-    if mallctl(b"arenas.narenas", ctypes.byref(count), ctypes.byref(size), None, 0):
-        return []
-    names = [b"arenas.dirty_decay_ms", b"arenas.muzzy_decay_ms"]  # arenas made later
-    return names + [f"arena.{i}.{kind}_decay_ms".encode() for i in range(count.value)
-                    for kind in ("dirty", "muzzy")]
-
-
-@contextmanager
-def released_at_once() -> Iterator[bool]:
-    """Inside the block DuckDB's jemalloc returns freed pages at once (decay 0); the
-    previous decay is restored after it. Yields whether it could."""
-    global _depth  # one process-wide allocator setting; nested blocks leave it to the outer
-    mallctl = _mallctl()
-    saved: list[tuple[bytes, int]] = []
-    if mallctl is not None and _depth == 0:
-        for name in _decay_names(mallctl):
-            value, size = ctypes.c_int64(0), ctypes.c_size_t(8)
-            # An arena not created yet refuses; it takes the defaults set first.
-            if mallctl(name, ctypes.byref(value), ctypes.byref(size), None, 0) == 0:
-                zero = ctypes.c_int64(0)
-                if mallctl(name, None, None, ctypes.byref(zero), 8) == 0:
-                    saved.append((name, value.value))
-    _depth += 1
-    try:
-        yield bool(saved) or _depth > 1
-    finally:
-        _depth -= 1
-        for name, previous in saved:
-            value = ctypes.c_int64(previous)
-            mallctl(name, None, None, ctypes.byref(value), 8)
 
 
 def retained_bytes() -> int | None:
@@ -126,3 +89,10 @@ def trim_heap() -> bool:
         return False
     _libc[0](0)
     return True
+
+
+def purge() -> None:
+    """Return the pages DuckDB's jemalloc holds freed to the system now (all arenas)."""
+    mallctl = _mallctl()
+    if mallctl is not None:
+        mallctl(b"arena.4096.purge", None, None, None, 0)  # 4096: MALLCTL_ARENAS_ALL

@@ -21,6 +21,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from dateline.store.allocator import purge
 from dateline.store.dedup import (
     _LEVEL_RANK,
     GENERIC_SECTORS,
@@ -457,6 +458,7 @@ def _assignment_tables(con, n: int) -> None:
     _dl_loc (cid, loc_id) for those clusters and _dl_comp (id, comp) for mentions with a
     compatible partner, from _dl_r."""
     members, seeds, locs, comps = _assign(con, n)
+    purge()
     member_t = pa.table({"i": pa.array(members.astype(np.int32), pa.int32()),
                          "c": pa.array(seeds.astype(np.int32), pa.int32())})
     loc_t = pa.table({"c": pa.array(locs[0].astype(np.int32), pa.int32()),
@@ -491,6 +493,7 @@ def _write(con, region: pa.Table, member: str, loc: str, old: set[str], cluster_
     ``member`` (id, cid) lists mentions of clusters of two or more, ``loc`` (cid, loc_id)
     those clusters' location members; every other mention of ``region`` is its own event.
     """
+    purge()
     with registered(con, _dl_reg=region,
                     _dl_old=pa.table({"id": pa.array(sorted(old), pa.string())})):
         con.execute(f"""
@@ -616,6 +619,7 @@ def flush(con, cluster_sql: str) -> int:
     if not pending(con):
         return 0
     fresh = insert_keys(con, None)  # every mention without keys
+    purge()  # each phase's freed pages go back before the next takes new ones
     n_events, n_keys = con.execute(
         "SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM mention_keys)"
     ).fetchall()[0]
@@ -632,6 +636,7 @@ def flush(con, cluster_sql: str) -> int:
             region = _arrow(con, "SELECT id FROM _dl_f")
             if region.num_rows:
                 region = _region_of(con, region)
+                purge()
             with registered(con, _dl_reg_ids=region):
                 con.execute("CREATE OR REPLACE TEMP TABLE _dl_region AS SELECT id FROM _dl_reg_ids")
             old = {r[0] for r in con.execute(

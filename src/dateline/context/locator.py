@@ -177,7 +177,9 @@ def _path(tok: Any, stop: Any, n: int = 4) -> str:
     It was meant to stop at `stop` and at the root, but its tests compared Token objects with
     ``is``, which never holds (spaCy builds a new Token on every access): every path is n
     labels, the root's repeated, then "~". The shipped weights are trained on exactly these
-    paths, so the walk keeps that behaviour.
+    paths, so the walk keeps that behaviour: the intended walk (indices), retrained in session
+    4, scored no better on dev (0.8140 vs 0.8146 for the same retrain on these paths; CV
+    0.8077 vs 0.8083), see benchmarks/results/context.md.
     """
     if tok is stop:
         return ""

@@ -25,6 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from memory import story_texts, write_texts
 from throughput import DEFAULT_CORPUS, load_corpus
 
+from dateline.store.allocator import mallctl
+
 MIB = 2**20
 
 
@@ -38,24 +40,8 @@ _libc = ctypes.CDLL("libc.so.6")
 _libc.mallinfo2.restype = _MallInfo2
 
 
-def _duckdb_jemalloc():
-    """DuckDB's built-in jemalloc's mallctl (exported by its extension module), or None."""
-    import glob
-
-    import duckdb
-
-    for path in glob.glob(str(Path(duckdb.__file__).parents[1] / "_duckdb*.so")):
-        try:
-            fn = ctypes.CDLL(path).duckdb_je_mallctl
-        except (OSError, AttributeError):
-            continue
-        fn.argtypes = [ctypes.c_char_p, ctypes.c_void_p, ctypes.POINTER(ctypes.c_size_t),
-                       ctypes.c_void_p, ctypes.c_size_t]
-        return fn
-    return None
-
-
-_mallctl = _duckdb_jemalloc()
+# DuckDB's built-in jemalloc's mallctl, the store's own lookup (None where there is none).
+_mallctl = mallctl()
 
 
 def _je(name: str) -> int:

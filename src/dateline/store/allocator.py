@@ -26,7 +26,7 @@ from pathlib import Path
 _mallctl_fn: list = []  # [the function or None], looked up once
 
 
-def _mallctl():
+def mallctl():
     """DuckDB's jemalloc control function (``duckdb_je_mallctl``), or None."""
     if _mallctl_fn:
         return _mallctl_fn[0]
@@ -52,20 +52,20 @@ def _mallctl():
 def retained_bytes() -> int | None:
     """Bytes of freed pages DuckDB's jemalloc still holds resident (dirty and muzzy), or
     None where it cannot tell."""
-    mallctl = _mallctl()
-    if mallctl is None:
+    control = mallctl()
+    if control is None:
         return None
     epoch, esize = ctypes.c_uint64(1), ctypes.c_size_t(8)
-    mallctl(b"epoch", ctypes.byref(epoch), ctypes.byref(esize), ctypes.byref(epoch), 8)
+    control(b"epoch", ctypes.byref(epoch), ctypes.byref(esize), ctypes.byref(epoch), 8)
     pages = 0
     for kind in (b"pdirty", b"pmuzzy"):
         value, size = ctypes.c_size_t(0), ctypes.c_size_t(8)
-        if mallctl(b"stats.arenas.4096." + kind, ctypes.byref(value), ctypes.byref(size),
+        if control(b"stats.arenas.4096." + kind, ctypes.byref(value), ctypes.byref(size),
                    None, 0):  # 4096: all arenas together
             return None
         pages += value.value
     page, size = ctypes.c_size_t(0), ctypes.c_size_t(8)
-    if mallctl(b"arenas.page", ctypes.byref(page), ctypes.byref(size), None, 0):
+    if control(b"arenas.page", ctypes.byref(page), ctypes.byref(size), None, 0):
         return None
     return pages * page.value
 
@@ -93,6 +93,6 @@ def trim_heap() -> bool:
 
 def purge() -> None:
     """Return the pages DuckDB's jemalloc holds freed to the system now (all arenas)."""
-    mallctl = _mallctl()
-    if mallctl is not None:
-        mallctl(b"arena.4096.purge", None, None, None, 0)  # 4096: MALLCTL_ARENAS_ALL
+    control = mallctl()
+    if control is not None:
+        control(b"arena.4096.purge", None, None, None, 0)  # 4096: MALLCTL_ARENAS_ALL

@@ -112,7 +112,10 @@ def zone() -> Iterator[None]:
 # Tokenizer chunks ("said", "Syria,") kept for the life of the process. spaCy caches nothing
 # it tokenizes inside a memory zone, and the coder codes everything inside one, so without
 # this every word of every story went through the affix rules and got a new lexeme.
-WARM_CHUNKS = 30_000
+# The cap bounds what the run keeps: the Guardian corpus's 249 stories fill ~11,000, and a
+# 30,000 cap let a 640-story run hold ~7 MiB more than a 64-story one (memory bar of #7:
+# +11.7 % -> +9.6-9.9 % with 10,000; no CPU cost told apart from noise; BENCHMARKS "Scale").
+WARM_CHUNKS = 10_000
 WARM_MIN = 2  # times a chunk occurs in a batch before it is kept
 _WARM_SAMPLE = 20_000  # characters read from each text (a huge story costs no more)
 _warmed: set[int] = set()  # hash() of the chunks warmed so far (bounded by WARM_CHUNKS)

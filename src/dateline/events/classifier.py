@@ -261,10 +261,27 @@ _MODAL_AUX = frozenset({"will", "would", "could", "may", "might", "should", "mus
 _PREPS = frozenset({"prep", "agent", "dative"})
 
 
-def _span_head(tokens: Any, a: int, b: int) -> Any | None:
+class SentenceTokens:
+    """A parsed sentence's non-space tokens read once, with their char spans and root: the
+    coder scores several candidates per sentence, and every `tokens` read builds new Tokens."""
+
+    __slots__ = ("root", "spans", "toks")
+
+    def __init__(self, tokens: Any) -> None:
+        self.toks = [t for t in tokens if not t.is_space]
+        self.spans = [(t.idx, t.idx + len(t)) for t in self.toks]
+        self.root = next((t for t in self.toks if t.head.i == t.i), None)
+
+
+def _span_head(tokens: Any, a: int, b: int, spans: list[tuple[int, int]] | None = None
+               ) -> Any | None:
     """The syntactic head of the tokens inside char span [a, b): the last one whose head
-    lies outside the span (the noun of "the Mexican police")."""
-    inside = [t for t in tokens if t.idx < b and t.idx + len(t) > a]
+    lies outside the span (the noun of "the Mexican police"). `spans`: the tokens' char
+    spans, when known."""
+    if spans is not None:
+        inside = [t for t, (lo, hi) in zip(tokens, spans) if lo < b and hi > a]
+    else:
+        inside = [t for t in tokens if t.idx < b and t.idx + len(t) > a]
     if not inside:
         return None
     ids = {t.i for t in inside}
@@ -322,14 +339,19 @@ def _derived_trigger(sh: Any | None, th: Any | None, root: Any) -> Any:
 
 def _pair_heads(tokens: Any, source: tuple[int, int] | None, target: tuple[int, int] | None,
                 base: int) -> tuple[Any | None, Any | None, Any] | None:
-    """(source head, target head, derived trigger) tokens; None when not parsed."""
-    toks = [t for t in tokens if not t.is_space]
+    """(source head, target head, derived trigger) tokens; None when not parsed.
+    `tokens`: a parsed Span or Doc, or its `SentenceTokens`."""
+    if isinstance(tokens, SentenceTokens):
+        toks, spans, root = tokens.toks, tokens.spans, tokens.root
+    else:
+        toks = [t for t in tokens if not t.is_space]
+        spans = None
+        root = next((t for t in toks if t.head.i == t.i), None)
     if not toks or not toks[0].dep_:
         return None
-    sh = _span_head(toks, base + source[0], base + source[1]) if source else None
-    th = _span_head(toks, base + target[0], base + target[1]) if target else None
-    root = next((t for t in toks if t.head.i == t.i), toks[0])
-    return sh, th, _derived_trigger(sh, th, root)
+    sh = _span_head(toks, base + source[0], base + source[1], spans) if source else None
+    th = _span_head(toks, base + target[0], base + target[1], spans) if target else None
+    return sh, th, _derived_trigger(sh, th, root if root is not None else toks[0])
 
 
 def derived_trigger(tokens: Any, source: tuple[int, int] | None,
@@ -345,7 +367,8 @@ def derived_trigger(tokens: Any, source: tuple[int, int] | None,
 def parse_features(tokens: Any, source: tuple[int, int] | None,
                    target: tuple[int, int] | None, base: int = 0) -> tuple[str, ...]:
     """Dependency features of a marked pair from its sentence's spaCy tokens (a parsed
-    Span or Doc); `source`/`target` are char spans relative to char `base` of the Doc.
+    Span or Doc, or its `SentenceTokens`); `source`/`target` are char spans relative to
+    char `base` of the Doc.
 
     The one place these features are made, for training and for the coder alike: the
     derived trigger, the paths from source and target heads to it, its governing verb, its

@@ -306,6 +306,16 @@ _NOT_ARGUMENTS = frozenset({"ccomp", "advcl", "relcl", "parataxis", "conj", "cc"
                             "nsubj", "nsubjpass", "csubj", "mark", "aux", "auxpass"})
 
 
+_LEMMAS: dict[int, str] = {}  # lemma hash -> lower-case lemma (the common ones; bounded)
+
+
+def _lemma(strings: Any, h: int) -> str:
+    lemma = strings[h].lower()
+    if len(_LEMMAS) < 20_000:
+        _LEMMAS[h] = lemma
+    return lemma
+
+
 class _Words:
     """One sentence's tokens read once: lower-case forms, lemmas, heads and labels.
 
@@ -324,8 +334,13 @@ class _Words:
         # Token per word (~8x cheaper)
         strings = self.doc.vocab.strings
         block = table[self.start:self.end]
-        self.lower = [strings[h] for h in block[:, 1].tolist()]
-        self.lemma = [strings[h].lower() for h in block[:, 2].tolist()]
+        chosen = self.doc.user_data.get(_SELECT_KEY)
+        if chosen is not None:  # sentence selection read the story's lower-case forms
+            self.lower = chosen[2][self.start:self.end]
+        else:
+            self.lower = [strings[h] for h in block[:, 1].tolist()]
+        lemmas = _LEMMAS
+        self.lemma = [lemmas.get(h) or _lemma(strings, h) for h in block[:, 2].tolist()]
         self.dep: list[str] | None = None
         self.kids: list[list[int]] | None = None
         self._flat: list[str] | None = None
@@ -618,11 +633,16 @@ def _classify(cands: list[Candidate], text: str) -> list[Any | None]:
     clf = _classifier()
     if clf is None or not cands:
         return [None] * len(cands)
-    from dateline.events.classifier import ClassifierInput, parse_features
+    from dateline.events.classifier import ClassifierInput, SentenceTokens, parse_features
 
     items = []
+    sentences: dict[int, tuple[tuple[int, int], SentenceTokens | None]] = {}
     for c in cands:
-        s, e = _sentence_bounds(c.sent)
+        known = sentences.get(c.sent.start)
+        if known is None:  # a sentence's bounds and tokens once for all its candidates
+            known = sentences[c.sent.start] = (
+                _sentence_bounds(c.sent), SentenceTokens(c.sent) if clf.uses_syntax else None)
+        (s, e), sent_tokens = known
         _, ts, te = _trigger_text(text, c.tokens)
         src = c.roles.actor_spans[0] if c.roles.actor_spans else None
         tgt = c.roles.recipient_spans[0] if c.roles.recipient_spans else None
@@ -630,7 +650,7 @@ def _classify(cands: list[Candidate], text: str) -> list[Any | None]:
             src = c.roles.actor_spans[1]
         src, tgt = _rel(src, s), _rel(tgt, s)
         # the model's dependency features, from the parse we already have
-        syntax = parse_features(c.sent, src, tgt, base=s) if clf.uses_syntax else None
+        syntax = parse_features(sent_tokens, src, tgt, base=s) if clf.uses_syntax else None
         items.append(ClassifierInput(sentence=text[s:e], source=src, target=tgt,
                                      trigger=(ts - s, te - s), syntax=syntax))
     try:
@@ -688,6 +708,11 @@ def _decide(c: Candidate, pred: Any | None) -> tuple[str, str | None, str, float
             and c.reading.reported_by is None:
         return pred.type, pred.mode, pred.cameo, 0.5 * (pred.confidence + (1 - c.prior) * 0.5)
     return d.type, d.mode, d.cameo, 0.8 * score_dict
+
+
+def _may_stand(c: Candidate) -> bool:
+    """Whether a candidate can give an event: a named party, or a chance to be `_strong`."""
+    return c.roles.named or bool(c.pattern) or c.entry.source == "dateline"
 
 
 def _strong(c: Candidate, pred: Any | None, decided: tuple) -> bool:
@@ -953,7 +978,10 @@ def extract_events(doc: Document, sdoc, mentions: list[Any]) -> list[Event]:
         if cands:
             per_sentence.append(cands)
     flat = [c for cands in per_sentence for c in cands]
-    preds = _classify(flat, text)
+    # A candidate with no named party can stand only as a strong trigger (see _strong);
+    # the others' classifier opinion would not be read: they are not scored
+    scored = iter(_classify([c for c in flat if _may_stand(c)], text))
+    preds = [next(scored) if _may_stand(c) else None for c in flat]
     events: list[Event] = []
     k = 0
     for cands in per_sentence:

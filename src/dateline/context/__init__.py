@@ -16,7 +16,14 @@ from typing import Any
 
 from dateline.context.claims import find_claims
 from dateline.context.dates import DateMention, find_dates, is_historical, parse_iso
-from dateline.context.places import PlaceMention, dateline_place, find_places, locate
+from dateline.context.places import (
+    PlaceMention,
+    dateline_place,
+    find_places,
+    has_parse,
+    locate,
+    note_text,
+)
 from dateline.context.quotes import find_quotes
 from dateline.context.topics import context_hits, event_contexts, story_contexts
 from dateline.records import CodedDocument, Event
@@ -57,6 +64,8 @@ def enrich(coded: CodedDocument, sdoc: Any, mentions: list[Any] | None, *,
     mentions = list(mentions or [])
     story = parse_iso(doc.published)
     dates = find_dates(text, story, day_first=day_first)
+    if sdoc is not None:
+        note_text(sdoc, text)
     places = find_places(text, sdoc, mentions) if sdoc is not None else []
     countries = {p.place.country for p in places if p.place and p.place.feature == "country"}
     filed_at = dateline_place(text, countries=countries)
@@ -93,7 +102,7 @@ def _trigger_token(sdoc: Any, event: Event) -> Any:
 
 
 def _analysed(tok: Any) -> bool:
-    return tok is not None and bool(tok.dep_) and tok.doc.has_annotation("DEP")
+    return tok is not None and bool(tok.dep_) and has_parse(tok.doc)
 
 
 def _verbal(tok: Any) -> bool:

@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
-from itertools import repeat
+from itertools import chain, repeat
 from operator import mul
 from typing import Any
 
@@ -29,7 +29,7 @@ from dateline.context.places import (
     _first_prep,
     _of_place,
     ancestor_ids,
-    attachment,
+    parsed_text,
     place_root,
     place_tokens,
     sentence_bounds,
@@ -60,8 +60,14 @@ def _region_text(sdoc: Any, lo: int, hi: int) -> tuple[str, int]:
     memo = _REGIONS.of(sdoc)
     got = memo.get((lo, hi))
     if got is None:
-        span = sdoc[lo:hi]
-        got = memo[(lo, hi)] = (span.text, span.start_char)
+        text = parsed_text(sdoc)
+        if text is not None:  # a slice of the story (whitespace may be a no-break space)
+            last = sdoc[hi - 1]
+            start = sdoc[lo].idx
+            got = memo[(lo, hi)] = (text[start:last.idx + len(last)], start)
+        else:
+            span = sdoc[lo:hi]
+            got = memo[(lo, hi)] = (span.text, span.start_char)
     return got
 
 
@@ -117,7 +123,11 @@ class _Tree:
         block = self._arr[lo:hi]
         rel = block[:, 0].astype(numpy.int64).tolist()  # offsets to the head, as uint64
         self.head[lo:hi] = [lo + k + r for k, r in enumerate(rel)]
-        self.dep[lo:hi] = [_label(h, self._doc) for h in block[:, 1].tolist()]
+        deps = block[:, 1].tolist()
+        try:
+            self.dep[lo:hi] = [_LABELS[h] for h in deps]
+        except KeyError:  # a label not met before
+            self.dep[lo:hi] = [_label(h, self._doc) for h in deps]
         self.pos[lo:hi] = [_POS_NAMES.get(p, "") for p in block[:, 2].tolist()]
         self.lower[lo:hi] = block[:, 3].tolist()
         self.filled[lo:hi] = [True] * (hi - lo)
@@ -143,6 +153,43 @@ def _tree(sdoc: Any) -> _Tree:
     return got
 
 
+_ATTACHED = DocMemo()
+_CLAUSE_DEPS = ("xcomp", "conj", "acomp")
+
+
+def _attachment(trigger: Any, root: Any) -> tuple[int, str | None] | None:
+    """`places.attachment(trigger, root)` read from the parse table, once per pair and
+    document (group_rows and candidate_features both ask; Token.head builds a Token a step)."""
+    key = (trigger.i, root.i)
+    memo = _ATTACHED.of(trigger.doc)
+    if key in memo:
+        return memo[key]
+    t = trigger.i
+    tree = _tree(trigger.doc).at(root.i)
+    heads, deps, poses = tree.head, tree.dep, tree.pos
+    i, prep, hops, got = root.i, None, 0, None
+    # The same walk as places.attachment; its `head is tok` test never holds (a new Token
+    # each time), so a token that is its own head is not a stop here either.
+    while hops < 8:
+        h = heads[i]
+        hops += 1
+        dep = deps[i]
+        if dep == "pobj" and deps[h] == "prep" and prep is None:
+            prep = trigger.doc[h].lower_
+        if dep == "compound" or dep == "poss":
+            prep = prep or "mod"
+        if h == t:
+            got = (hops, prep)
+            break
+        if poses[h] in ("VERB", "AUX") or deps[h] == "ROOT":
+            if deps[h] in _CLAUSE_DEPS and heads[h] == t:
+                got = (hops + 1, prep)
+            break
+        i = h
+    memo[key] = got
+    return got
+
+
 def _say_hashes() -> frozenset[int]:
     global _SAY_HASHES
     if _SAY_HASHES is None:
@@ -156,6 +203,20 @@ def _specificity(pm: PlaceMention) -> tuple[int, int]:
     if pm.place is None:
         return 0, 0
     return _FEATURE_ORDER.get(pm.place.feature, 0), pm.place.population
+
+
+_SPECS = DocMemo()
+
+
+def _specificities(sdoc: Any, others: list[PlaceMention]) -> list[tuple[int, int]]:
+    """The candidates' specificities, sorted (once per candidate list and document)."""
+    memo = _SPECS.of(sdoc)
+    got = memo.get(id(others))
+    if got is None or got[0] is not others or got[1] != len(others):
+        # the list is held, so its id is not reused meanwhile; its length guards a change
+        got = memo[id(others)] = (others, len(others),
+                                  sorted(_specificity(o) for o in others))
+    return got[2]
 
 
 def _clause(tok: Any) -> int:
@@ -225,12 +286,12 @@ def candidate_features(trigger: Any, pm: PlaceMention, others: list[PlaceMention
             under_other = True  # "Fallujah" in "the al-Azraggiya neighborhood in Fallujah"
         if anchor in ancestor_ids(o_root):
             has_under = True
-    spec_rank = sorted(_specificity(o) for o in others).index(_specificity(pm))
+    spec_rank = _specificities(sdoc, others).index(_specificity(pm))
     e = r
     while deps[e] == "conj" and heads[e] != e:
         e = heads[e]
     e_dep, e_head = deps[e], heads[e]
-    att = attachment(trigger, root)
+    att = _attachment(trigger, root)
     dist = tree_distance(trigger, root)
     prep = att[1] if att else _first_prep(root)
     feature = pm.place.feature if pm.place is not None else "unknown"
@@ -274,7 +335,7 @@ def candidate_features(trigger: Any, pm: PlaceMention, others: list[PlaceMention
     pos_in_sent = (root.i - s_lo) / max(1, s_hi - s_lo)
     n_att = n_attached if n_attached is not None else sum(
         1 for o in others if (_root(sdoc, o) is not None
-                              and attachment(trigger, _root(sdoc, o)) is not None))
+                              and _attachment(trigger, _root(sdoc, o)) is not None))
     f: dict[str, float] = {
         "bias": 1.0,
         f"attached={att is not None}": 1.0,
@@ -370,12 +431,30 @@ def null_features(trigger: Any, rows: list[tuple[PlaceMention, dict[str, float]]
                   ) -> dict[str, float]:
     """Features of the "no place" option for one trigger: how the event's clause and the
     sentence look, and how good its candidates are."""
+    out, words = _null_clause(trigger, rows)
+    # The sentence's words: how a source writes predicts whether its annotators gave a
+    # place at all (war-report boilerplate vs wire stories).
+    for w in words:
+        out["null:w=" + w] = 1.0
+    return out
+
+
+def _sentence_words(trigger: Any) -> set[str]:
+    """The words of the trigger's sentence (one set per sentence and document)."""
     lo, hi = sentence_bounds(trigger)
     memo = _SENT_WORDS.of(trigger.doc)
     words = memo.get(lo)
     if words is None:
         # Span.text of the sentence only (Doc.text would join the whole story).
         words = memo[lo] = set(_WORD_RE.findall(_region_text(trigger.doc, lo, hi)[0].lower()))
+    return words
+
+
+def _null_clause(trigger: Any, rows: list[tuple[PlaceMention, dict[str, float]]]
+                 ) -> tuple[dict[str, float], set[str]]:
+    """The no-place features but the sentence's words, and those words."""
+    lo, hi = sentence_bounds(trigger)
+    words = _sentence_words(trigger)
     kids = [(c.dep_, c.lower_) for c in trigger.children]
     preps = [low for dep, low in kids if dep == "prep"]
     loc_prep = any(p in _STRONG_LOCATIVE_PREPS for p in preps)
@@ -403,11 +482,7 @@ def null_features(trigger: Any, rows: list[tuple[PlaceMention, dict[str, float]]
         f"null:word_att={word}|{n_att > 0}": 1.0,
         f"null:tag_att={trigger.tag_}|{strong_att}": 1.0,
     }
-    # The sentence's words: how a source writes predicts whether its annotators gave a
-    # place at all (war-report boilerplate vs wire stories).
-    for w in words:
-        out["null:w=" + w] = 1.0
-    return out
+    return out, words
 
 
 _WORD_RE = re.compile(r"[a-z][a-z'-]+")
@@ -447,6 +522,19 @@ def sentence_candidates(sdoc: Any, sent: Any, places: list[PlaceMention]
 
 
 _TAGS = DocMemo()
+_RESOLVED: dict[str, Any] = {}
+
+
+def _resolve_name(name: str) -> Any:
+    """`resolve_place(name)` with no story context: the same for every story, so kept."""
+    if name in _RESOLVED:
+        return _RESOLVED[name]
+    from dateline.context.places import resolve_place
+
+    got = resolve_place(name)
+    if len(_RESOLVED) < 100_000:  # a bound on memory over a long run
+        _RESOLVED[name] = got
+    return got
 
 
 def _proper_tags(sdoc: Any) -> Any:
@@ -458,7 +546,8 @@ def _proper_tags(sdoc: Any) -> Any:
         from spacy.strings import hash_string
 
         tags = sdoc.to_array("TAG")
-        got = memo["nnp"] = numpy.isin(tags, [hash_string("NNP"), hash_string("NNPS")])
+        got = memo["nnp"] = numpy.logical_or(tags == hash_string("NNP"),
+                                             tags == hash_string("NNPS"))
     return got
 
 
@@ -479,9 +568,7 @@ def _sentence_candidates(sdoc: Any, sent: Any, places: list[PlaceMention]
                 t.lower_ in _NOT_PLACE_WORDS for t in run) and not any(
                 s < end and start < e for s, e in taken):
             text = sdoc[run[0].i:run[-1].i + 1].text  # Doc.text rebuilds the whole text
-            from dateline.context.places import resolve_place
-
-            extra.append(PlaceMention(start, end, text, resolve_place(text), "PROPN"))
+            extra.append(PlaceMention(start, end, text, _resolve_name(text), "PROPN"))
         run.clear()
 
     proper = _proper_tags(sdoc)[sent.start:sent.end].tolist()
@@ -510,7 +597,7 @@ def group_rows(trigger: Any, candidates: list[PlaceMention]
     sdoc = trigger.doc
     # Each candidate's head token and attachment, computed once per trigger, not per pair.
     roots = {id(p): _root(sdoc, p) for p in candidates}
-    n_att = sum(1 for r in roots.values() if r is not None and attachment(trigger, r) is not None)
+    n_att = sum(1 for r in roots.values() if r is not None and _attachment(trigger, r) is not None)
     present = [r for r in roots.values() if r is not None]
 
     def region() -> tuple[str, int]:
@@ -552,14 +639,31 @@ class Locator:
         rows = group_rows(trigger, candidates)
         if not rows:
             return None
-        scores = [self.score(f) for _, f in rows]
-        null = self.score(null_features(trigger, rows)) + self.null_shift
+        # Every feature's value is 1.0, so an option's score is the sum of its features'
+        # weights, added in the order `score` adds them (w * 1.0 == w: the same float).
+        get = self.weights.get
+        scores = [sum(map(get, f, repeat(0.0))) for _, f in rows]
+        head, _ = _null_clause(trigger, rows)
+        null = sum(chain(map(get, head, repeat(0.0)), self._word_weights(trigger))) \
+            + self.null_shift
         k = max(range(len(rows)), key=scores.__getitem__)
         if scores[k] <= null:
             return None
         top = max(scores[k], null)
         z = sum(math.exp(s - top) for s in scores) + math.exp(null - top)
         return rows[k][0], math.exp(scores[k] - top) / z
+
+    def _word_weights(self, trigger: Any) -> tuple[float, ...]:
+        """The weights of the no-place option's sentence-word features, in the order
+        `null_features` lists them (once per sentence: the events of a sentence share them)."""
+        lo = sentence_bounds(trigger)[0]
+        memo = _SENT_WORDS.of(trigger.doc)
+        got = memo.get(("weights", lo))
+        if got is None or got[0] is not self:
+            get = self.weights.get
+            got = memo[("weights", lo)] = (
+                self, tuple(get("null:w=" + w, 0.0) for w in _sentence_words(trigger)))
+        return got[1]
 
 
 def _distance(trigger: Any, pm: PlaceMention) -> int:

@@ -575,6 +575,24 @@ class DocMemo:
 
 
 _TOKENS = DocMemo()
+_TEXTS = DocMemo()
+
+
+def note_text(sdoc: Any, text: str) -> None:
+    """Record the text `sdoc` was parsed from, for `parsed_text`: the parser's own text costs
+    a Token per word to rebuild (Doc.text, Span.text), a slice of the story costs nothing."""
+    if len(sdoc) and len(text) == sdoc[-1].idx + len(sdoc[-1].text_with_ws):
+        _TEXTS.of(sdoc)["text"] = text
+
+
+def parsed_text(sdoc: Any) -> str | None:
+    """The story text noted for `sdoc` (`note_text`), else None.
+
+    nlp.parse maps odd spaces (no-break, thin) to plain ones, one character for one: offsets
+    agree with the parse, characters may differ in whitespace only, so it serves where
+    whitespace does not count (words, a comma between two places).
+    """
+    return _TEXTS.of(sdoc).get("text")
 
 
 def place_tokens(sdoc: Any, mention: PlaceMention) -> list[Any]:
@@ -736,7 +754,9 @@ def locate(sdoc: Any, trigger: Any, places: list[PlaceMention],
     origin "from X"), the most specific wins: a place the gazetteer does not know (a
     district, a camp), then the smallest city, then a state, then a country.
     """
-    sent = sent if sent is not None else trigger.sent
+    if sent is None:  # Token.sent scans for the sentence's edges on every call
+        lo, hi = sentence_bounds(trigger)
+        sent = sdoc[lo:hi]
     has_deps = has_parse(sdoc)
     if has_deps and model:
         from dateline.context.locator import load_locator, sentence_candidates

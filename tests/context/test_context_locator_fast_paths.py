@@ -1,0 +1,90 @@
+"""The locator's shortcuts agree with the definitions they stand for: the parse-table walk
+with `places.attachment`, `Locator.best`'s sums with `Locator.score`, slices of the noted
+story text with Span.text."""
+
+from __future__ import annotations
+
+import math
+
+from dateline import nlp
+from dateline.context import locator as locator_mod
+from dateline.context import places as places_mod
+from dateline.context.locator import (
+    _attachment,
+    _region_text,
+    group_rows,
+    load_locator,
+    null_features,
+    sentence_candidates,
+)
+from dateline.context.places import attachment, find_places, note_text, sentence_bounds
+
+TEXT = ("Gunmen stormed a police post in the village of Tal Abyad near Raqqa, Syria, on Friday, "
+        "officials said.\u00a0The army, which had entered Al-Fijah a week earlier, said it "
+        "would not withdraw from Idlib province.\n"
+        "In Mosul, protesters marched to the governor's office and burned tyres, witnesses "
+        "told Reuters.")
+
+
+def _doc():
+    sdoc = nlp.parse(TEXT)
+    return sdoc, find_places(TEXT, sdoc, [])
+
+
+def test_table_walk_attaches_like_the_token_walk():
+    sdoc, _ = _doc()
+    pairs = 0
+    for trig in sdoc:
+        lo, hi = sentence_bounds(trig)
+        for k in range(lo, hi):
+            tok = sdoc[k]
+            assert _attachment(trig, tok) == attachment(trig, tok), (trig.text, tok.text)
+            pairs += 1
+    assert pairs > 500
+
+
+def test_best_sums_the_weights_score_would():
+    sdoc, found = _doc()
+    note_text(sdoc, TEXT)
+    locator = load_locator()
+    assert locator is not None
+    checked = 0
+    for trig in sdoc:
+        if trig.pos_ != "VERB":
+            continue
+        lo, hi = sentence_bounds(trig)
+        cands = sentence_candidates(sdoc, sdoc[lo:hi], found)
+        rows = group_rows(trig, cands)
+        got = locator.best(trig, cands)
+        if not rows:
+            assert got is None
+            continue
+        scores = [locator.score(f) for _, f in rows]
+        null = locator.score(null_features(trig, rows)) + locator.null_shift
+        k = max(range(len(rows)), key=scores.__getitem__)
+        if scores[k] <= null:
+            assert got is None
+        else:
+            top = max(scores[k], null)
+            z = sum(math.exp(s - top) for s in scores) + math.exp(null - top)
+            assert got == (rows[k][0], math.exp(scores[k] - top) / z)
+        checked += 1
+    assert checked >= 5
+
+
+def test_noted_text_slices_equal_span_text_up_to_odd_spaces():
+    sdoc, _ = _doc()
+    bounds = [(s.start, s.end) for s in sdoc.sents]
+    built = {b: _region_text(sdoc, *b) for b in bounds}  # nothing noted yet: Span.text
+    locator_mod._REGIONS.of(None)  # forget them: the next reads slice the noted text
+    note_text(sdoc, TEXT)
+    for b in bounds:
+        text, start = _region_text(sdoc, *b)
+        assert start == built[b][1]
+        assert text.replace("\u00a0", " ") == built[b][0]
+
+
+def test_a_text_of_another_length_is_not_noted():
+    sdoc, _ = _doc()
+    note_text(sdoc, TEXT + " more")
+    assert places_mod.parsed_text(sdoc) is None

@@ -7,6 +7,7 @@ per process (sampled from /proc), checks that the 2-worker output equals the 1-w
 output, times the spaCy pipeline alone on the same texts, and profiles the stages.
 
     .venv/bin/python benchmarks/throughput.py --copies 6 --workers 1 2 --profile 60
+    .venv/bin/python benchmarks/throughput.py --startup 5    # a worker's start-up CPU only
 """
 
 from __future__ import annotations
@@ -306,6 +307,37 @@ def profile_stages(corpus_file: Path, n: int, top: int = 15) -> dict:
             "top_self_time": top_self}
 
 
+# --------------------------------------------------------------------------- worker start-up
+
+_STARTUP_PROGRAM = """
+import time
+t = time.process_time()
+from dateline.pipeline import _warm_worker
+_warm_worker()
+print(time.process_time() - t)
+"""
+
+
+def worker_startup(runs: int) -> dict:
+    """CPU seconds a coding worker spends before its first story: a fresh interpreter runs
+    the pool initializer (imports, model loads, the warm-up story, the freeze), ``runs``
+    times. ``process_s``: the whole process (interpreter start included, from rusage);
+    ``initializer_s``: inside Python, from the first import on."""
+    whole, inside = [], []
+    env = dict(os.environ, OMP_NUM_THREADS="1")  # as in a worker, whose BLAS has one thread
+    for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        done = subprocess.run([sys.executable, "-c", _STARTUP_PROGRAM], env=env,
+                              capture_output=True, text=True, check=True)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        whole.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+        inside.append(float(done.stdout.split()[-1]))
+    return {"runs": runs, "process_s": [round(x, 2) for x in whole],
+            "initializer_s": [round(x, 2) for x in inside],
+            "process_s_median": round(sorted(whole)[len(whole) // 2], 2),
+            "initializer_s_median": round(sorted(inside)[len(inside) // 2], 2)}
+
+
 # --------------------------------------------------------------------------- main
 
 
@@ -322,7 +354,15 @@ def main() -> None:
     ap.add_argument("--spacy-stories", type=int, default=None,
                     help="time spaCy alone on the first N unique stories (default: all)")
     ap.add_argument("--json", type=Path, default=None, help="also write results as JSON")
+    ap.add_argument("--startup", type=int, default=0, metavar="N",
+                    help="only time a worker's start-up, in N fresh processes")
     args = ap.parse_args()
+    if args.startup:
+        startup = worker_startup(args.startup)
+        print("worker start-up CPU s:", json.dumps(startup), flush=True)
+        if args.json:
+            args.json.write_text(json.dumps(startup, indent=1))
+        return
 
     stories = load_corpus(args.corpus)[: args.limit]
     result: dict = {"corpus": str(args.corpus.name), "unique_stories": len(stories),

@@ -123,18 +123,23 @@ def code_cmd(inputs: tuple[str, ...], out: str | None, db: str, no_db: bool, dat
         raise click.BadParameter(str(exc), param_hint="PATH_OR_URL") from None
     options = IngestOptions(max_bytes=max_bytes, date=date, source=source, fetch=fetch)
     from dateline.pipeline import run_coding, set_story_timeout
-    from dateline.store import StoreError
 
     set_story_timeout(story_timeout)
     try:
         summary = run_coding(inputs, options, db=None if no_db else db, out=out,
                              workers=workers, batch_size=batch_size,
                              progress=not quiet and sys.stderr.isatty(), store_wait=store_wait)
-    except StoreError as exc:
-        raise click.ClickException(str(exc)) from None
     except BrokenPipeError:
         sys.stderr.close()  # e.g. `--out - | head`: the reader left, nothing more to say
         sys.exit(0)
+    except Exception as exc:
+        # The store (DuckDB, Arrow: ~0.3 s to import) is imported only once the workers
+        # have started loading, so its error class is looked up here.
+        from dateline.store import StoreError
+
+        if isinstance(exc, StoreError):
+            raise click.ClickException(str(exc)) from None
+        raise
     if not quiet:
         click.echo(summary.describe(), err=True)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import glob
 import multiprocessing
+import multiprocessing.pool
 import os
 import signal
 import sys
@@ -17,12 +18,14 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from dateline.ingest import IngestOptions, read_path, read_stream, read_url
 from dateline.ingest.fetch import is_url
 from dateline.records import CodedDocument, Document, Rejected
-from dateline.store import WriteResult
+
+if TYPE_CHECKING:  # the store (DuckDB, Arrow) is imported where it is used: workers never are
+    from dateline.store import WriteResult
 
 Item = Document | Rejected
 _GLOB_CHARS = set("*?[")
@@ -152,14 +155,34 @@ def _time_limit(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
+# Reads as English by its function words, so the warm-up loads no langdetect profiles (0.6 s):
+# a worker loads them on its first story that does not (none of the Guardian sample's 249).
+_WARM_UP_STORY = ("The two ministers met in Mexico City on Friday to discuss security "
+                  "cooperation along the border. They said that the talks, which were the "
+                  "first of their kind, would be held again in the spring, and that both "
+                  "sides had agreed to share more of what they know about the trade in arms.")
+
+
 def _warm_worker(story_timeout: float = DEFAULT_STORY_TIMEOUT) -> None:
-    """Pool initializer: load the language profiles and the NLP pipeline once per worker."""
-    set_story_timeout(story_timeout)
-    process_item(Document(text="The two ministers met in Mexico City on Friday to discuss "
-                               "security cooperation along the border.", origin="<warm-up>"))
+    """Pool initializer: load the models once per worker, coding a short story with them."""
+    import gc
+
     from dateline.coder import settle_worker
 
-    settle_worker()  # the loaded models leave the garbage collector's full passes
+    # Loading makes ~600k long-lived objects and no cyclic garbage (measured: a full
+    # collection after it finds 0 unreachable objects), so the collector is off until the
+    # worker is settled: its passes during loading and the full one after it (~0.9 CPU s
+    # a worker) would only walk the models.
+    gc.disable()
+    try:
+        from dateline import nlp
+
+        nlp.load()
+        gc.disable()  # spaCy's loader (srsly's msgpack reader) switches it back on
+        set_story_timeout(story_timeout)
+        process_item(Document(text=_WARM_UP_STORY, origin="<warm-up>"))
+    finally:
+        settle_worker(collect=False)  # the loaded models leave the collector's full passes
 
 
 def _process_chunk(chunk: list[Item], lines: bool = False
@@ -184,33 +207,81 @@ def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
         yield chunk
 
 
+def _chunks_with_tail(items: Iterable[Item], size: int, tail: int) -> Iterator[list[Item]]:
+    """Chunks of ``size``, except the last ``tail`` items, which go one a chunk: at the end
+    of a run the workers share the last stories instead of one coding a whole chunk while
+    the others wait. Reads ``tail`` items ahead."""
+    ahead: deque = deque()
+    chunk: list[Item] = []
+    for item in items:
+        ahead.append(item)
+        if len(ahead) > tail:
+            chunk.append(ahead.popleft())
+            if len(chunk) >= size:
+                yield chunk
+                chunk = []
+    if chunk:
+        yield chunk
+    for item in ahead:
+        yield [item]
+
+
 def code_items(items: Iterable[Item], workers: int = 1, chunk_size: int = 8
                ) -> Iterator[CodedDocument]:
     """``process_item`` over ``items`` in input order; ``workers`` > 1 codes in processes.
 
-    At most a few chunks per worker are in flight, so memory follows the chunk size, not
-    the corpus; results come back in input order, identical to one worker.
+    At most ``(2 * workers + 1) * chunk_size`` stories are in flight, so memory follows the
+    chunk size, not the corpus; results come back in input order, identical to one worker.
     """
-    for coded, _ in _code_items(items, workers, chunk_size):
-        yield coded
+    with _worker_pool(workers) as pool:
+        for coded, _ in _code_items(items, pool, workers, chunk_size):
+            yield coded
 
 
-def _code_items(items: Iterable[Item], workers: int = 1, chunk_size: int = 8,
-                lines: bool = False) -> Iterator[tuple[CodedDocument, str | None]]:
-    """:func:`code_items`, with each result's JSONL line when ``lines`` and workers > 1."""
+@contextmanager
+def _worker_pool(workers: int) -> Iterator[multiprocessing.pool.Pool | None]:
+    """A pool of ``workers`` coding processes (None for one worker: code in this process).
+
+    The workers start loading their models at once (~2-4 CPU s each), so a caller opens
+    the pool before its own set-up (the store) and that set-up runs meanwhile.
+    """
     if workers <= 1:
-        for item in items:
-            yield process_item(item), None
+        yield None
         return
     context = multiprocessing.get_context("spawn")
     with context.Pool(workers, initializer=_warm_worker, initargs=(_story_timeout,)) as pool:
-        pending: deque = deque()
-        for chunk in _chunks(items, chunk_size):
-            pending.append(pool.apply_async(_process_chunk, (chunk, lines)))
-            if len(pending) >= 2 * workers + 1:
-                yield from pending.popleft().get()
-        while pending:
-            yield from pending.popleft().get()
+        yield pool
+
+
+def _code_items(items: Iterable[Item], pool: multiprocessing.pool.Pool | None,
+                workers: int = 1, chunk_size: int = 8, lines: bool = False
+                ) -> Iterator[tuple[CodedDocument, str | None]]:
+    """:func:`code_items` in ``pool`` of ``workers`` (None: in this process), with each
+    result's JSONL line when ``lines`` and a pool codes."""
+    if pool is None:
+        for item in items:
+            yield process_item(item), None
+        return
+    # Stories in flight, not chunks, are bounded: the one-story chunks at the end must all
+    # be queued while a worker still codes the last whole chunk, the oldest in flight.
+    limit = (2 * workers + 1) * chunk_size
+    pending: deque = deque()
+    in_flight = 0
+    for chunk in _chunks_with_tail(items, chunk_size, tail=workers * chunk_size):
+        pending.append((pool.apply_async(_process_chunk, (chunk, lines)), len(chunk)))
+        in_flight += len(chunk)
+        while in_flight >= limit:
+            result, n = pending.popleft()
+            in_flight -= n
+            yield from result.get()
+    while pending:
+        yield from pending.popleft()[0].get()
+
+
+def _write_result() -> WriteResult:
+    from dateline.store import WriteResult
+
+    return WriteResult()
 
 
 @dataclass
@@ -220,7 +291,7 @@ class RunSummary:
     documents: int = 0  # stories coded (new or, with --out, recoded)
     events: int = 0
     rejected: Counter = field(default_factory=Counter)  # reason kind -> count
-    stored: WriteResult = field(default_factory=WriteResult)
+    stored: WriteResult = field(default_factory=_write_result)
     skipped_known: int = 0  # stories not recoded because the store has them
 
     def describe(self) -> str:
@@ -261,6 +332,14 @@ def run_items(items: Iterable[Item], *, db: str | None = "dateline.duckdb",
               out: str | None = None, workers: int = 1, batch_size: int = 64,
               progress: bool = False, store_wait: float | None = None) -> RunSummary:
     """Code ingested items and store them in batches (see :func:`run_coding`)."""
+    with _worker_pool(workers) as pool:  # the workers load while the store opens
+        return _run(items, pool, workers, db=db, out=out, batch_size=batch_size,
+                    progress=progress, store_wait=store_wait)
+
+
+def _run(items: Iterable[Item], pool: multiprocessing.pool.Pool | None, workers: int, *,
+         db: str | None, out: str | None, batch_size: int, progress: bool,
+         store_wait: float | None) -> RunSummary:
     summary = RunSummary()
     store = _StoreSessions(db, store_wait) if db else None
     sink = None
@@ -271,7 +350,7 @@ def run_items(items: Iterable[Item], *, db: str | None = "dateline.duckdb",
             sink = open(out, "w", encoding="utf-8")  # noqa: SIM115 - closed in finally
         if store is not None and sink is None:
             items = _skip_known(items, store, batch_size, summary)
-        coded_stream = _code_items(items, workers=workers, lines=sink is not None)
+        coded_stream = _code_items(items, pool, workers, lines=sink is not None)
         if progress:
             from tqdm import tqdm
 

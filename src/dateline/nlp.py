@@ -15,7 +15,8 @@ What a parsed story (the spaCy ``Doc`` returned by :func:`parse`) contains:
   indices where analysed sentences start.
 
 Speed: analysing costs ~10x tokenizing, so the coder analyses only candidate sentences,
-batched through ``nlp.pipe``.
+batched: each analysing component runs its own ``pipe`` on about _BATCH_TOKENS tokens at a
+time.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import importlib
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from functools import lru_cache
+from functools import lru_cache, partial
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +67,7 @@ def load(name: str | None = None):
         log.info("dateline.nlp: using spaCy pipeline %s", candidate)
         nlp.max_length = max(nlp.max_length, 5_000_000)
         _use_numpy_gemm(nlp)
+        _use_fast_lexeme_getters(nlp)
         from dateline.inference import speed_up_prediction
 
         speed_up_prediction(nlp)  # prediction skips thinc's backprop work (same output)
@@ -99,6 +101,146 @@ def _use_numpy_gemm(nlp) -> None:
         if model is not None:
             for node in model.walk():
                 node.ops = ops
+
+
+# Lexeme attributes of a word the vocabulary has not met (~100 a story): spaCy calls 22 Python
+# getters for each, ~23 us in all. The equivalents below give the same value for every string
+# (tests/test_nlp_lexemes.py compares them with spaCy's on every token of the corpora and on
+# odd strings); each handles the common case (plain words) directly and hands anything else
+# to spaCy's own function.
+_SHAPE_CHARS = str.maketrans({**{chr(c): "X" for c in range(65, 91)},
+                              **{chr(c): "x" for c in range(97, 123)},
+                              **{chr(c): "d" for c in range(48, 58)}})
+_SHAPE_RUNS = None  # compiled on first use: a run of five or more of one shape character
+_MISSING = object()
+
+
+def _fast_lexeme_getters(getters: dict) -> dict:
+    """`getters` (a vocabulary's lex_attr_getters) with spaCy's English functions replaced by
+    equivalent faster ones; any getter not recognised as spaCy's own is kept as it is."""
+    import operator
+    import re
+
+    from spacy import util
+    from spacy.lang import lex_attrs as base
+    from spacy.lang.en import lex_attrs as english
+
+    global _SHAPE_RUNS
+    _SHAPE_RUNS = _SHAPE_RUNS or re.compile(r"(.)\1{4,}", re.DOTALL)
+    numbers = frozenset(english._num_words) | frozenset(english._ordinal_words)
+    brackets = frozenset(("(", ")", "[", "]", "{", "}", "<", ">"))
+    quotes = frozenset(('"', "'", "`", "«", "»", "‘", "’", "‚", "‛", "“", "”", "„", "‟", "‹",
+                        "›", "❮", "❯", "''", "``"))
+    left = frozenset(("(", "[", "{", "<", '"', "'", "«", "‘", "‚", "‛", "“", "„", "‟", "‹", "❮",
+                      "``"))
+    right = frozenset((")", "]", "}", ">", '"', "'", "»", "’", "”", "›", "❯", "''"))
+
+    def like_num(text: str) -> bool:
+        if text.isalpha():  # no sign, digit, separator or slash: only the number words
+            return text.lower() in numbers
+        return english.like_num(text)
+
+    def like_url(text: str) -> bool:
+        # every test of spaCy's needs one of ":/.@": a letters-and-digits word is no URL
+        return False if text.isalnum() else base.like_url(text)
+
+    def like_email(text: str) -> bool:
+        return "@" in text and base.like_email(text)  # spaCy's pattern needs an "@"
+
+    def word_shape(text: str) -> str:
+        if len(text) >= 100 or not text.isascii():
+            return base.word_shape(text)
+        # ASCII: letters to X/x, digits to d, the rest kept; runs cut to four
+        return _SHAPE_RUNS.sub(r"\1\1\1\1", text.translate(_SHAPE_CHARS))
+
+    def is_punct(text: str) -> bool:
+        first = text[:1]  # an ASCII letter or digit is no punctuation
+        return False if first.isascii() and first.isalnum() else base.is_punct(text)
+
+    def is_currency(text: str) -> bool:
+        first = text[:1]
+        return False if first.isascii() and first.isalnum() else base.is_currency(text)
+
+    same = {base.lower: str.lower, base.prefix: operator.itemgetter(0),
+            base.suffix: operator.itemgetter(slice(-3, None)), base.is_alpha: str.isalpha,
+            base.is_digit: str.isdigit, base.is_lower: str.islower, base.is_space: str.isspace,
+            base.is_title: str.istitle, base.is_upper: str.isupper, base.is_ascii: str.isascii,
+            base.is_bracket: brackets.__contains__, base.is_quote: quotes.__contains__,
+            base.is_left_punct: left.__contains__, base.is_right_punct: right.__contains__,
+            base.like_email: like_email, base.like_url: like_url, base.word_shape: word_shape,
+            base.is_punct: is_punct, base.is_currency: is_currency,
+            english.like_num: like_num}
+    out = {}
+    for attr, getter in getters.items():
+        fast = same.get(getter) if not isinstance(getter, partial) else None
+        if fast is None and isinstance(getter, partial):
+            fast = _fast_partial(getter, util, base)
+        out[attr] = fast or getter
+    return out
+
+
+def _fast_partial(getter: partial, util, base):
+    """The stop-word test, and the norm (lookup table, then exceptions, then lower case)."""
+    if getter.func is base.is_stop and not getter.args and set(getter.keywords) == {"stops"}:
+        stops = getter.keywords["stops"]
+
+        def is_stop(text: str) -> bool:
+            return text.lower() in stops
+
+        return is_stop
+    lookup = util._get_attr_unless_lookup
+    if getter.func is lookup and not getter.keywords and len(getter.args) == 2:
+        inner, tables = getter.args
+        if isinstance(inner, partial) and inner.func is lookup and not inner.keywords \
+                and len(inner.args) == 2 and inner.args[0] is base.lower:
+            return _norm_getter(tuple(tables) + tuple(inner.args[1]))
+    return None
+
+
+def _norm_getter(chain: tuple):
+    """spaCy's norm: the first of `chain` (lookup Tables, then dicts) that holds the word, else
+    its lower case; a Table's test and value read with one hash of the word instead of two."""
+    from collections import OrderedDict
+
+    from spacy.lookups import Table
+    from spacy.strings import get_string_id
+
+    steps = []
+    for table in chain:
+        if type(table) is Table:
+            steps.append((True, table))
+        elif type(table) is dict:
+            steps.append((False, table))
+        else:
+            return None
+    contains, getitem = OrderedDict.__contains__, OrderedDict.__getitem__
+
+    def norm(text: str):
+        for is_table, table in steps:
+            if is_table:  # Table.__contains__ and __getitem__, the key hashed once
+                key = get_string_id(text)
+                if key in table.bloom and contains(table, key):
+                    return getitem(table, key)
+            else:
+                value = table.get(text, _MISSING)
+                if value is not _MISSING:
+                    return value
+        return text.lower()
+
+    return norm
+
+
+_SPACY_GETTERS: dict[int, dict] = {}  # id(vocab) -> spaCy's own getters (for the tests)
+
+
+def _use_fast_lexeme_getters(nlp) -> None:
+    """Give the pipeline's vocabulary the equivalent faster lexeme getters (same values)."""
+    try:
+        own = dict(nlp.vocab.lex_attr_getters)
+        nlp.vocab.lex_attr_getters = _fast_lexeme_getters(own)
+        _SPACY_GETTERS[id(nlp.vocab)] = own
+    except (ImportError, AttributeError):  # another spaCy layout: keep its getters
+        log.debug("lexeme getters left as spaCy's", exc_info=True)
 
 
 @contextmanager
@@ -201,11 +343,39 @@ def _analysis_pipes() -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
-def _sentencizer():
-    """Punctuation-rule sentence splitter: ~15x cheaper than the statistical senter."""
+def _sentence_marks():
+    """Code points of spaCy's rule Sentencizer's sentence-final marks ('.', '!', '?', ...)."""
+    import numpy
     from spacy.pipeline import Sentencizer
 
-    return Sentencizer()
+    return numpy.array(sorted(ord(c) for c in Sentencizer.default_punct_chars
+                              if len(c) == 1), dtype="uint32")
+
+
+def _punctuation_starts(text: str, idx, length, punct):
+    """spaCy's rule Sentencizer (default marks) as arrays, ~15x cheaper than the statistical
+    senter and ~5x than the Sentencizer's own per-Token loop: a sentence starts at the
+    first token, and at every token that is neither punctuation nor a mark, when a mark
+    ('.', '!', '?') stands between it and the previous such token. Returns 1 / -1 per token.
+    """
+    import numpy
+
+    n = len(idx)
+    mark = numpy.zeros(n, dtype=bool)
+    one = length == 1  # every mark is one character: only such tokens can be one
+    if one.any():
+        codes = numpy.frombuffer(text.encode("utf-32-le"), dtype="<u4")
+        mark[one] = numpy.isin(codes[idx[one]], _sentence_marks())
+    word = ~(punct | mark)
+    marks_so_far = numpy.cumsum(mark)
+    words = numpy.flatnonzero(word)
+    seen = marks_so_far[words]
+    # marks between a word-like token and the previous one (the first: any mark before it)
+    opens = numpy.diff(seen, prepend=0) > 0
+    starts = numpy.full(n, -1, dtype="int64")
+    starts[words[opens]] = 1
+    starts[0] = 1
+    return starts
 
 
 class _Morphology:
@@ -262,24 +432,35 @@ class _Morphology:
             return
         strings = doc.vocab.strings
         add = strings.add
-        arr = doc.to_array(["ORTH", "LOWER", "TAG", "DEP"]).tolist()
+        orths, lowers, tags, deps = doc.to_array(["ORTH", "LOWER", "TAG", "DEP"]).T.tolist()
         cache = self.cache
         if len(cache) > _CACHE_LIMIT:  # a bound for long runs: the vocabulary keeps growing
             cache.clear()
-        get = cache.get
-        pos_out, lemma_out = [], []
-        for orth, lower, tag, dep in arr:
-            hit = get((lower, tag, dep))
-            if hit is None:
-                pos, lemma = self._resolve(strings[orth], strings[lower], strings[tag],
-                                           strings[dep])
-                hit = cache[(lower, tag, dep)] = (add(pos), lemma)
-            pos_out.append(hit[0])
-            # The lemma is kept as text and added again: a string first added inside a
-            # memory zone (see `zone`) is gone from the StringStore when the zone ends.
-            lemma_out.append(orth if hit[1] is None else add(hit[1]))
+        keys = list(zip(lowers, tags, deps))
+        hits = list(map(cache.get, keys))
+        if None in hits:
+            for k, key in enumerate(keys):
+                if hits[k] is None:
+                    hit = cache.get(key)  # an earlier word of this doc may have added it
+                    if hit is None:
+                        pos, lemma = self._resolve(strings[orths[k]], strings[key[0]],
+                                                   strings[key[1]], strings[key[2]])
+                        hit = cache[key] = (add(pos), lemma)
+                    hits[k] = hit
+        # The lemma is kept as text and added again (once per doc): a string first added
+        # inside a memory zone (see `zone`) is gone from the StringStore when the zone ends.
+        lemma_ids: dict[str, int] = {}
+        lemma_out = []
+        for orth, (_, lemma) in zip(orths, hits):
+            if lemma is None:
+                lemma_out.append(orth)
+            else:
+                lid = lemma_ids.get(lemma)
+                if lid is None:
+                    lid = lemma_ids[lemma] = add(lemma)
+                lemma_out.append(lid)
         # Python lists into numpy at once: per-element writes into an array cost ~10x more.
-        out = numpy.array([pos_out, lemma_out], dtype="uint64").T
+        out = numpy.array([[h[0] for h in hits], lemma_out], dtype="uint64").T
         doc.from_array(["POS", "LEMMA"], numpy.ascontiguousarray(out))
 
     def _resolve(self, text: str, lower: str, tag: str, dep: str) -> tuple[str, str | None]:
@@ -357,15 +538,14 @@ def _split_sentences(doc, text: str | None = None) -> None:
     """Set sentence starts on a tokenized doc: punctuation rules, paragraph breaks, datelines."""
     import numpy
 
-    _sentencizer()(doc)
     n = len(doc)
     if not n:
         return
-    arr = doc.to_array(["SENT_START", "IDX", "IS_SPACE"]).astype("int64")
-    starts, idx, space = arr[:, 0], arr[:, 1], arr[:, 2].astype(bool)
-    starts[0] = 1
-    paragraphs = [0]
     text = doc.text if text is None else text  # Doc.text re-joins every token: pass it in
+    arr = doc.to_array(["IDX", "LENGTH", "IS_PUNCT", "IS_SPACE"]).astype("int64")
+    idx, space = arr[:, 0], arr[:, 3].astype(bool)
+    starts = _punctuation_starts(text, idx, arr[:, 1], arr[:, 2].astype(bool))
+    paragraphs = [0]
     pos = text.find("\n")
     while pos != -1:
         k = int(numpy.searchsorted(idx, pos, side="right")) - 1  # token holding/preceding it
@@ -407,9 +587,10 @@ def parse(text: str, select: SentenceFilter | None = None, ner: str = "names"):
 
 def _name_flags(doc):
     """Per token: capitalised word, and acronym (for _wants_ner), computed once per doc."""
-    arr = doc.to_array(["IS_TITLE", "IS_ALPHA", "IS_UPPER", "LENGTH"]).astype(bool)
-    title = arr[:, 0] & arr[:, 1]
-    acronym = arr[:, 2] & arr[:, 1] & (doc.to_array("LENGTH") > 1)
+    arr = doc.to_array(["IS_TITLE", "IS_ALPHA", "IS_UPPER", "LENGTH"])
+    alpha = arr[:, 1].astype(bool)
+    title = arr[:, 0].astype(bool) & alpha
+    acronym = arr[:, 2].astype(bool) & alpha & (arr[:, 3] > 1)
     return title, acronym
 
 
@@ -424,9 +605,17 @@ def _wants_ner(flags, start: int, end: int) -> bool:
 def _analysis_docs(doc, spans: list[tuple[int, int]], tokens=None) -> list[tuple]:
     """The given sentences of `doc` as Docs of at most _BATCH_TOKENS tokens (a longer sentence
     is a Doc of its own), with their boundaries preset; each with its tokens' indices in `doc`.
+
+    `tokens` is `_token_table(doc)`. The Docs are made from the story's own lexemes (by their
+    ORTH ids: no second string lookup of every word) and get their sentence starts as one
+    array (spaCy's ``sent_starts=`` sets them one Python element at a time).
     """
+    import numpy
     from spacy.tokens import Doc
 
+    if not spans:
+        return []
+    orths, spaces_all = tokens
     pieces, group, size = [], [], 0
     for k, (start, end) in enumerate(spans):
         group.append((start, end))
@@ -434,39 +623,51 @@ def _analysis_docs(doc, spans: list[tuple[int, int]], tokens=None) -> list[tuple
         nxt = spans[k + 1][1] - spans[k + 1][0] if k + 1 < len(spans) else None
         if nxt is not None and size + nxt <= _BATCH_TOKENS:
             continue
-        words_all, spaces_all = tokens
-        words, spaces, starts, index = [], [], [], []
+        words, spaces, first = [], [], []
         for a, b in group:
-            words.extend(words_all[a:b])
+            first.append(len(words))
+            words.extend(orths[a:b])
             sp = spaces_all[a:b]
             sp[-1] = True
             spaces.extend(sp)
-            starts.extend([True] + [False] * (b - a - 1))
-            index.extend(range(a, b))
-        pieces.append((Doc(doc.vocab, words=words, spaces=spaces, sent_starts=starts), index))
+        index = numpy.concatenate([numpy.arange(a, b, dtype="int64") for a, b in group])
+        piece = Doc(doc.vocab, words=words, spaces=spaces)
+        starts = numpy.full((len(words), 1), -1, dtype="int64")
+        starts[first] = 1
+        piece.from_array(["SENT_START"], starts.astype("uint64"))
+        pieces.append((piece, index))
         group, size = [], 0
     return pieces
 
 
 def _analyse(nlp, pipes: list[str], docs: list, each=None) -> None:
     """Run `pipes` over `docs` in batches of about _BATCH_TOKENS tokens: the parser's
-    working memory grows with the tokens of a batch (a 10,000-word story took 130 MB)."""
+    working memory grows with the tokens of a batch (a 10,000-word story took 130 MB).
+
+    Each component's own ``pipe`` runs on the batch, as ``Language.pipe`` would run it (the
+    parser and NER keep their own sub-batching by length), without switching the other
+    components off and on around every call.
+    """
+    procs = [nlp.get_pipe(name) for name in pipes]
     batch, size = [], 0
-    with nlp.select_pipes(enable=pipes):
-        for k, d in enumerate(docs):
-            batch.append(d)
-            size += len(d)
-            if k + 1 < len(docs) and size + len(docs[k + 1]) <= _BATCH_TOKENS:
-                continue
-            for done in nlp.pipe(batch, batch_size=len(batch)):
-                if each is not None:
-                    each(done)
-            batch, size = [], 0
+    for k, d in enumerate(docs):
+        batch.append(d)
+        size += len(d)
+        if k + 1 < len(docs) and size + len(docs[k + 1]) <= _BATCH_TOKENS:
+            continue
+        for proc in procs:
+            for _ in proc.pipe(batch, batch_size=len(batch)):
+                pass
+        if each is not None:
+            for done in batch:
+                each(done)
+        batch, size = [], 0
 
 
-def _token_texts(doc, text: str) -> tuple[list[str], list[bool]]:
-    arr = doc.to_array(["IDX", "LENGTH", "SPACY"]).tolist()
-    return [text[a:a + b] for a, b, _ in arr], [bool(c) for _, _, c in arr]
+def _token_table(doc) -> tuple[list[int], list[bool]]:
+    """The story's ORTH ids and trailing-space flags, as lists."""
+    arr = doc.to_array(["ORTH", "SPACY"])
+    return arr[:, 0].tolist(), arr[:, 1].astype(bool).tolist()
 
 
 _PARSE_ATTRS = ["TAG", "POS", "LEMMA", "DEP", "HEAD"]
@@ -504,7 +705,7 @@ def parse_many(texts: Sequence[str] | Iterable[str], select: SentenceFilter | No
             named = [(a, b) for a, b in analysed if _wants_ner(flags, a, b)]
         else:
             named = []
-        tokens = _token_texts(doc, text) if analysed else None
+        tokens = _token_table(doc) if analysed else None
         parse_docs.append(_analysis_docs(doc, analysed, tokens))
         ner_docs.append(_analysis_docs(doc, named, tokens))
         plans.append(plan)
@@ -518,7 +719,7 @@ def parse_many(texts: Sequence[str] | Iterable[str], select: SentenceFilter | No
         if named:
             arr = numpy.zeros((len(doc), 2), dtype="uint64")
             for ndoc, nidx in named:
-                arr[numpy.asarray(nidx, dtype="int64")] = ndoc.to_array(_ENT_ATTRS)
+                arr[nidx] = ndoc.to_array(_ENT_ATTRS)
             doc.from_array(_ENT_ATTRS, arr)
         _restore_sentence_starts(doc, plan)
         doc.user_data[ANALYSED_KEY] = tuple(a for a, _, w in plan if w)
@@ -531,7 +732,6 @@ def _copy_parse(doc, pieces: list[tuple], plan) -> None:
 
     srcs, indices, heads = [], [], []
     for pdoc, piece_index in pieces:
-        piece_index = numpy.asarray(piece_index, dtype="int64")
         src = pdoc.to_array(_PARSE_ATTRS)
         # HEAD is relative: re-base it from the analysis doc onto the story's positions.
         heads.append(piece_index[numpy.arange(len(pdoc)) + src[:, 4].astype("int64")])

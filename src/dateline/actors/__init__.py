@@ -131,6 +131,7 @@ class _View:
         self.orig: list[int] = np.nonzero(keep)[0].tolist()
         self.toks: list[Token] = [_STRINGS[h] for h in orths]
         self.text: list[str] = [t.text for t in self.toks]
+        self.norm: list[str] = [t.norm for t in self.toks]
         self.idx: list[int] = arr[keep, 6].tolist()
         self.tag: list[str] = [_LABELS[h] for h in tags]
         self.dep: list[str] = [_LABELS[h] for h in deps]
@@ -178,7 +179,7 @@ def find_mentions(doc: Document, sdoc: spacy.tokens.Doc,
         return []
     toks = view.toks
     lowercase = _lowercase_doc(toks)
-    matches = match_tokens(toks, dictionary, lowercase)
+    matches = match_tokens(toks, dictionary, lowercase, norms=view.norm)
     for m in matches:
         # a dictionary "organisation" that the tagger reads as a name is a person ("Assad")
         if m.kind == "org" and all(view.ent[k] == "PERSON" for k in range(m.start, m.end)) \

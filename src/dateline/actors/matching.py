@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import compress
 
 from dateline.actors.dictionary import ActorDictionary, Entry, fold
 
@@ -68,21 +69,27 @@ def _acceptable(entries: list[Entry], toks: Sequence[Token], i: int, j: int,
 
 
 def match_tokens(toks: Sequence[Token], dictionary: ActorDictionary,
-                 lowercase_doc: bool = False) -> list[Match]:
-    """Greedy longest matches of dictionary phrases; a leading 'the' is skipped, not matched."""
+                 lowercase_doc: bool = False, norms: list[str] | None = None) -> list[Match]:
+    """Greedy longest matches of dictionary phrases; a leading 'the' is skipped, not matched.
+
+    `norms` are the tokens' folded forms when the caller has them as a list already."""
     out: list[Match] = []
     n = len(toks)
     first = dictionary.first
     index = dictionary.index
-    norms = [t.norm for t in toks]
+    pairs = dictionary.pairs
+    if norms is None:
+        norms = [t.norm for t in toks]
     done = 0  # tokens before this index are inside an earlier match
     # only positions whose word starts some phrase can start a match
-    for i in [k for k, w in enumerate(norms) if w in first]:
+    for i in compress(range(n), map(first.__contains__, norms)):
         if i < done:
             continue
+        # a phrase of two or more tokens needs its first two here
+        longer = i + 1 < n and (norms[i], norms[i + 1]) in pairs
         for length in first[norms[i]]:
             j = i + length
-            if j > n:
+            if j > n or (length > 1 and not longer):
                 continue
             entries = index.get(tuple(norms[i:j]))
             if not entries:

@@ -348,8 +348,9 @@ def _group_lists(out: list[Mention], toks: Sequence[Token], group_ids) -> None:
             continue
         if run:
             prev = run[-1]
-            glue = [t.norm for t in toks[prev.te:m.ts]]
-            if m.ts >= prev.te and glue and all(g in _LIST_GLUE for g in glue) \
+            # only glue words between the two (read up to the first other word: the gap
+            # between two mentions is often a whole sentence)
+            if m.ts > prev.te and all(toks[k].norm in _LIST_GLUE for k in range(prev.te, m.ts)) \
                     and m.ref is not prev:
                 run.append(m)
                 continue

@@ -503,7 +503,13 @@ class EventClassifier:
             self._cols[name] = slice(start, start + width)
             start += width
         self._main = slice(0, self._cols[order[1] if "penta" in heads else "type"].stop)
-        self._W = np.hstack([np.asarray(heads[n]["W"], np.float32) for n in order])
+        # Stored as two arrays: the rows `predict` gathers for every candidate are then
+        # short and contiguous (the mode heads are read for a few candidates each)
+        self._W_main = np.hstack([np.asarray(heads[n]["W"], np.float32) for n in order
+                                  if self._cols[n].stop <= self._main.stop])
+        self._W_rest = np.hstack([np.asarray(heads[n]["W"], np.float32) for n in order
+                                  if self._cols[n].stop > self._main.stop]
+                                 or [np.zeros((len(vocab), 0), np.float32)])
         self._b = np.concatenate([np.asarray(heads[n]["b"], np.float32) for n in order])
         # A head may use its own part of the vocabulary and weigh feature groups ("sq": the
         # squared value of each feature in that head, 0 outside it; W rows already carry the
@@ -621,7 +627,7 @@ class EventClassifier:
         nonempty = np.flatnonzero(lengths)
         if len(nonempty):
             starts = np.concatenate([[0], np.cumsum(lengths[nonempty])[:-1]])
-            sums = np.add.reduceat(self._W[idx, cols], starts, axis=0)
+            sums = np.add.reduceat(self._rows(idx, cols), starts, axis=0)
             # l2-normalised binary features, as in training: each active feature = 1/sqrt(k).
             norm = np.sqrt(lengths[nonempty])
             out[nonempty] += sums / norm[:, None]
@@ -637,6 +643,22 @@ class EventClassifier:
                     out[nonempty, here] = (out[nonempty, here] - self._b[c]) \
                         * scale[:, None] + self._b[c]
         return out
+
+    @property
+    def _W(self) -> np.ndarray:
+        """All heads' weights side by side (columns as in `_cols`)."""
+        return np.hstack([self._W_main, self._W_rest])
+
+    def _rows(self, idx: np.ndarray, cols: slice) -> np.ndarray:
+        """Rows `idx` of the weights, columns `cols` (of all heads side by side)."""
+        m = self._main.stop
+        if cols.stop <= m:
+            rows = np.take(self._W_main, idx, axis=0)
+            return rows if cols == slice(0, m) else rows[:, cols]
+        if cols.start >= m:
+            return self._W_rest[idx, cols.start - m:cols.stop - m]
+        return np.hstack([self._rows(idx, slice(cols.start, m)),
+                          self._rows(idx, slice(m, cols.stop))])
 
     def _ngram_indices(self, marker: str) -> tuple[int, ...]:
         """Vocabulary indices of a word's char n-grams ("@mc:word" -> "mc:<wo", ...), cached."""

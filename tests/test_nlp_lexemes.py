@@ -54,7 +54,7 @@ def test_the_pipeline_uses_the_fast_getters(getters):
     fast, spacy_own = getters
     assert set(fast) == set(spacy_own)
     replaced = [a for a in fast if fast[a] is not spacy_own[a]]
-    assert len(replaced) >= 20  # all but the language-code getter
+    assert len(replaced) >= 20  # all but the word shape and the language code
 
 
 def test_every_getter_gives_spacys_value_on_odd_strings_and_real_words(getters, shared_dir):

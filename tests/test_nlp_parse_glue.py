@@ -89,3 +89,11 @@ def test_components_run_one_by_one_tag_parse_and_name_as_language_pipe(shared_di
     for a, b in zip(docs_a, docs_b):
         assert (a.to_array(attrs) == b.to_array(attrs)).all()
         assert a.has_annotation("DEP") and a.has_annotation("ENT_IOB")
+
+
+def test_odd_spaces_become_plain_spaces_only_where_there_are_some():
+    odd = "Paris\u00a0— a\u2009b\u202fc\u3000d\u2007e\u200af “quoted”"
+    assert nlp._plain_spaces(odd) == odd.translate(nlp._SPACES)
+    assert " " in nlp._plain_spaces(odd) and "\u00a0" not in nlp._plain_spaces(odd)
+    plain = "No odd spaces here: “quoted”, em—dash, café."
+    assert nlp._plain_spaces(plain) is plain

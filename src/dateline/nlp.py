@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache, partial
@@ -39,6 +40,13 @@ ANALYSED_KEY = "dateline_analysed"
 # so every offset stays valid, and the parser no longer sees them as tokens.
 _SPACES = str.maketrans({"\u00a0": " ", "\u2007": " ", "\u202f": " ", "\u2009": " ",
                          "\u200a": " ", "\u3000": " "})
+_ODD_SPACE = re.compile("[\u00a0\u2007\u202f\u2009\u200a\u3000]")
+
+
+def _plain_spaces(text: str) -> str:
+    """`text` with its odd spaces made plain (see _SPACES). str.translate reads a dict per
+    character of a non-ASCII text (~0.3 ms a story): only a text holding one pays it."""
+    return text.translate(_SPACES) if _ODD_SPACE.search(text) else text
 _BASE_TAGS = frozenset({"NN", "NNP", "JJ", "VB", "VBP", "RB"})
 _DASHES = frozenset({"—", "–", "--", "-"})
 
@@ -108,10 +116,7 @@ def _use_numpy_gemm(nlp) -> None:
 # (tests/test_nlp_lexemes.py compares them with spaCy's on every token of the corpora and on
 # odd strings); each handles the common case (plain words) directly and hands anything else
 # to spaCy's own function.
-_SHAPE_CHARS = str.maketrans({**{chr(c): "X" for c in range(65, 91)},
-                              **{chr(c): "x" for c in range(97, 123)},
-                              **{chr(c): "d" for c in range(48, 58)}})
-_SHAPE_RUNS = None  # compiled on first use: a run of five or more of one shape character
+# (spaCy's word shape stays: its loop is faster than any translate-and-regex equivalent.)
 _MISSING = object()
 
 
@@ -119,14 +124,11 @@ def _fast_lexeme_getters(getters: dict) -> dict:
     """`getters` (a vocabulary's lex_attr_getters) with spaCy's English functions replaced by
     equivalent faster ones; any getter not recognised as spaCy's own is kept as it is."""
     import operator
-    import re
 
     from spacy import util
     from spacy.lang import lex_attrs as base
     from spacy.lang.en import lex_attrs as english
 
-    global _SHAPE_RUNS
-    _SHAPE_RUNS = _SHAPE_RUNS or re.compile(r"(.)\1{4,}", re.DOTALL)
     numbers = frozenset(english._num_words) | frozenset(english._ordinal_words)
     brackets = frozenset(("(", ")", "[", "]", "{", "}", "<", ">"))
     quotes = frozenset(('"', "'", "`", "«", "»", "‘", "’", "‚", "‛", "“", "”", "„", "‟", "‹",
@@ -147,12 +149,6 @@ def _fast_lexeme_getters(getters: dict) -> dict:
     def like_email(text: str) -> bool:
         return "@" in text and base.like_email(text)  # spaCy's pattern needs an "@"
 
-    def word_shape(text: str) -> str:
-        if len(text) >= 100 or not text.isascii():
-            return base.word_shape(text)
-        # ASCII: letters to X/x, digits to d, the rest kept; runs cut to four
-        return _SHAPE_RUNS.sub(r"\1\1\1\1", text.translate(_SHAPE_CHARS))
-
     def is_punct(text: str) -> bool:
         first = text[:1]  # an ASCII letter or digit is no punctuation
         return False if first.isascii() and first.isalnum() else base.is_punct(text)
@@ -167,7 +163,7 @@ def _fast_lexeme_getters(getters: dict) -> dict:
             base.is_title: str.istitle, base.is_upper: str.isupper, base.is_ascii: str.isascii,
             base.is_bracket: brackets.__contains__, base.is_quote: quotes.__contains__,
             base.is_left_punct: left.__contains__, base.is_right_punct: right.__contains__,
-            base.like_email: like_email, base.like_url: like_url, base.word_shape: word_shape,
+            base.like_email: like_email, base.like_url: like_url,
             base.is_punct: is_punct, base.is_currency: is_currency,
             english.like_num: like_num}
     out = {}
@@ -313,7 +309,7 @@ def _warm(texts: Sequence[str]) -> int:
     from collections import Counter
 
     counts = Counter(c for t in texts if isinstance(t, str)
-                     for c in t[:_WARM_SAMPLE].translate(_SPACES).split())
+                     for c in _plain_spaces(t[:_WARM_SAMPLE]).split())
     chunks = list(counts)
     earlier = _seen_before(chunks)
     # Python's string hash: computed once per string object and cached on it
@@ -685,7 +681,7 @@ def parse_many(texts: Sequence[str] | Iterable[str], select: SentenceFilter | No
     import numpy
 
     nlp = load()
-    norm_texts = [t.translate(_SPACES) for t in texts]
+    norm_texts = [_plain_spaces(t) for t in texts]
     docs = [nlp.make_doc(t) for t in norm_texts]
     plans = []
     parse_docs, ner_docs = [], []

@@ -154,7 +154,7 @@ def main() -> None:
     wrap(nlp, "_analyse",
          key=lambda a, k: "analyse: " + ("ner" if list(a[1]) == ["ner"] else "tok2vec+tagger+parser"))
     for name in ("_split_sentences", "_analysis_docs", "_copy_parse", "_restore_sentence_starts",
-                 "warm", "_token_texts", "_name_flags", "parse_many"):
+                 "warm", "_token_table", "_name_flags", "parse_many"):
         wrap(nlp, name)
     wrap(nlp._Morphology, "__call__", key=lambda a, k: "morphology")
     wrap(events, "may_hold_event")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from dateline.context.dates import anchored_matches
+from dateline.context.dates import anchored_matches, is_word_char, word_spans
 from dateline.records import Actor, Claim
 
 _SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "bn": 1e9,
@@ -155,9 +155,30 @@ _CLAIM_ANCHOR_RE = re.compile(
     r"thirty|forty|fifty|hundreds|thousands|dozens|a dozen)\b")
 
 
+_NUMBER_WORDS = ("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+                 "eleven", "twelve", "fifteen", "twenty", "thirty", "forty", "fifty", "hundreds",
+                 "thousands", "dozens", "a dozen")
+_DIGIT_RE = re.compile(r"\d")
+
+
+def _anchor_starts(text: str) -> list[int]:
+    """The starts of _CLAIM_ANCHOR_RE's matches: every digit, and every number word with a
+    word boundary on both sides (found with str.find: the regex opens with an alternation
+    and a word boundary, so it is tried at every position of the story)."""
+    words = word_spans(text, _NUMBER_WORDS)
+    if words is None:
+        return [m.start() for m in _CLAIM_ANCHOR_RE.finditer(text)]
+    n = len(text)
+    # Words and digits never overlap, so the regex's matches are exactly both sets.
+    starts = [m.start() for m in _DIGIT_RE.finditer(text)]
+    starts += [i for i, end in words if end >= n or not is_word_char(text[end])]
+    starts.sort()
+    return starts
+
+
 def _claim_matches(text: str) -> list[re.Match]:
     """Matches of the claim pattern, searched only next to a digit or a number word."""
-    return anchored_matches(text, _CLAIM_ANCHOR_RE, _CLAIM_RE, 4, 60)
+    return anchored_matches(text, _anchor_starts, _CLAIM_RE, 4, 60)
 
 
 def find_claims(text: str, sdoc: Any = None, mentions: list[Any] | None = None,

@@ -1,0 +1,65 @@
+"""The fast scans find what the plain regexes find: date and claim anchors found by str.find
+and a first-character scan, and place patterns whose word boundary follows their first
+letter (`X(?<!\\w.)` for `\\bX`)."""
+
+from __future__ import annotations
+
+import random
+import re
+
+from dateline.context import claims, dates, places
+
+PIECES = ["Two ", "two", "TWO", "a dozen", "A DOZEN", "dozens", "tWeNtY", "fifty-", "_ten",
+          "ten_", "9", "12", "2019", "3/4/2020", "2020-01", "5th to 7", "Today", "tonight",
+          "Night", "weekend", "yesterday,", "Jan", "June", "Mon", "Tuesday", "Friday", "May ",
+          "Sept.", "ago", "YEAR", "Morning", "é", "É", "\u00a0", " ", ",", ".", "-", "x", "İ",
+          "ı", "ſix", "K", "١٢", "²", "th", "and", "the ", "The ", "Al-", "Town", "City",
+          "District", " capital", "Syrian ", "village of ", "de ", "'", "’", "Ab"]
+
+
+def _texts(n: int = 3000) -> list[str]:
+    rnd = random.Random(11)
+    out = ["Talks began on Monday, two weeks ago; 1,200 troops left Mosul on 3/4/2019.",
+           "the Idlib province and the village of Tal Abyad, said the Syrian capital."]
+    out += ["".join(rnd.choice(PIECES) for _ in range(rnd.randint(1, 25))) for _ in range(n)]
+    return out
+
+
+def test_date_anchor_starts_are_the_regex_matches():
+    for text in _texts():
+        assert dates._anchor_starts(text) == [m.start() for m in dates._ANCHOR_RE.finditer(text)]
+
+
+def test_claim_anchor_starts_are_the_regex_matches():
+    for text in _texts():
+        want = [m.start() for m in claims._CLAIM_ANCHOR_RE.finditer(text)]
+        assert claims._anchor_starts(text) == want, text
+
+
+def test_odd_case_folds_fall_back_to_the_regex():
+    # IGNORECASE matches the long s to "s": lower-casing does not, so the regex decides
+    assert dates.word_spans("ſix men", ("six",)) is None
+    assert claims._anchor_starts("ſix men") == [0]
+
+
+# The place patterns as they read with a leading \b (the reference the fast forms must equal).
+REFERENCE = {
+    "_SUFFIX_PLACE_RE": re.compile(places._SUFFIX_PLACE_RE.pattern.replace(
+        r"(?P<name>[A-Z](?<!\w.)", r"\b(?P<name>[A-Z]", 1)),
+    "_LOWER_SUFFIX_RE": re.compile(places._LOWER_SUFFIX_RE.pattern.replace(
+        r"the (?<!\wthe )", r"\b(?:the )", 1)),
+    "_CAPS_RE": re.compile(r"\b[A-Z][a-zà-ÿ'’-]+(?: [A-Z][a-zà-ÿ'’-]+){0,2}"),
+    "_CAPITAL_RE": re.compile(
+        r"\b[Tt]he (?P<name>(?P<who>[A-Z][a-z]+(?: [A-Z][a-z]+)?) capital)\b"),
+}
+
+
+def test_place_patterns_match_like_their_word_boundary_forms():
+    for name, ref in REFERENCE.items():
+        fast = getattr(places, name)
+        assert fast.pattern != ref.pattern and "\\b" in ref.pattern[:3]
+        for text in _texts(1500):
+            for lo, hi in ((0, len(text)), (1, max(1, len(text) - 1))):
+                want = [(m.span(), m.groupdict()) for m in ref.finditer(text, lo, hi)]
+                got = [(m.span(), m.groupdict()) for m in fast.finditer(text, lo, hi)]
+                assert got == want, (name, text)

@@ -632,7 +632,14 @@ class EventClassifier:
             norm = np.sqrt(lengths[nonempty])
             out[nonempty] += sums / norm[:, None]
             for group, sq in self._masked:
-                parts = [c for c in group if c.start >= cols.start and c.stop <= cols.stop]
+                parts: list[slice] = []  # the group's columns here, adjacent heads merged
+                for c in sorted(group, key=lambda c: c.start):
+                    if c.start < cols.start or c.stop > cols.stop:
+                        continue
+                    if parts and parts[-1].stop == c.start:
+                        parts[-1] = slice(parts[-1].start, c.stop)
+                    else:
+                        parts.append(c)
                 if not parts:
                     continue
                 # The norm of a head with its own vocabulary: its active features only.
@@ -656,7 +663,8 @@ class EventClassifier:
             rows = np.take(self._W_main, idx, axis=0)
             return rows if cols == slice(0, m) else rows[:, cols]
         if cols.start >= m:
-            return self._W_rest[idx, cols.start - m:cols.stop - m]
+            rows = np.take(self._W_rest, idx, axis=0)
+            return rows if cols == slice(m, len(self._b)) else rows[:, cols.start - m:cols.stop - m]
         return np.hstack([self._rows(idx, slice(cols.start, m)),
                           self._rows(idx, slice(m, cols.stop))])
 
@@ -857,18 +865,18 @@ class EventClassifier:
             penta_classes = self.heads["penta"]["classes"]
             penta = [int(penta_classes[j]) for j in main[:, self._cols["penta"]].argmax(axis=1)]
         types = [self.classes[int(j)] for j in probs.argmax(axis=1)]
-        # a mode head scores only the candidates of its own type
+        # the mode heads score only the candidates of a type that has one (each reads its own)
         modes: list[str | None] = [None] * len(items)
-        offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]])
-        for etype in dict.fromkeys(types):
-            if etype not in self.mode_heads:
-                continue
-            which = [i for i, t in enumerate(types) if t == etype]
+        which = [i for i, t in enumerate(types) if t in self.mode_heads]
+        if which:
+            offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]])
             sub = np.concatenate([idx[offsets[i]:offsets[i] + lengths[i]] for i in which])
-            scores = self._linear(sub, lengths[which], self._cols["mode:" + etype])
-            mclasses = self.mode_heads[etype]["classes"]
-            for i, j in zip(which, scores.argmax(axis=1)):
-                modes[i] = mclasses[int(j)] or None
+            m = self._main.stop
+            scores = self._linear(sub, lengths[which], slice(m, len(self._b)))
+            for i, row in zip(which, scores):
+                cols = self._cols["mode:" + types[i]]
+                j = int(row[cols.start - m:cols.stop - m].argmax())
+                modes[i] = self.mode_heads[types[i]]["classes"][j] or None
         out = []
         for i, etype in enumerate(types):
             row = probs[i]

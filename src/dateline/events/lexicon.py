@@ -76,10 +76,13 @@ class Lexicon:
         when its words occur in order, the first within a few words of the verb.
         """
         best: tuple[int, Pattern] | None = None
-        before_set = set(before or ())
+        before_set: set[str] | None = None  # built when a pattern first asks for it
         for pat in self._candidates(entry.block, after):
-            if pat.before and not all(slot & before_set for slot in pat.before):
-                continue
+            if pat.before:
+                if before_set is None:
+                    before_set = set(before or ())
+                if not all(slot & before_set for slot in pat.before):
+                    continue
             if pat.after and not _in_order(pat.after, after):
                 continue
             score = len(pat.after) + len(pat.before)

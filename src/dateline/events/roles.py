@@ -97,13 +97,14 @@ def mentions_under(tok, index: MentionIndex) -> list[int]:
         if k is not None and k not in found:
             found.append(k)
         for c in t.children:
-            if c.dep_ == "poss" and index.at(t.i) is None and index.at(c.i) is not None:
+            dep = c.dep_  # read once: each read looks the label up again
+            if dep == "poss" and index.at(t.i) is None and index.at(c.i) is not None:
                 continue  # "Assad's backers" are not Assad; "Mexico's Navarrete Prida" is him
-            if c.dep_ == "amod" and index.at(t.i) is None and c.is_lower and _role_at(c, index):
+            if dep == "amod" and index.at(t.i) is None and c.is_lower and _role_at(c, index):
                 continue  # "military aid", "police reform": an adjective, not a party
-            if c.dep_ == "conj" and _stranded_verb(c) is not None:
+            if dep == "conj" and _stranded_verb(c) is not None:
                 continue  # the next clause's subject, hung here by the parser
-            if c.dep_ == "prep" and c.lower_ in _NP_PREPS or c.dep_ not in _STOP_DEPS:
+            if dep == "prep" and c.lower_ in _NP_PREPS or dep not in _STOP_DEPS:
                 stack.append(c)
     return found
 
@@ -194,8 +195,13 @@ def _subjects(verb) -> tuple[list, list]:
     """
     v = verb
     for _ in range(4):
-        subj = [c for c in v.children if c.dep_ in ("nsubj", "csubj")]
-        psubj = [c for c in v.children if c.dep_ in ("nsubjpass", "csubjpass")]
+        subj, psubj = [], []
+        for c in v.children:  # one pass: spaCy builds a new Token per child per pass
+            dep = c.dep_
+            if dep in ("nsubj", "csubj"):
+                subj.append(c)
+            elif dep in ("nsubjpass", "csubjpass"):
+                psubj.append(c)
         if subj or psubj:
             return subj, psubj
         head = v.head
@@ -344,15 +350,17 @@ def verb_roles(verb, index: MentionIndex) -> Roles:
     if psubj and (lemma in _STATIVE or verb.lower_ in _STATIVE):
         actor_toks, recip_toks = list(psubj), []
     preps: set[str] = set()
-    if not any(c.dep_ in ("dobj", "obj") for c in verb.children):
+    kids = list(verb.children)  # read once: every pass over .children builds new Tokens
+    if not any(c.dep_ in ("dobj", "obj") for c in kids):
         # "attacked and killed the rebels": the shared object hangs off the last verb
-        for c in verb.children:
+        for c in kids:
             if c.dep_ == "conj" and c.pos_ == "VERB":
                 recip_toks.extend(g for g in c.children if g.dep_ == "dobj")
-    for c in verb.children:
-        if c.dep_ == "agent":
+    for c in kids:
+        dep = c.dep_  # read once: each read looks the label up again
+        if dep == "agent":
             actor_toks.extend(_pobjs(c))
-        elif c.dep_ in ("dobj", "dative", "obj"):
+        elif dep in ("dobj", "dative", "obj"):
             if lemma not in TOPIC_OBJECT_VERBS and not _own_asset(c):
                 recip_toks.append(c)
             # "impose sanctions on X", "launched an attack against X"
@@ -362,17 +370,17 @@ def verb_roles(verb, index: MentionIndex) -> Roles:
                     recip_toks.extend(objs)
                     if objs:
                         preps.add(cc.lower_)
-        elif c.dep_ == "prep" and c.lower_ in RECIPIENT_PREPS and not _fronted(c, verb):
+        elif dep == "prep" and c.lower_ in RECIPIENT_PREPS and not _fronted(c, verb):
             objs = _pobjs(c)
             recip_toks.extend(objs)
             if objs:
                 preps.add(c.lower_)
-        elif c.dep_ == "prep" and c.lower_ in _CALL_PREPS:
+        elif dep == "prep" and c.lower_ in _CALL_PREPS:
             # the thing called for is no party; whom it is against is
             recip_toks.extend(g for o in _pobjs(c) for cc in o.children
                               if cc.dep_ == "prep" and cc.lower_ in ("against", "on", "to")
                               for g in _pobjs(cc))
-        elif c.dep_ == "prt":
+        elif dep == "prt":
             # phrasal verbs: "sat down with X"
             for cc in c.children:
                 if cc.dep_ == "prep" and cc.lower_ in RECIPIENT_PREPS:
@@ -382,20 +390,20 @@ def verb_roles(verb, index: MentionIndex) -> Roles:
     if not roles.recipients:
         # "agreed to provide Sri Lanka with ...", "threatened to impose sanctions on X": the
         # party of an intent or demand is the recipient of its complement
-        for c in verb.children:
+        for c in kids:
             if c.dep_ == "xcomp" and c.pos_ == "VERB":
                 _take_recipients(roles, verb_roles(c, index))
     if not roles.recipients and verb.pos_ == "VERB":
         # "demanded that the government resign", "warned that Iran would ...": the party
         # addressed is the subject of the complement clause
-        subj_toks = [g for c in verb.children if c.dep_ == "ccomp"
+        subj_toks = [g for c in kids if c.dep_ == "ccomp"
                      and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
                      for g in c.children if g.dep_ in ("nsubj", "nsubjpass")]
         if subj_toks:
             _take_recipients(roles, _fill([], subj_toks, index, set()))
     starts = [verb]
     if verb.dep_ in ("advcl", "xcomp") and verb.head.i != verb.i and any(
-            c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+            c.dep_ == "aux" and c.lower_ == "to" for c in kids):
         # "summoned the ambassador to complain": the purpose's party is the summoned one
         starts.extend(c for c in verb.head.children if c.dep_ in ("dobj", "dative"))
     _deeper_recipients(roles, starts, verb, index)
@@ -427,19 +435,20 @@ def _deeper_recipients(roles: Roles, starts: list, verb, index: MentionIndex) ->
     for _ in range(_DEEPER_HOPS):
         found, proper, nxt = [], [], []
         for t in frontier:
-            if t.i in seen or t.dep_ in _NOT_DEEPER:
+            dep = t.dep_  # read once: each read looks the label up again
+            if t.i in seen or dep in _NOT_DEEPER:
                 continue
-            if t.dep_ in ("prep", "agent") and t.lower_ in _NOT_DEEPER_PREPS:
+            if dep in ("prep", "agent") and t.lower_ in _NOT_DEEPER_PREPS:
                 continue
-            if t.dep_ == "prep" and _fronted(t, verb) or t.dep_ == "conj" and _stranded_verb(t):
+            if dep == "prep" and _fronted(t, verb) or dep == "conj" and _stranded_verb(t):
                 continue  # 'At the talks in Lima, Chile and Peru signed': no party in there
-            if t.dep_ in ("dobj", "obj") and (
+            if dep in ("dobj", "obj") and (
                     t.head.lemma_ or t.head.lower_).lower() in TOPIC_OBJECT_VERBS:
                 continue  # a topic is no party: "discussed issues such as organized crime"
-            if t.pos_ in ("VERB", "AUX") and (t.dep_ == "conj" or t.dep_ == "advcl" and not any(
+            if t.pos_ in ("VERB", "AUX") and (dep == "conj" or dep == "advcl" and not any(
                     c.dep_ == "aux" and c.lower_ == "to" for c in t.children)):
                 continue  # another clause ('after he posted ...'), unless a purpose ('to help')
-            if t.dep_ == "amod" and t.is_lower and _role_at(t, index) \
+            if dep == "amod" and t.is_lower and _role_at(t, index) \
                     and index.at(t.head.i) is None:
                 continue  # "military aid": an adjective, not a party
             seen.add(t.i)
@@ -447,7 +456,7 @@ def _deeper_recipients(roles: Roles, starts: list, verb, index: MentionIndex) ->
                 nxt.extend(t.children)  # the actor's own troops: the party is further on
             elif index.at(t.i) is not None or t.ent_type_ in _PARTY_ENTITIES:
                 found.append(t)
-            elif t.dep_ == "pobj" and t.pos_ == "PROPN" and not t.ent_type_:
+            elif dep == "pobj" and t.pos_ == "PROPN" and not t.ent_type_:
                 proper.append(t)  # a name the tagger sees where NER did not run or missed it
             else:
                 nxt.extend(t.children)

@@ -429,17 +429,16 @@ def find_places(text: str, sdoc: Any = None, mentions: list[Any] | None = None
     people = [(m.start, m.end) for m in (mentions or [])
               if getattr(m, "kind", None) in ("person", "org", "role", "title")]
     raw: list[PlaceMention] = []
-    ents = list(getattr(sdoc, "ents", ()))  # Doc.ents builds new spans on every access
-    for ent in ents:
-        if ent.label_ not in _PLACE_LABELS:
+    ents = entities(sdoc)
+    for label, start, end, ent in ents:
+        if label not in _PLACE_LABELS:
             continue
-        start, end = ent.start_char, ent.end_char
         txt = ent.text
         if txt.lower().startswith("the "):
             start += 4
             txt = txt[4:]
-        raw.append(PlaceMention(start, end, txt, None, ent.label_))
-    blocked = [(e.start_char, e.end_char) for e in ents if e.label_ in _NOT_PLACE_LABELS]
+        raw.append(PlaceMention(start, end, txt, None, label))
+    blocked = [(s, e) for label, s, e, _ in ents if label in _NOT_PLACE_LABELS]
     for lo, hi in _analysed_ranges(sdoc):
         raw = _merge(raw, _pattern_places(text, blocked, lo, hi))
     # Countries the story names (places and actors) disambiguate the rest.
@@ -637,6 +636,20 @@ class DocMemo:
 
 _TOKENS = DocMemo()
 _TEXTS = DocMemo()
+_ENTS = DocMemo()
+
+
+def entities(sdoc: Any) -> list[tuple[str, int, int, Any]]:
+    """(label, start char, end char, span) of a document's entities, read once per document
+    (Doc.ents builds every span again on each access; places and quotes both read them)."""
+    if sdoc is None:
+        return []
+    memo = _ENTS.of(sdoc)
+    got = memo.get("ents")
+    if got is None:
+        got = memo["ents"] = [(e.label_, e.start_char, e.end_char, e)
+                              for e in getattr(sdoc, "ents", ())]
+    return got
 
 
 def note_text(sdoc: Any, text: str) -> None:

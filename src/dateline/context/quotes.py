@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
+from dateline.context.places import entities
 from dateline.records import Actor, Quote
 
 SPEECH_VERBS = (
@@ -110,14 +111,13 @@ def _candidates(text: str, sdoc: Any, mentions: list[Any] | None) -> list[_Candi
             continue
         if kind in _SPEAKER_KINDS:
             out.append(_Candidate(m.start, m.end, actor, kind))
-    for ent in getattr(sdoc, "ents", ()) or ():
-        if ent.label_ != "PERSON":
+    for label, start, end, ent in entities(sdoc):
+        if label != "PERSON":
             continue
-        if any(c.start < ent.end_char and ent.start_char < c.end for c in out):
+        if any(c.start < end and start < c.end for c in out):
             continue
-        out.append(_Candidate(ent.start_char, ent.end_char,
-                              Actor(text=ent.text, name=ent.text, start=ent.start_char,
-                                    end=ent.end_char), "person"))
+        out.append(_Candidate(start, end, Actor(text=ent.text, name=ent.text, start=start,
+                                                end=end), "person"))
     return sorted(out, key=lambda c: c.start)
 
 

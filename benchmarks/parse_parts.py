@@ -14,7 +14,8 @@ nested pieces are also inside their callers' figures (`parse_many` holds most of
 stage of another source tree (REF_SRC: a `src` folder holding `dateline`, e.g. `git archive`
 of an older commit) with this one in one process: the reference is copied and renamed
 `dateline_ref` (its own spaCy pipeline), and the two trees run alternately on every story (the
-order flips every story and round), so load from other jobs falls on both alike. It also
+order flips every story and round), so load from other jobs falls on both alike; what is loaded
+is frozen out of the garbage collector first, as in the CLI's workers. It also
 checks that both trees give the same parse (every token attribute the stages read) and the
 same mentions.
 """
@@ -100,7 +101,11 @@ def ab(ref_src: str, docs: list, rounds: int) -> None:
             nlp_mod.warm([d.text])
             with nlp_mod.zone():
                 actors_mod.find_mentions(d, nlp_mod.parse(d.text, select=events_mod.may_hold_event))
-    total = {k: [0.0, 0.0] for k in trees}
+    import gc
+
+    gc.collect()  # as a coding worker does once loaded (coder.settle_worker): no full
+    gc.freeze()   # collection of the loaded models lands in one tree's timing
+    total = {k: [[0.0, 0.0] for _ in range(rounds)] for k in trees}
     todo = docs[:-2]
     differ = 0
     for r in range(rounds):
@@ -118,16 +123,18 @@ def ab(ref_src: str, docs: list, rounds: int) -> None:
                     t2 = clock()
                     if r == 0:
                         sigs.append(_signature(sdoc, mentions))
-                total[k][0] += t1 - t0
-                total[k][1] += t2 - t1
+                total[k][r][0] += t1 - t0
+                total[k][r][1] += t2 - t1
             if r == 0 and sigs[0] != sigs[1]:
                 differ += 1
-    runs = len(todo) * rounds
     print(f"stories: {len(todo)} x {rounds} rounds, CPU ms/story; stories whose parse or "
           f"mentions differ: {differ}")
-    for k, (p, a) in total.items():
-        print(f"{k:10s} parse {1000 * p / runs:6.2f}  actors {1000 * a / runs:6.2f}  "
-              f"sum {1000 * (p + a) / runs:6.2f}")
+    for k, per_round in total.items():
+        p, a = (sum(x[j] for x in per_round) / (len(todo) * rounds) * 1000 for j in (0, 1))
+        rounds_text = " ".join(f"{1000 * x[0] / len(todo):.1f}/{1000 * x[1] / len(todo):.2f}"
+                               for x in per_round)
+        print(f"{k:10s} parse {p:6.2f}  actors {a:6.2f}  sum {p + a:6.2f}   "
+              f"(parse/actors by round: {rounds_text})")
 
 
 def main() -> None:

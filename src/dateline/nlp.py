@@ -392,7 +392,13 @@ class _Morphology:
                     self._add(pat, p["attrs"])
         if "lemmatizer" in nlp.component_names:
             self.lemmatizer = nlp.get_pipe("lemmatizer")
-        self.cache: dict[tuple[int, int, int], tuple[int, str | None]] = {}
+        # (lower, tag, dep) -> (POS hash, lemma number or -1 for "the word itself"): new
+        # entries wait here, and are moved in bulk into the sorted arrays that __call__
+        # searches with numpy (a dict lookup per token by three 64-bit hashes cost ~0.5 us)
+        self.cache: dict[tuple[int, int, int], tuple[int, int]] = {}
+        self._table = _MorphTable()
+        self.lemmas: list[str] = []  # lemma number -> lemma text
+        self._lemma_number: dict[str, int] = {}
         self._sorted: dict[str, list[tuple]] = {}
         self._lemma_tables = None
 
@@ -428,36 +434,42 @@ class _Morphology:
             return
         strings = doc.vocab.strings
         add = strings.add
-        orths, lowers, tags, deps = doc.to_array(["ORTH", "LOWER", "TAG", "DEP"]).T.tolist()
-        cache = self.cache
-        if len(cache) > _CACHE_LIMIT:  # a bound for long runs: the vocabulary keeps growing
-            cache.clear()
-        keys = list(zip(lowers, tags, deps))
-        hits = list(map(cache.get, keys))
-        if None in hits:
-            for k, key in enumerate(keys):
-                if hits[k] is None:
-                    hit = cache.get(key)  # an earlier word of this doc may have added it
-                    if hit is None:
-                        pos, lemma = self._resolve(strings[orths[k]], strings[key[0]],
-                                                   strings[key[1]], strings[key[2]])
-                        hit = cache[key] = (add(pos), lemma)
-                    hits[k] = hit
-        # The lemma is kept as text and added again (once per doc): a string first added
-        # inside a memory zone (see `zone`) is gone from the StringStore when the zone ends.
-        lemma_ids: dict[str, int] = {}
-        lemma_out = []
-        for orth, (_, lemma) in zip(orths, hits):
-            if lemma is None:
-                lemma_out.append(orth)
-            else:
-                lid = lemma_ids.get(lemma)
-                if lid is None:
-                    lid = lemma_ids[lemma] = add(lemma)
-                lemma_out.append(lid)
-        # Python lists into numpy at once: per-element writes into an array cost ~10x more.
-        out = numpy.array([[h[0] for h in hits], lemma_out], dtype="uint64").T
-        doc.from_array(["POS", "LEMMA"], numpy.ascontiguousarray(out))
+        arr = doc.to_array(["LOWER", "TAG", "DEP", "ORTH"])
+        if len(self.cache) + len(self._table) > _CACHE_LIMIT:  # a bound for long runs
+            self.cache.clear()
+            self._table = _MorphTable()
+            self.lemmas.clear()
+            self._lemma_number.clear()
+        pos, lemma = self._table.find(arr[:, :3])
+        missed = numpy.flatnonzero(lemma == _NOT_FOUND)
+        if len(missed):
+            cache = self.cache
+            for k, key in zip(missed.tolist(), map(tuple, arr[missed, :3].tolist())):
+                hit = cache.get(key)
+                if hit is None:
+                    p, lm = self._resolve(strings[int(arr[k, 3])], strings[key[0]],
+                                          strings[key[1]], strings[key[2]])
+                    hit = cache[key] = (add(p), -1 if lm is None else self._number(lm))
+                pos[k], lemma[k] = hit
+            if len(cache) >= _MORPH_MERGE:
+                self._table = self._table.merged(cache)
+        out = arr[:, 3].copy()  # no lemma of its own: the word itself (ORTH)
+        own = lemma >= 0
+        if own.any():
+            # The lemma is kept as text and added again (once per doc): a string first added
+            # inside a memory zone (see `zone`) is gone from the StringStore when the zone ends.
+            numbers, where = numpy.unique(lemma[own], return_inverse=True)
+            hashes = numpy.array([add(self.lemmas[i]) for i in numbers.tolist()],
+                                 dtype="uint64")
+            out[own] = hashes[where.ravel()]
+        doc.from_array(["POS", "LEMMA"], numpy.ascontiguousarray(numpy.stack([pos, out], 1)))
+
+    def _number(self, lemma: str) -> int:
+        number = self._lemma_number.get(lemma)
+        if number is None:
+            number = self._lemma_number[lemma] = len(self.lemmas)
+            self.lemmas.append(lemma)
+        return number
 
     def _resolve(self, text: str, lower: str, tag: str, dep: str) -> tuple[str, str | None]:
         """(POS, lemma) of a word with this tag and dependency; lemma None = the word itself."""
@@ -523,6 +535,80 @@ class _Morphology:
                         rules[upos] = tr.get(upos)
             self._lemma_tables = (idx, exc, rules)
         return self._lemma_tables
+
+
+_NOT_FOUND = -2  # lemma number of a token the table does not hold
+_MORPH_MERGE = 2_000  # new (lower, tag, dep) entries kept in the dict before a bulk merge
+
+
+class _MorphTable:
+    """(lower, tag, dep) -> (POS hash, lemma number) as arrays sorted by a fingerprint of the
+    key; a lookup checks the whole key, so a shared fingerprint is only a miss, never a
+    wrong answer (such keys stay in _Morphology.cache)."""
+
+    def __init__(self, keys=None, pos=None, lemma=None) -> None:
+        import numpy
+
+        self.keys = numpy.zeros((0, 3), dtype="uint64") if keys is None else keys
+        self.pos = numpy.zeros(0, dtype="uint64") if pos is None else pos
+        self.lemma = numpy.zeros(0, dtype="int64") if lemma is None else lemma
+        self.prints = _fingerprints(self.keys)
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def find(self, keys):
+        """POS hashes and lemma numbers of `keys` (_NOT_FOUND where the table has none)."""
+        import numpy
+
+        n = len(keys)
+        pos = numpy.zeros(n, dtype="uint64")
+        lemma = numpy.full(n, _NOT_FOUND, dtype="int64")
+        if not len(self.keys):
+            return pos, lemma
+        prints = _fingerprints(keys)
+        at = numpy.minimum(numpy.searchsorted(self.prints, prints), len(self.prints) - 1)
+        found = (self.prints[at] == prints) & (self.keys[at] == keys).all(axis=1)
+        pos[found] = self.pos[at[found]]
+        lemma[found] = self.lemma[at[found]]
+        return pos, lemma
+
+    def merged(self, pending: dict) -> _MorphTable:
+        """A table with `pending`'s entries added; `pending` keeps only those whose
+        fingerprint the table already has (a collision: they are found through the dict)."""
+        import numpy
+
+        keys = numpy.array(list(pending), dtype="uint64").reshape(-1, 3)
+        values = list(pending.values())
+        new_pos = numpy.array([v[0] for v in values], dtype="uint64")
+        new_lemma = numpy.array([v[1] for v in values], dtype="int64")
+        keys = numpy.concatenate([self.keys, keys])
+        pos = numpy.concatenate([self.pos, new_pos])
+        lemma = numpy.concatenate([self.lemma, new_lemma])
+        prints = _fingerprints(keys)
+        order = numpy.argsort(prints, kind="stable")
+        prints = prints[order]
+        unique = numpy.ones(len(prints), dtype=bool)
+        unique[1:] = prints[1:] != prints[:-1]  # the first of a fingerprint stays in the table
+        keep = order[unique]
+        kept = set(keep[keep >= len(self.keys)].tolist())
+        old = len(self.keys)
+        for k, key in enumerate(list(pending)):
+            if old + k in kept:
+                del pending[key]
+        return _MorphTable(keys[keep], pos[keep], lemma[keep])  # in fingerprint order
+
+
+def _fingerprints(keys):
+    """One 64-bit number per (lower, tag, dep) row, sorted on by _MorphTable."""
+    import numpy
+
+    if not len(keys):
+        return numpy.zeros(0, dtype="uint64")
+    with numpy.errstate(over="ignore"):
+        prints = (keys[:, 0] ^ (keys[:, 1] * numpy.uint64(0x9E3779B97F4A7C15))
+                  ^ (keys[:, 2] * numpy.uint64(0xC2B2AE3D27D4EB4F)))
+    return prints
 
 
 @lru_cache(maxsize=1)

@@ -574,29 +574,46 @@ def _pattern_places(text: str, blocked: list[tuple[int, int]], lo: int, hi: int
                 out.append(PlaceMention(start, start + len(cand), cand, None, "GPE"))
                 break
     for m in _CAPS_RE.finditer(text, lo, hi):
-        words = m.group().split(" ")
         # Longest gazetteer name inside the capitalised run.
-        for n in range(len(words), 0, -1):
-            found = False
-            for i in range(len(words) - n + 1):
-                name = " ".join(words[i:i + n])
-                cands = gaz.candidates(name)
-                if not any(primary and (p.feature != "city" or p.population >= 100_000)
-                           for p, primary in cands):
-                    continue
-                start = m.start() + len(" ".join(words[:i])) + (1 if i else 0)
-                end = start + len(name)
-                big = any(primary and (p.feature != "city" or p.population >= 500_000)
-                          for p, primary in cands)
-                clash = [(s, e) for s, e in blocked if s < end and start < e]
-                if clash and not (big and clash == [(start, end)]):
-                    continue  # a name inside a person's or an organisation's name
-                out.append(PlaceMention(start, end, name, None, "GPE"))
-                found = True
-                break
-            if found:
-                break
+        for offset, length, name, big in _run_names(m.group()):
+            start = m.start() + offset
+            end = start + length
+            clash = [(s, e) for s, e in blocked if s < end and start < e]
+            if clash and not (big and clash == [(start, end)]):
+                continue  # a name inside a person's or an organisation's name
+            out.append(PlaceMention(start, end, name, None, "GPE"))
+            break
     return out
+
+
+_RUN_NAMES: dict[str, tuple[tuple[int, int, str, bool], ...]] = {}
+
+
+def _run_names(run: str) -> tuple[tuple[int, int, str, bool], ...]:
+    """(offset, length, name, big) of the gazetteer names inside a capitalised run, longest
+    first, then leftmost: what a story's run may be taken for before its entity spans are
+    checked. The same for every story, so kept (the same runs recur: names, "The", "But")."""
+    got = _RUN_NAMES.get(run)
+    if got is not None:
+        return got
+    gaz = gazetteer()
+    words = run.split(" ")
+    found = []
+    for n in range(len(words), 0, -1):
+        for i in range(len(words) - n + 1):
+            name = " ".join(words[i:i + n])
+            cands = gaz.candidates(name)
+            if not any(primary and (p.feature != "city" or p.population >= 100_000)
+                       for p, primary in cands):
+                continue
+            offset = len(" ".join(words[:i])) + (1 if i else 0)
+            big = any(primary and (p.feature != "city" or p.population >= 500_000)
+                      for p, primary in cands)
+            found.append((offset, len(name), name, big))
+    got = tuple(found)
+    if len(_RUN_NAMES) < 100_000:  # a bound on memory over a long run
+        _RUN_NAMES[run] = got
+    return got
 
 
 def _merge(ents: list[PlaceMention], extra: list[PlaceMention]) -> list[PlaceMention]:

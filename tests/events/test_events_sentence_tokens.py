@@ -3,6 +3,8 @@ those read through spaCy Tokens (training's path)."""
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 
 from dateline import nlp
@@ -21,7 +23,7 @@ def doc():
 def _spans(sent) -> list[tuple[int, int] | None]:
     """Every word of the sentence, some two-word runs, and no span."""
     words = [(t.idx, t.idx + len(t)) for t in sent if not t.is_space]
-    pairs = [(a[0], b[1]) for a, b in zip(words, words[1:])]
+    pairs = [(a[0], b[1]) for a, b in pairwise(words)]
     return [None, *words, *pairs[::2]]
 
 

@@ -145,9 +145,9 @@ class ActorDictionary:
     entries: list[Entry] = field(default_factory=list)
     index: dict[tuple[str, ...], list[Entry]] = field(default_factory=dict)
     first: dict[str, tuple[int, ...]] = field(default_factory=dict)  # first token -> lengths
-    # the first two tokens of every phrase of two or more: most words that start a phrase
-    # ("new", "president") are not followed by a word that continues one
-    pairs: set[tuple[str, str]] = field(default_factory=set)
+    # the first two tokens of every phrase of two or more (see first_pairs): built on first
+    # use, not stored in the start-up cache (unpickling them cost twice building them)
+    pairs: set[tuple[str, str]] | None = None
     _by_name: dict[tuple[str, str], Entry] = field(default_factory=dict)
     _shared_below: int = -(1 << 30)  # entries of lower priority belong to a shared base
 
@@ -296,7 +296,7 @@ class ActorDictionary:
             lengths.setdefault(toks[0], set()).add(len(toks))
         self.index = index
         self.first = {t: tuple(sorted(n, reverse=True)) for t, n in lengths.items()}
-        self.pairs = {toks[:2] for toks in index if len(toks) > 1}
+        self.pairs = None
 
     def with_files(self, paths: Sequence[str], first_priority: int) -> ActorDictionary:
         """A new dictionary: these files layered over this one, which stays unchanged."""
@@ -316,8 +316,15 @@ class ActorDictionary:
                                           reverse=True))
         layer.entries = self.entries + layer.entries
         layer.index, layer.first = index, first
-        layer.pairs = self.pairs | layer.pairs
+        layer.pairs = None
         return layer
+
+    def first_pairs(self) -> set[tuple[str, str]]:
+        """The first two tokens of every phrase of two or more: most words that start a
+        phrase ("new", "president") are not followed by a word that continues one."""
+        if self.pairs is None:
+            self.pairs = {toks[:2] for toks in self.index if len(toks) > 1}
+        return self.pairs
 
     def lookup(self, toks: Sequence[str]) -> list[Entry]:
         return self.index.get(tuple(toks), [])

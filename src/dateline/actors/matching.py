@@ -77,7 +77,7 @@ def match_tokens(toks: Sequence[Token], dictionary: ActorDictionary,
     n = len(toks)
     first = dictionary.first
     index = dictionary.index
-    pairs = dictionary.pairs
+    pairs = dictionary.first_pairs()
     if norms is None:
         norms = [t.norm for t in toks]
     done = 0  # tokens before this index are inside an earlier match

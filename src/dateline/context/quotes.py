@@ -12,10 +12,12 @@ the preceding paragraph's attribution.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
+from dateline.context.dates import is_word_char, word_spans
 from dateline.context.places import entities
 from dateline.records import Actor, Quote
 
@@ -160,13 +162,65 @@ def _who(text: str, cands: list[_Candidate], start: int, end: int) -> Actor | No
 _SENT_BREAK_RE = re.compile(r"[.!?][\"”’]?\s+(?=[A-Z“\"])")
 
 
+_SPEECH_WORDS = (*SPEECH_VERBS.split("|"), "according to")
+_SPANS: tuple[str | None, list[tuple[int, int]] | None, list[int]] = (None, None, [])
+
+
+def _speech_verbs(text: str, lo: int, hi: int, *, last: bool) -> tuple[int, int] | None:
+    """(start, end) of the first (or last) _SPEECH_RE match inside text[lo:hi], as the regex
+    finds them in that stretch (lo follows a space or a paragraph break, hi is a quote mark
+    or a paragraph's end: word boundaries read the same in the stretch as in the text).
+
+    The verbs of a story are found once, with str.find (the regex opens with an alternation
+    and a word boundary, so each scan tries every position); the regex decides only for a
+    text with characters whose case folding lower-casing does not reproduce.
+    """
+    global _SPANS
+    state = _SPANS
+    if state[0] is not text:
+        spans = word_spans(text, _SPEECH_WORDS)
+        if spans is not None:
+            n = len(text)
+            spans = sorted((a, b) for a, b in spans if b >= n or not is_word_char(text[b]))
+        state = _SPANS = (text, spans, [a for a, _ in spans] if spans is not None else [])
+    spans, starts = state[1], state[2]
+    if spans is None:
+        found = list(_SPEECH_RE.finditer(text[lo:hi]))
+        if not found:
+            return None
+        m = found[-1] if last else found[0]
+        return lo + m.start(), lo + m.end()
+    if last:
+        for k in range(bisect_left(starts, hi) - 1, -1, -1):
+            a, b = spans[k]
+            if a < lo:
+                return None
+            if b <= hi:
+                return a, b
+        return None
+    for k in range(bisect_left(starts, lo), len(spans)):
+        a, b = spans[k]
+        if a >= hi:
+            return None
+        if b <= hi:
+            return a, b
+    return None
+
+
 def _sentence_start(text: str, para_start: int, pos: int) -> int:
     """Start of the sentence holding `pos`, within its paragraph."""
-    cut = para_start
-    # pos/endpos, not a slice of the text: the lookahead sees no further than `pos` either way
-    for m in _SENT_BREAK_RE.finditer(text, para_start, pos):
-        cut = m.end()
-    return cut
+    # The last break is the rightmost [.!?] where the pattern matches (its matches cannot
+    # overlap): look back from `pos` instead of scanning forward from the paragraph's start.
+    end = pos
+    while True:
+        p = max(text.rfind(".", para_start, end), text.rfind("!", para_start, end),
+                text.rfind("?", para_start, end))
+        if p < 0:
+            return para_start
+        m = _SENT_BREAK_RE.match(text, p, pos)  # endpos: the lookahead stops at `pos`
+        if m is not None:
+            return m.end()
+        end = p
 
 
 def find_quotes(text: str, sdoc: Any = None, mentions: list[Any] | None = None,
@@ -222,13 +276,11 @@ def _paragraph_speaker(text: str, cands: list[_Candidate], ps: int, pe: int,
     for q in reversed(quotes):
         if ps <= q.start < pe and q.speaker is not None:
             return q.speaker
-    verbs = list(_SPEECH_RE.finditer(text, ps, pe))
-    if not verbs:
+    v = _speech_verbs(text, ps, pe, last=False)
+    if v is None:
         return None
-    v = verbs[0]
-    sent_start = _sentence_start(text, ps, v.start())
-    return _actor_in(cands, sent_start, v.start()) or _actor_in(cands, v.end(),
-                                                              min(pe, v.end() + 60))
+    sent_start = _sentence_start(text, ps, v[0])
+    return _actor_in(cands, sent_start, v[0]) or _actor_in(cands, v[1], min(pe, v[1] + 60))
 
 
 def _emit(text: str, cands: list[_Candidate], group: list[_Part],
@@ -282,8 +334,8 @@ def _speaker(text: str, cands: list[_Candidate], group: list[_Part],
     sent_start = _sentence_start(text, ps, first.start - 1)
     lead = text[sent_start:first.start - 1]
     if lead.strip():
-        verbs = list(_SPEECH_RE.finditer(lead))
-        upto = sent_start + (verbs[-1].start() if verbs else len(lead))
+        verb = _speech_verbs(text, sent_start, first.start - 1, last=True)
+        upto = verb[0] if verb is not None else sent_start + len(lead)
         actor = _subject(text, cands, sent_start, upto) or _subject(
             text, cands, sent_start, first.start - 1)
         if actor is not None:

@@ -12,12 +12,19 @@ from dateline.context import places as places_mod
 from dateline.context.locator import (
     _attachment,
     _region_text,
+    _tree_distance,
     group_rows,
     load_locator,
     null_features,
     sentence_candidates,
 )
-from dateline.context.places import attachment, find_places, note_text, sentence_bounds
+from dateline.context.places import (
+    attachment,
+    find_places,
+    note_text,
+    sentence_bounds,
+    tree_distance,
+)
 
 TEXT = ("Gunmen stormed a police post in the village of Tal Abyad near Raqqa, Syria, on Friday, "
         "officials said.\u00a0The army, which had entered Al-Fijah a week earlier, said it "
@@ -39,6 +46,7 @@ def test_table_walk_attaches_like_the_token_walk():
         for k in range(lo, hi):
             tok = sdoc[k]
             assert _attachment(trig, tok) == attachment(trig, tok), (trig.text, tok.text)
+            assert _tree_distance(trig, tok) == tree_distance(trig, tok)
             pairs += 1
     assert pairs > 500
 

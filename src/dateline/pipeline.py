@@ -370,7 +370,9 @@ def _run(items: Iterable[Item], pool: multiprocessing.pool.Pool | None, workers:
                     summary.stored += store.write_batch(batch)
                     batch = []
         if store is not None and batch:
-            summary.stored += store.write_batch(batch)
+            # the run's clustering in the same session: one open and checkpoint fewer, at
+            # the end of the run, when the workers are idle
+            summary.stored += store.write_batch(batch, final=True)
         if store is not None:
             store.finish()
     finally:
@@ -422,14 +424,16 @@ class _StoreSessions:
         with self._open() as store:
             return store.known_ids(ids)
 
-    def write_batch(self, batch: list[CodedDocument]) -> WriteResult:
+    def write_batch(self, batch: list[CodedDocument], final: bool = False) -> WriteResult:
+        """Store a batch; cluster the backlog when it is large enough, or ``final``."""
         from dateline.store.allocator import trim_heap
 
         with self._open() as store:
             result = store.write_batch(batch, defer_clustering=True)
             self.backlog += result.events
             self.stored += result.events
-            if self.backlog >= max(CLUSTER_BACKLOG, CLUSTER_SHARE * self.stored):
+            if self.backlog and (final or self.backlog >= max(CLUSTER_BACKLOG,
+                                                              CLUSTER_SHARE * self.stored)):
                 store.cluster_pending()
                 self.backlog = 0
         # What the batch freed goes back to the system: otherwise glibc keeps it, and a

@@ -2,6 +2,7 @@
 
 Usage: .venv/bin/python benchmarks/context_speed.py [N_STORIES]   (default 60; 1 process)
        .venv/bin/python benchmarks/context_speed.py --ab REF_SRC [N_STORIES] [ROUNDS]
+       .venv/bin/python benchmarks/context_speed.py --load-ab REF_SRC   (gazetteer start-up)
 
 --ab compares the events and context stages of another source tree (REF_SRC: a `src` folder
 holding `dateline`, e.g. an older commit's `git archive`) with this one in one process: the
@@ -161,8 +162,43 @@ def ab(ref_src: str, n: int = 60, rounds: int = 4) -> None:
               f"sum {1000 * (e + c) / runs:6.2f}")
 
 
+def load_ab(ref_src: str, rounds: int = 6) -> None:
+    """A worker's start-up cost of the gazetteer: unpickling it (the garbage collector off,
+    as the start-up cache does) and the next full collection (the worker's settle), the
+    reference tree's structure against this one's, alternately in one process."""
+    import gc
+    import importlib
+    import pickle
+
+    sys.path.insert(0, _renamed_copy(ref_src))
+    ref_places = importlib.import_module("dateline_ref.context.places")
+    blobs = {"reference": pickle.dumps(ref_places.Gazetteer(), protocol=pickle.HIGHEST_PROTOCOL),
+             "this tree": pickle.dumps(places.Gazetteer(), protocol=pickle.HIGHEST_PROTOCOL)}
+    gc.collect()
+    gc.freeze()  # what is loaded so far is not walked by the timed collections
+    times: dict[str, tuple[list[float], list[float]]] = {k: ([], []) for k in blobs}
+    for r in range(rounds):
+        for k in (list(blobs) if r % 2 else list(blobs)[::-1]):
+            gc.disable()
+            t0 = clock()
+            loaded = pickle.loads(blobs[k])
+            t1 = clock()
+            gc.enable()
+            gc.collect()
+            times[k][0].append(t1 - t0)
+            times[k][1].append(clock() - t1)
+            del loaded
+            gc.collect()
+    for k, (load, collect) in times.items():
+        print(f"{k:10s} pickle {len(blobs[k]) / 1e6:.1f} MB  unpickle median "
+              f"{statistics.median(load) * 1000:.0f} ms CPU  full collection after it median "
+              f"{statistics.median(collect) * 1000:.0f} ms CPU")
+
+
 if __name__ == "__main__":
     if len(sys.argv) > 2 and sys.argv[1] == "--ab":
         ab(sys.argv[2], *(int(a) for a in sys.argv[3:5]))
+    elif len(sys.argv) > 2 and sys.argv[1] == "--load-ab":
+        load_ab(sys.argv[2])
     else:
         main(int(sys.argv[1]) if len(sys.argv) > 1 else 60)

@@ -97,3 +97,23 @@ def test_odd_spaces_become_plain_spaces_only_where_there_are_some():
     assert " " in nlp._plain_spaces(odd) and "\u00a0" not in nlp._plain_spaces(odd)
     plain = "No odd spaces here: “quoted”, em—dash, café."
     assert nlp._plain_spaces(plain) is plain
+
+
+def test_name_windows_keep_the_words_near_names_and_numbers():
+    text = ("The two ministers met in Mexico City on Friday to discuss security. In a long "
+            "statement that was issued late last night after hours of talks the ministry of "
+            "the interior said nothing at all about what the European Union wanted.")
+    pipeline = nlp.load()
+    doc = pipeline.make_doc(text)
+    nlp._split_sentences(doc, text)
+    spans = [(s.start, s.end) for s in doc.sents]
+    windows = nlp._name_windows(doc, spans)
+    words = [t.text for t in doc]
+    kept = {words[i] for a, b in windows for i in range(a, b)}
+    assert {"The", "two", "Mexico", "City", "Friday", "European", "Union", "In"} <= kept
+    assert "hours" not in kept and "talks" not in kept  # far from any name or number
+    assert all(a < b for a, b in windows)
+    assert all(any(sa <= a and b <= sb for sa, sb in spans) for a, b in windows)
+    default = {(e.text, e.label_) for e in nlp.parse(text).ents}
+    windowed = {(e.text, e.label_) for e in nlp.parse(text, ner="windows").ents}
+    assert {("Mexico City", "GPE"), ("the European Union", "ORG")} <= windowed <= default

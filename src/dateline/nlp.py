@@ -662,7 +662,7 @@ def _split_dateline(doc, i: int, starts) -> None:
             return
 
 
-def parse(text: str, select: SentenceFilter | None = None, ner: str = "names"):
+def parse(text: str, select: SentenceFilter | None = None, ner: str | None = None):
     """Parse one story; with `select`, analyse only the sentences it accepts (see module doc)."""
     return parse_many([text], select=select, ner=ner)[0]
 
@@ -682,6 +682,26 @@ def _wants_ner(flags, start: int, end: int) -> bool:
     title, acronym = flags
     t = title[start:end]
     return bool(acronym[start:end].any() or (t[1:] & t[:-1]).any())
+
+
+NER_MODE = "names"
+NER_WINDOW = 3  # words of context each side of a name-like word (ner="windows")
+
+
+def _name_windows(doc, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The runs of words of `spans` within NER_WINDOW of a capitalised, upper-case or numeric
+    word (most entities, and the context NER's network reads around them)."""
+    import numpy
+
+    arr = doc.to_array(["IS_TITLE", "IS_UPPER", "IS_DIGIT", "LIKE_NUM"])
+    cue = arr.any(axis=1).astype("int64")
+    kernel = numpy.ones(2 * NER_WINDOW + 1, dtype="int64")
+    out = []
+    for a, b in spans:
+        near = numpy.convolve(cue[a:b], kernel, mode="same") > 0
+        edges = numpy.flatnonzero(numpy.diff(numpy.concatenate([[0], near, [0]]).astype("int8")))
+        out.extend((a + int(s), a + int(e)) for s, e in zip(edges[::2], edges[1::2]))
+    return out
 
 
 def _analysis_docs(doc, spans: list[tuple[int, int]], tokens=None) -> list[tuple]:
@@ -757,15 +777,18 @@ _ENT_ATTRS = ["ENT_IOB", "ENT_TYPE"]
 
 
 def parse_many(texts: Sequence[str] | Iterable[str], select: SentenceFilter | None = None,
-               ner: str = "names") -> list:
+               ner: str | None = None) -> list:
     """Parse several stories, batching the analysed sentences of all of them through spaCy
     (about _BATCH_TOKENS tokens at a time, so memory does not follow the longest story).
 
-    `ner`: "all" analysed sentences, "names" (default) only those with a name-like run of
-    capitalised words, or "none". Entities are the costliest part of the analysis.
+    `ner`: "all" analysed sentences, "names" (NER_MODE, the default) only those with a
+    name-like run of capitalised words, "windows" only the words within NER_WINDOW of a
+    capitalised word or number in those sentences (measured, not the default: it changes
+    some entities), or "none". Entities are the costliest part of the analysis.
     """
     import numpy
 
+    ner = ner or NER_MODE
     nlp = load()
     norm_texts = [_plain_spaces(t) for t in texts]
     docs = [nlp.make_doc(t) for t in norm_texts]
@@ -782,9 +805,11 @@ def parse_many(texts: Sequence[str] | Iterable[str], select: SentenceFilter | No
         analysed = [(a, b) for a, b, w in plan if w]
         if ner == "all":
             named = analysed
-        elif ner == "names":
+        elif ner in ("names", "windows"):
             flags = _name_flags(doc)
             named = [(a, b) for a, b in analysed if _wants_ner(flags, a, b)]
+            if ner == "windows" and named:
+                named = _name_windows(doc, named)
         else:
             named = []
         tokens = _token_table(doc) if analysed else None

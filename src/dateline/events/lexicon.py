@@ -81,7 +81,7 @@ class Lexicon:
             if pat.before:
                 if before_set is None:
                     before_set = set(before or ())
-                if not all(slot & before_set for slot in pat.before):
+                if not all(not slot.isdisjoint(before_set) for slot in pat.before):
                     continue
             if pat.after and not _in_order(pat.after, after):
                 continue
@@ -135,7 +135,7 @@ def _in_order(slots: tuple[frozenset[str], ...], words: list[tuple[str, ...]]) -
         limit = _FIRST_WITHIN if n == 0 else _SPAN_WITHIN
         found = None
         for k in range(pos + 1, min(len(words), limit if n == 0 else pos + 1 + limit)):
-            if any(f in slot for f in words[k]):
+            if not slot.isdisjoint(words[k]):  # one of the word's forms fills the slot
                 found = k
                 break
         if found is None:

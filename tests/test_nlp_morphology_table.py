@@ -52,3 +52,17 @@ def test_pos_and_lemmas_are_set():
     assert by_word["met"] == ("VERB", "meet")
     assert by_word["ministers"] == ("NOUN", "minister")
     assert by_word["arrested"][1] == "arrest"
+
+
+def test_merged_tables_stay_sorted_and_hold_every_key(monkeypatch):
+    docs = [_analysed(TEXT), _analysed(TEXT.lower())]
+    monkeypatch.setattr(nlp, "_MORPH_MERGE", 4)
+    morph = nlp._Morphology(nlp.load())
+    for d in docs:
+        morph(d)
+    table = morph._table
+    assert len(table) > 30 and len(morph.cache) < 4  # merged in several steps
+    assert (table.prints[1:] > table.prints[:-1]).all()
+    assert (table.prints == nlp._fingerprints(table.keys)).all()
+    pos, lemma = table.find(table.keys)
+    assert (lemma != nlp._NOT_FOUND).all() and (pos == table.pos).all()

@@ -546,13 +546,13 @@ class _MorphTable:
     key; a lookup checks the whole key, so a shared fingerprint is only a miss, never a
     wrong answer (such keys stay in _Morphology.cache)."""
 
-    def __init__(self, keys=None, pos=None, lemma=None) -> None:
+    def __init__(self, keys=None, pos=None, lemma=None, prints=None) -> None:
         import numpy
 
         self.keys = numpy.zeros((0, 3), dtype="uint64") if keys is None else keys
         self.pos = numpy.zeros(0, dtype="uint64") if pos is None else pos
         self.lemma = numpy.zeros(0, dtype="int64") if lemma is None else lemma
-        self.prints = _fingerprints(self.keys)
+        self.prints = _fingerprints(self.keys) if prints is None else prints
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -575,28 +575,31 @@ class _MorphTable:
 
     def merged(self, pending: dict) -> _MorphTable:
         """A table with `pending`'s entries added; `pending` keeps only those whose
-        fingerprint the table already has (a collision: they are found through the dict)."""
+        fingerprint the table already has (a collision: they are found through the dict).
+        The new entries are sorted and inserted in place: the table is never sorted again."""
         import numpy
 
-        keys = numpy.array(list(pending), dtype="uint64").reshape(-1, 3)
+        listed = list(pending)
+        keys = numpy.array(listed, dtype="uint64").reshape(-1, 3)
         values = list(pending.values())
-        new_pos = numpy.array([v[0] for v in values], dtype="uint64")
-        new_lemma = numpy.array([v[1] for v in values], dtype="int64")
-        keys = numpy.concatenate([self.keys, keys])
-        pos = numpy.concatenate([self.pos, new_pos])
-        lemma = numpy.concatenate([self.lemma, new_lemma])
+        pos = numpy.array([v[0] for v in values], dtype="uint64")
+        lemma = numpy.array([v[1] for v in values], dtype="int64")
         prints = _fingerprints(keys)
         order = numpy.argsort(prints, kind="stable")
-        prints = prints[order]
-        unique = numpy.ones(len(prints), dtype=bool)
-        unique[1:] = prints[1:] != prints[:-1]  # the first of a fingerprint stays in the table
-        keep = order[unique]
-        kept = set(keep[keep >= len(self.keys)].tolist())
-        old = len(self.keys)
-        for k, key in enumerate(list(pending)):
-            if old + k in kept:
-                del pending[key]
-        return _MorphTable(keys[keep], pos[keep], lemma[keep])  # in fingerprint order
+        ordered = prints[order]
+        take = numpy.ones(len(order), dtype=bool)
+        take[1:] = ordered[1:] != ordered[:-1]  # one entry per fingerprint
+        if len(self.prints):
+            at = numpy.minimum(numpy.searchsorted(self.prints, ordered), len(self.prints) - 1)
+            take &= self.prints[at] != ordered
+        new = order[take]  # in fingerprint order
+        for k in new.tolist():
+            del pending[listed[k]]
+        at = numpy.searchsorted(self.prints, prints[new])
+        return _MorphTable(numpy.insert(self.keys, at, keys[new], axis=0),
+                           numpy.insert(self.pos, at, pos[new]),
+                           numpy.insert(self.lemma, at, lemma[new]),
+                           numpy.insert(self.prints, at, prints[new]))
 
 
 def _fingerprints(keys):

@@ -298,15 +298,30 @@ def anchored_matches(text: str, anchor: re.Pattern[str] | Callable[[str], list[i
 # (every code point tested): dotted and dotless i, long s, the Kelvin sign. Without them, and
 # when lower-casing keeps the length, a case-insensitive ASCII word is where the lower-cased
 # text holds it.
-_ODD_FOLDS = re.compile("[\u0130\u0131\u017f\u212a]")
+_ODD_FOLDS = ("\u0130", "\u0131", "\u017f", "\u212a")
+_LOWERED: tuple[str | None, str | None] = (None, None)  # the last text and its lower case
+
+
+def _lowered(text: str) -> str | None:
+    """`text` lower-cased when that finds what IGNORECASE finds, else None (read once per
+    text: dates, claims and quotes all ask for the same story)."""
+    global _LOWERED
+    state = _LOWERED
+    if state[0] is not text:
+        low: str | None = text.lower()
+        # `in` per character: a regex class scan of the text costs ~30x more
+        if len(low) != len(text) or any(ch in text for ch in _ODD_FOLDS):
+            low = None
+        state = _LOWERED = (text, low)  # swapped whole: a thread never gets another's pair
+    return state[1]
 
 
 def word_spans(text: str, words: tuple[str, ...]) -> list[tuple[int, int]] | None:
     """(start, end) of every occurrence of `words` (lower-case ASCII, matched as `(?i:...)`
     in a regex would) in `text` with a word boundary before it; None when the text holds a
     character that would make plain lower-casing disagree with the regex."""
-    low = text.lower()
-    if len(low) != len(text) or _ODD_FOLDS.search(text):
+    low = _lowered(text)
+    if low is None:
         return None
     out = []
     for w in words:

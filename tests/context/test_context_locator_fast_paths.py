@@ -10,7 +10,10 @@ from dateline import nlp
 from dateline.context import locator as locator_mod
 from dateline.context import places as places_mod
 from dateline.context.locator import (
+    _MODALS,
+    _STRONG_LOCATIVE_PREPS,
     _attachment,
+    _clause_flags,
     _region_text,
     _tree_distance,
     group_rows,
@@ -49,6 +52,18 @@ def test_table_walk_attaches_like_the_token_walk():
             assert _tree_distance(trig, tok) == tree_distance(trig, tok)
             pairs += 1
     assert pairs > 500
+
+
+def test_clause_flags_read_like_the_token_children():
+    sdoc, _ = _doc()
+    for trig in sdoc:
+        kids = [(c.dep_, c.lower_) for c in trig.children]
+        want = (any(d == "prep" and w in _STRONG_LOCATIVE_PREPS for d, w in kids),
+                any(d in ("aux", "auxpass") and w in _MODALS for d, w in kids),
+                any(d == "neg" for d, _ in kids))
+        assert _clause_flags(trig) == want, trig.text
+    assert any(_clause_flags(t)[0] for t in sdoc) and any(_clause_flags(t)[1] for t in sdoc)
+    assert any(_clause_flags(t)[2] for t in sdoc)
 
 
 def test_best_sums_the_weights_score_would():

@@ -449,18 +449,45 @@ def _sentence_words(trigger: Any) -> set[str]:
     return words
 
 
+_KID_HASHES: tuple[frozenset[int], frozenset[int]] | None = None
+
+
+def _clause_flags(trigger: Any) -> tuple[bool, bool, bool]:
+    """Whether the trigger has a strong locative preposition, a modal auxiliary, a negation
+    among its children: read from the parse table (Token.children builds a Token a child)."""
+    global _KID_HASHES
+    if _KID_HASHES is None:
+        from spacy.strings import hash_string
+
+        _KID_HASHES = (frozenset(hash_string(w) for w in _STRONG_LOCATIVE_PREPS),
+                       frozenset(hash_string(w) for w in _MODALS))
+    preps, modals = _KID_HASHES
+    t = trigger.i
+    lo, hi = sentence_bounds(trigger)
+    tree = _tree(trigger.doc).at(t)
+    heads, deps, lower = tree.head, tree.dep, tree.lower
+    loc_prep = modal = neg = False
+    for k in range(lo, hi):
+        if heads[k] != t or k == t:
+            continue
+        dep = deps[k]
+        if dep == "prep":
+            loc_prep = loc_prep or lower[k] in preps
+        elif dep == "aux" or dep == "auxpass":
+            modal = modal or lower[k] in modals
+        elif dep == "neg":
+            neg = True
+    return loc_prep, modal, neg
+
+
 def _null_clause(trigger: Any, rows: list[tuple[PlaceMention, dict[str, float]]]
                  ) -> tuple[dict[str, float], set[str]]:
     """The no-place features but the sentence's words, and those words."""
     lo, hi = sentence_bounds(trigger)
     words = _sentence_words(trigger)
-    kids = [(c.dep_, c.lower_) for c in trigger.children]
-    preps = [low for dep, low in kids if dep == "prep"]
-    loc_prep = any(p in _STRONG_LOCATIVE_PREPS for p in preps)
+    loc_prep, modal, neg = _clause_flags(trigger)
     say, lower = _say_hashes(), _tree(trigger.doc).at(trigger.i).lower
     reported = any(lower[a] in say for a in ancestor_ids(trigger))
-    modal = any(dep in ("aux", "auxpass") and low in _MODALS for dep, low in kids)
-    neg = any(dep == "neg" for dep, _ in kids)
     n_att = sum(1 for _, f in rows if f.get("attached=True"))
     strong_att = any(f.get("attached=True") and any(
         f.get(f"prep={p}") for p in _STRONG_LOCATIVE_PREPS) for _, f in rows)

@@ -2,6 +2,7 @@
 
 Usage: .venv/bin/python benchmarks/context_speed.py [N_STORIES]   (default 60; 1 process)
        .venv/bin/python benchmarks/context_speed.py --ab REF_SRC [N_STORIES] [ROUNDS]
+       .venv/bin/python benchmarks/context_speed.py --locate-ab REF_SRC [N_STORIES] [ROUNDS]
        .venv/bin/python benchmarks/context_speed.py --load-ab REF_SRC   (gazetteer start-up)
 
 --ab compares the events and context stages of another source tree (REF_SRC: a `src` folder
@@ -24,6 +25,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from dateline import actors, context, events, nlp
 from dateline.context import claims, dates, locator, places, quotes, topics
@@ -162,6 +164,56 @@ def ab(ref_src: str, n: int = 60, rounds: int = 4) -> None:
               f"sum {1000 * (e + c) / runs:6.2f}")
 
 
+def locate_ab(ref_src: str, n: int = 150, rounds: int = 2) -> None:
+    """CPU ms/story of every event's `places.locate`, the reference tree against this one
+    (alternating per story), after checking that both choose the same place with the same
+    probability for every event."""
+    import importlib
+
+    sys.path.insert(0, _renamed_copy(ref_src))
+    trees = {"reference": (importlib.import_module("dateline_ref.context.places"),
+                           importlib.import_module("dateline_ref.context.locator")),
+             "this tree": (places, locator)}
+    with gzip.open(CORPUS, "rt", encoding="utf-8") as fh:
+        rows = [json.loads(line) for line in fh][:n]
+    data = []
+    for row in rows:
+        doc = Document(text=row["text"], published=(row.get("date") or "")[:10] or None)
+        sdoc = nlp.parse(doc.text, select=events.may_hold_event)
+        mentions = actors.find_mentions(doc, sdoc)
+        triggers = [context._trigger_token(sdoc, ev)
+                    for ev in events.extract_events(doc, sdoc, mentions)]
+        triggers = [t for t in triggers if t is not None and context._analysed(t)]
+        found = {k: pl.find_places(doc.text, sdoc, mentions) for k, (pl, _) in trees.items()}
+        data.append((doc.text, sdoc, triggers, found))
+
+    def best(k: str, text: str, sdoc: Any, trig: Any, found: list) -> Any:
+        pl, loc = trees[k]
+        if hasattr(pl, "note_text"):
+            pl.note_text(sdoc, text)
+        got = loc.load_locator().best(trig, loc.sentence_candidates(sdoc, trig.sent, found))
+        return None if got is None else ((got[0].start, got[0].end, got[0].text), got[1])
+
+    differ = sum(1 for text, sdoc, trigs, found in data for t in trigs
+                 if best("reference", text, sdoc, t, found["reference"])
+                 != best("this tree", text, sdoc, t, found["this tree"]))
+    total = dict.fromkeys(trees, 0.0)
+    for r in range(rounds):
+        for i, (text, sdoc, trigs, found) in enumerate(data):
+            for k in (list(trees) if (i + r) % 2 == 0 else list(trees)[::-1]):
+                pl = trees[k][0]
+                t0 = clock()
+                if hasattr(pl, "note_text"):
+                    pl.note_text(sdoc, text)
+                for t in trigs:
+                    pl.locate(sdoc, t, found[k])
+                total[k] += clock() - t0
+    print(f"stories: {len(data)} x {rounds} rounds, events: {sum(len(d[2]) for d in data)}, "
+          f"events whose place or probability differ: {differ}")
+    for k, v in total.items():
+        print(f"{k:10s} locate {1000 * v / (len(data) * rounds):6.2f} ms CPU/story")
+
+
 def load_ab(ref_src: str, rounds: int = 6) -> None:
     """A worker's start-up cost of the gazetteer: unpickling it (the garbage collector off,
     as the start-up cache does) and the next full collection (the worker's settle), the
@@ -198,6 +250,8 @@ def load_ab(ref_src: str, rounds: int = 6) -> None:
 if __name__ == "__main__":
     if len(sys.argv) > 2 and sys.argv[1] == "--ab":
         ab(sys.argv[2], *(int(a) for a in sys.argv[3:5]))
+    elif len(sys.argv) > 2 and sys.argv[1] == "--locate-ab":
+        locate_ab(sys.argv[2], *(int(a) for a in sys.argv[3:5]))
     elif len(sys.argv) > 2 and sys.argv[1] == "--load-ab":
         load_ab(sys.argv[2])
     else:

@@ -1,6 +1,6 @@
-"""The classifier scores from feature indices, not feature names: the same features, in the
-same order, so the same floats as scoring the names that `features` (shared with training)
-builds."""
+"""The classifier scores from feature indices, not feature names: `_emit` writes the same
+features, in the same order, to the model's index sink as to the names that training reads,
+so scoring the indices gives the floats that scoring the names would."""
 
 from __future__ import annotations
 
@@ -42,14 +42,9 @@ def _items() -> list[ClassifierInput]:
 
 
 def _named_indices(model: EventClassifier, item: ClassifierInput) -> list[int]:
-    """The indices of the feature names, in the order `features` names them."""
-    out: list[int] = []
-    for f in features(item, model.lexicon, expand=False):
-        if f[0] == "@":
-            out.extend(model._ngram_indices(f))
-        elif f in model.vocab:
-            out.append(model.vocab[f])
-    return out
+    """The indices of the feature names that training sees, in the order `features` names
+    them (the names the model does not know dropped)."""
+    return [model.vocab[f] for f in features(item, model.lexicon) if f in model.vocab]
 
 
 def _named_scores(model: EventClassifier, items: list[ClassifierInput]) -> np.ndarray:
@@ -71,11 +66,13 @@ def test_indices_follow_the_feature_names_in_order(model) -> None:
         assert model._indices(item) == _named_indices(model, item)  # from the word caches
 
 
-def test_expanded_names_are_the_same_features(model) -> None:
-    """The char n-gram markers stand for the n-grams that training names one by one."""
+def test_every_feature_name_the_model_knows_is_scored(model) -> None:
+    """Nothing training names is lost on the way to indices, nothing is added."""
     for item in _items():
-        expanded = [model.vocab[f] for f in features(item, model.lexicon) if f in model.vocab]
-        assert set(model._indices(item)) == set(expanded)
+        names = features(item, model.lexicon)
+        assert len(names) > 10 and any(n.startswith(("mc:", "gc:")) for n in names)
+        known = {model.vocab[f] for f in names if f in model.vocab}
+        assert known and set(model._indices(item)) == known
 
 
 def test_predictions_equal_scoring_the_names(model) -> None:

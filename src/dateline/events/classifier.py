@@ -98,120 +98,132 @@ def _sentence_tokens(sentence: str) -> tuple[tuple[str, int, int], ...]:
     return tuple(_tokens(sentence))
 
 
-def _inside(a: int, b: int, span: tuple[int, int] | None) -> bool:
-    return span is not None and a < span[1] and b > span[0]
+def features(item: ClassifierInput, lexicon: dict[str, Any] | None = None) -> list[str]:
+    """The sparse feature names of one input (training; the model scores the same features
+    through their vocabulary indices, see `EventClassifier._indices`)."""
+    sink = _Names()
+    _emit(item, lexicon, sink)
+    return sink.out
 
 
-def features(item: ClassifierInput, lexicon: dict[str, Any] | None = None,
-             expand: bool = True) -> list[str]:
-    """The sparse feature names of one input (shared by training and prediction).
+class _Names:
+    """Where `_emit` writes feature names (training, cross-validation)."""
 
-    With ``expand=False`` a word's character n-grams come as one marker ("@mc:word"), which
-    the model resolves through a per-word cache: the same features, far fewer lookups.
-    """
-    toks = _tokens(item.sentence)
+    def __init__(self) -> None:
+        self.out: list[str] = []
+        self.one = self.out.append
+        self.many = self.put = self.out.extend
+        self.own = _word_names
+
+    def lexicon(self, words: list[str], lexicon: dict[str, Any]) -> None:
+        self.many(_lexicon_features(words, lexicon))
+
+
+def _word_names(prefix: str, w: str) -> list[str]:
+    """A word's own feature names: "w" its form and stem, "mc"/"gc" its character n-grams,
+    any other prefix the prefixed form."""
+    if prefix == "w":
+        return ["w:" + w, "st:" + _stem(w)] if w[0].isalpha() else ["w:" + w]
+    if prefix in ("mc", "gc"):
+        return [f"{prefix}:{g}" for g in _char_ngrams(w)]
+    return [f"{prefix}:{w}"]
+
+
+def _emit(item: ClassifierInput, lexicon: dict[str, Any] | None, sink: Any) -> None:
+    """Every feature of one input, in a fixed order, to `sink` (`_Names` or the model's
+    index sink): `one(name)`, `many(names)`, `put(own(prefix, w))` for a word's own features
+    (`_word_names`, which the index sink caches per word) and `lexicon(words, lexicon)` for
+    the verb-dictionary hints. The order fixes the order of the float sums when the model
+    scores, so scores do not depend on the sink."""
+    one, many, put, own = sink.one, sink.many, sink.put, sink.own
     # Collapse the marked spans into role tokens so that what lies between them is visible.
     seq: list[tuple[str, str]] = []  # (role, word) with role in {"", "S", "T", "G"}
     src_words: list[str] = []
     tgt_words: list[str] = []
-    for word, a, b in toks:
-        if _inside(a, b, item.source):
-            src_words.append(word)
+    source, target, trigger = item.source, item.target, item.trigger
+    for w, a, b in _sentence_tokens(item.sentence):
+        if source is not None and a < source[1] and b > source[0]:
+            src_words.append(w)
             if not seq or seq[-1][0] != "S":
                 seq.append(("S", "<s>"))
-        elif _inside(a, b, item.target):
-            tgt_words.append(word)
+        elif target is not None and a < target[1] and b > target[0]:
+            tgt_words.append(w)
             if not seq or seq[-1][0] != "T":
                 seq.append(("T", "<t>"))
-        elif _inside(a, b, item.trigger):
-            seq.append(("G", word))
+        elif trigger is not None and a < trigger[1] and b > trigger[0]:
+            seq.append(("G", w))
         else:
-            seq.append(("", word))
+            seq.append(("", w))
     words = [w for _, w in seq]
-    feats: list[str] = []
-    add = feats.append
-
-    def chars(prefix: str, w: str) -> None:
-        """A word's character n-grams, or the marker that stands for them (see above)."""
-        if expand:
-            for g in _char_ngrams(w):
-                add(f"{prefix}:{g}")
-        else:
-            add(f"@{prefix}:{w}")
-
     for w in words:
-        add("w:" + w)
-        if w[0].isalpha():
-            add("st:" + _stem(w))
-    for a, b in pairwise(words):
-        add("b:" + a + " " + b)
-    for a, b, c in zip(words, words[1:], words[2:]):
-        add("t:" + a + " " + b + " " + c)
+        put(own("w", w))
+    many([f"b:{a} {b}" for a, b in pairwise(words)]
+         + [f"t:{a} {b} {c}" for a, b, c in zip(words, words[1:], words[2:])])
     for w in src_words[-2:]:
-        add("sw:" + w)
+        put(own("sw", w))
     for w in tgt_words[-2:]:
-        add("tw:" + w)
+        put(own("tw", w))
     roles = [r for r, _ in seq]
     s_pos = roles.index("S") if "S" in roles else -1
     t_pos = roles.index("T") if "T" in roles else -1
-    add(f"has:{'S' if s_pos >= 0 else '-'}{'T' if t_pos >= 0 else '-'}")
+    one(f"has:{'S' if s_pos >= 0 else '-'}{'T' if t_pos >= 0 else '-'}")
     if s_pos >= 0 and t_pos >= 0:
         lo, hi = sorted((s_pos, t_pos))
-        add("order:" + ("ST" if s_pos < t_pos else "TS"))
+        one("order:" + ("ST" if s_pos < t_pos else "TS"))
         between = words[lo + 1: hi]
-        add(f"gap:{min(len(between), 12) // 3}")
+        one(f"gap:{min(len(between), 12) // 3}")
         for w in between:
-            add("m:" + w)
+            put(own("m", w))
             if w[0].isalpha():
-                add("ms:" + _stem(w))
-                chars("mc", w)
+                one("ms:" + _stem(w))
+                put(own("mc", w))
             if w in _NEG:
-                add("neg:between")
+                one("neg:between")
             if w in _MODAL:
-                add("modal:between")
+                one("modal:between")
         for a, b in pairwise(between):
-            add("mb:" + a + " " + b)
+            one(f"mb:{a} {b}")
     if s_pos >= 0:
         for k, w in enumerate(words[s_pos + 1: s_pos + 4]):
-            add(f"as{k}:" + w)
-            add("as:" + _stem(w))
+            one(f"as{k}:{w}")
+            one("as:" + _stem(w))
     if t_pos >= 0:
         for k, w in enumerate(reversed(words[max(0, t_pos - 3): t_pos])):
-            add(f"bt{k}:" + w)
-            add("bt:" + _stem(w))
+            one(f"bt{k}:{w}")
+            one("bt:" + _stem(w))
         for w in words[t_pos + 1: t_pos + 3]:
-            add("at:" + _stem(w))
+            one("at:" + _stem(w))
     trig = [w for r, w in seq if r == "G"]
     if not trig and lexicon:
         trig = _key_verb(words, s_pos, t_pos, lexicon)
     for w in trig:
-        add("g:" + _stem(w))
-        chars("gc", w)
+        one("g:" + _stem(w))
+        put(own("gc", w))
     if lexicon and trig:
         # The trigger's own verb-dictionary types speak louder than any verb in the sentence.
         stem = _stem(trig[0])
         for t in lexicon.get("verbs", {}).get(stem, ()):
-            add("gt:" + t)
+            one("gt:" + t)
         g_pos = next((i for i, (r, w) in enumerate(seq) if w == trig[0]), -1)
         if g_pos >= 0:
             nxt = words[g_pos + 1] if g_pos + 1 < len(words) else "</>"
-            add("gb:" + stem + " " + nxt)  # "called for", "pulled out", "sided with"
+            one(f"gb:{stem} {nxt}")  # "called for", "pulled out", "sided with"
             if g_pos > 0 and words[g_pos - 1] in _BE:
-                add("gpass")
+                one("gpass")
             if "by" in words[g_pos + 1: g_pos + 4]:
-                add("gby")
+                one("gby")
+        phrases = lexicon.get("phrases", {})
         for obj in words[g_pos + 1: g_pos + 5] if g_pos >= 0 else ():
-            hit = lexicon.get("phrases", {}).get(stem + " " + _stem(obj))
+            hit = phrases.get(stem + " " + _stem(obj))
             if hit:
-                add("gp:" + hit)
+                one("gp:" + hit)
     for w in words:
         if w in _NEG:
-            add("neg:any")
+            one("neg:any")
     if lexicon:
-        feats.extend(_lexicon_features(words, lexicon))
+        sink.lexicon(words, lexicon)
     if item.syntax:
-        feats.extend(item.syntax)
-    return feats
+        many(item.syntax)
 
 
 def _key_verb(words: list[str], s_pos: int, t_pos: int,
@@ -477,6 +489,29 @@ def mark_capitalised(sentence: str) -> ClassifierInput:
 
 # ---------------------------------------------------------------- model
 
+class _Indices:
+    """Where `_emit` writes the vocabulary indices of the features the model knows."""
+
+    def __init__(self, model: EventClassifier) -> None:
+        self.out: list[int] = []
+        self.put = self.out.extend
+        self.own = model._word_ids
+        self._get = model.vocab.get
+        self._lexicon_ids = model._lexicon_ids
+
+    def one(self, name: str) -> None:
+        i = self._get(name)
+        if i is not None:
+            self.out.append(i)
+
+    def many(self, names: list[str]) -> None:
+        # one pass of map: no Python call per name
+        self.out.extend([i for i in map(self._get, names) if i is not None])
+
+    def lexicon(self, words: list[str], _lexicon: dict[str, Any]) -> None:
+        self.out.extend(self._lexicon_ids(words))
+
+
 class EventClassifier:
     """A linear model over hashed-free named features, scored with numpy; load() caches it."""
 
@@ -490,7 +525,6 @@ class EventClassifier:
         self.meta = meta
         self.lexicon = lexicon or {}
         self.classes: list[str] = list(heads["type"]["classes"])
-        self._ngram_cache: dict[str, tuple[int, ...]] = {}
         self._word_cache: dict[str, dict[str, tuple[int, ...]]] = {}  # see _word_ids
         self.mode_heads = {name.split(":", 1)[1]: head for name, head in heads.items()
                            if name.startswith("mode:")}
@@ -671,145 +705,26 @@ class EventClassifier:
         return np.hstack([self._rows(idx, slice(cols.start, m)),
                           self._rows(idx, slice(m, cols.stop))])
 
-    def _ngram_indices(self, marker: str) -> tuple[int, ...]:
-        """Vocabulary indices of a word's char n-grams ("@mc:word" -> "mc:<wo", ...), cached."""
-        hit = self._ngram_cache.get(marker)
-        if hit is None:
-            prefix, word = marker[1:].split(":", 1)
-            vocab = self.vocab
-            hit = tuple(vocab[k] for k in (f"{prefix}:{g}" for g in _char_ngrams(word))
-                        if k in vocab)
-            if len(self._ngram_cache) < 200_000:
-                self._ngram_cache[marker] = hit
-        return hit
-
     def _word_ids(self, prefix: str, word: str) -> tuple[int, ...]:
-        """Indices of one word's own features: "w:" + "st:" (prefix "w"), a char n-gram group
-        ("mc", "gc"), or one prefixed form ("sw", "m", ...); cached per word."""
+        """Indices of one word's own features (`_word_names`), cached per word."""
         cache = self._word_cache.get(prefix)
         if cache is None:
             cache = self._word_cache[prefix] = {}
         hit = cache.get(word)
         if hit is None:
             vocab = self.vocab
-            if prefix == "w":
-                names = ["w:" + word]
-                if word[0].isalpha():
-                    names.append("st:" + _stem(word))
-            elif prefix in ("mc", "gc"):
-                names = [f"{prefix}:{g}" for g in _char_ngrams(word)]
-            else:
-                names = [f"{prefix}:{word}"]
-            hit = tuple(vocab[k] for k in names if k in vocab)
+            hit = tuple(vocab[k] for k in _word_names(prefix, word) if k in vocab)
             if len(cache) < _WORD_CACHE:
                 cache[word] = hit
         return hit
 
     def _indices(self, item: ClassifierInput) -> list[int]:
-        """The vocabulary indices of `features(item, self.lexicon, expand=False)`, in the
-        same order, n-gram markers expanded: the same features without building most of
-        their names (a word's own features are cached per word). Order matters: it fixes
-        the order of the float sums (tests/events check both paths agree)."""
-        lexicon = self.lexicon
-        get = self.vocab.get
-        ids = self._word_ids
-        out: list[int] = []
-        ext = out.extend
-
-        def one(name: str) -> None:
-            i = get(name)
-            if i is not None:
-                out.append(i)
-
-        seq: list[tuple[str, str]] = []
-        src_words: list[str] = []
-        tgt_words: list[str] = []
-        source, target, trigger = item.source, item.target, item.trigger
-        for word, a, b in _sentence_tokens(item.sentence):
-            if source is not None and a < source[1] and b > source[0]:
-                src_words.append(word)
-                if not seq or seq[-1][0] != "S":
-                    seq.append(("S", "<s>"))
-            elif target is not None and a < target[1] and b > target[0]:
-                tgt_words.append(word)
-                if not seq or seq[-1][0] != "T":
-                    seq.append(("T", "<t>"))
-            elif trigger is not None and a < trigger[1] and b > trigger[0]:
-                seq.append(("G", word))
-            else:
-                seq.append(("", word))
-        words = [w for _, w in seq]
-        for w in words:
-            ext(ids("w", w))
-        # the bigrams and trigrams looked up in one pass (map: no Python call per name)
-        found = map(get, [f"b:{a} {b}" for a, b in pairwise(words)]
-                    + [f"t:{a} {b} {c}" for a, b, c in zip(words, words[1:], words[2:])])
-        ext([i for i in found if i is not None])
-        for w in src_words[-2:]:
-            ext(ids("sw", w))
-        for w in tgt_words[-2:]:
-            ext(ids("tw", w))
-        roles = [r for r, _ in seq]
-        s_pos = roles.index("S") if "S" in roles else -1
-        t_pos = roles.index("T") if "T" in roles else -1
-        one(f"has:{'S' if s_pos >= 0 else '-'}{'T' if t_pos >= 0 else '-'}")
-        if s_pos >= 0 and t_pos >= 0:
-            lo, hi = sorted((s_pos, t_pos))
-            one("order:" + ("ST" if s_pos < t_pos else "TS"))
-            between = words[lo + 1: hi]
-            one(f"gap:{min(len(between), 12) // 3}")
-            for w in between:
-                ext(ids("m", w))
-                if w[0].isalpha():
-                    one("ms:" + _stem(w))
-                    ext(ids("mc", w))
-                if w in _NEG:
-                    one("neg:between")
-                if w in _MODAL:
-                    one("modal:between")
-            for a, b in pairwise(between):
-                one(f"mb:{a} {b}")
-        if s_pos >= 0:
-            for k, w in enumerate(words[s_pos + 1: s_pos + 4]):
-                one(f"as{k}:{w}")
-                one("as:" + _stem(w))
-        if t_pos >= 0:
-            for k, w in enumerate(reversed(words[max(0, t_pos - 3): t_pos])):
-                one(f"bt{k}:{w}")
-                one("bt:" + _stem(w))
-            for w in words[t_pos + 1: t_pos + 3]:
-                one("at:" + _stem(w))
-        trig = [w for r, w in seq if r == "G"]
-        if not trig and lexicon:
-            trig = _key_verb(words, s_pos, t_pos, lexicon)
-        for w in trig:
-            one("g:" + _stem(w))
-            ext(ids("gc", w))
-        if lexicon and trig:
-            stem = _stem(trig[0])
-            for t in lexicon.get("verbs", {}).get(stem, ()):
-                one("gt:" + t)
-            g_pos = next((i for i, (r, w) in enumerate(seq) if w == trig[0]), -1)
-            if g_pos >= 0:
-                nxt = words[g_pos + 1] if g_pos + 1 < len(words) else "</>"
-                one(f"gb:{stem} {nxt}")
-                if g_pos > 0 and words[g_pos - 1] in _BE:
-                    one("gpass")
-                if "by" in words[g_pos + 1: g_pos + 4]:
-                    one("gby")
-            phrases = lexicon.get("phrases", {})
-            for obj in words[g_pos + 1: g_pos + 5] if g_pos >= 0 else ():
-                hit = phrases.get(stem + " " + _stem(obj))
-                if hit:
-                    one("gp:" + hit)
-        for w in words:
-            if w in _NEG:
-                one("neg:any")
-        if lexicon:
-            ext(self._lexicon_ids(words))
-        if item.syntax:
-            ext([i for i in map(get, item.syntax) if i is not None])
-        return out
+        """The vocabulary indices of `features(item, self.lexicon)`, in the same order,
+        without building most of their names (a word's own features are cached per word).
+        Order matters: it fixes the order of the float sums (tests/events check it)."""
+        sink = _Indices(self)
+        _emit(item, self.lexicon, sink)
+        return sink.out
 
     def _lexicon_ids(self, words: list[str]) -> list[int]:
         """Indices of `_lexicon_features(words, self.lexicon)`, in order; a word's stem and

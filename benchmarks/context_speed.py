@@ -24,8 +24,11 @@ import json
 import statistics
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+from reftree import renamed_copy  # benchmarks/ is the script's folder
 
 from dateline import actors, context, events, nlp
 from dateline.context import claims, dates, locator, places, quotes, topics
@@ -107,39 +110,26 @@ def main(n: int = 60) -> None:
               f"median {statistics.median(vals) * 1000:6.2f}   max {max(vals) * 1000:6.2f}")
 
 
-def _renamed_copy(ref_src: str) -> str:
-    """Copy REF_SRC/dateline to a temporary folder as package `dateline_ref`; its folder."""
-    import re
-    import shutil
-    import tempfile
-
-    out = Path(tempfile.mkdtemp(prefix="dateline_ref_"))
-    shutil.copytree(Path(ref_src) / "dateline", out / "dateline_ref",
-                    ignore=shutil.ignore_patterns("__pycache__"))
-    for py in (out / "dateline_ref").rglob("*.py"):
-        text = py.read_text(encoding="utf-8")
-        text = re.sub(r"\bfrom dateline(\.| import)", r"from dateline_ref\1", text)
-        text = re.sub(r"\bimport dateline\.", "import dateline_ref.", text)
-        text = text.replace('files("dateline"', 'files("dateline_ref"')
-        py.write_text(text, encoding="utf-8")
-    return str(out)
+def _parsed(n: int) -> Iterator[tuple[Document, Any, list]]:
+    """The first `n` Guardian stories, parsed and with their actor mentions, as the coder
+    has them when its events and context stages run."""
+    with gzip.open(CORPUS, "rt", encoding="utf-8") as fh:
+        rows = [json.loads(line) for line in fh][:n]
+    for row in rows:
+        doc = Document(text=row["text"], published=(row.get("date") or "")[:10] or None)
+        sdoc = nlp.parse(doc.text, select=events.may_hold_event)
+        yield doc, sdoc, actors.find_mentions(doc, sdoc)
 
 
 def ab(ref_src: str, n: int = 60, rounds: int = 4) -> None:
     """CPU ms/story of extract_events and enrich: the reference tree against this one."""
     import importlib
 
-    sys.path.insert(0, _renamed_copy(ref_src))
+    sys.path.insert(0, renamed_copy(ref_src))
     ref_events = importlib.import_module("dateline_ref.events")
     ref_context = importlib.import_module("dateline_ref.context")
     ref_coded = importlib.import_module("dateline_ref.records").CodedDocument
-    with gzip.open(CORPUS, "rt", encoding="utf-8") as fh:
-        rows = [json.loads(line) for line in fh][:n]
-    data = []
-    for row in rows:
-        doc = Document(text=row["text"], published=(row.get("date") or "")[:10] or None)
-        sdoc = nlp.parse(doc.text, select=events.may_hold_event)
-        data.append((doc, sdoc, actors.find_mentions(doc, sdoc)))
+    data = list(_parsed(n))
     trees = {"reference": (ref_events, ref_context, ref_coded),
              "this tree": (events, context, CodedDocument)}
     for ev, cx, coded in trees.values():  # warm up both: models, lexicons, gazetteer
@@ -170,17 +160,12 @@ def locate_ab(ref_src: str, n: int = 150, rounds: int = 2) -> None:
     probability for every event."""
     import importlib
 
-    sys.path.insert(0, _renamed_copy(ref_src))
+    sys.path.insert(0, renamed_copy(ref_src))
     trees = {"reference": (importlib.import_module("dateline_ref.context.places"),
                            importlib.import_module("dateline_ref.context.locator")),
              "this tree": (places, locator)}
-    with gzip.open(CORPUS, "rt", encoding="utf-8") as fh:
-        rows = [json.loads(line) for line in fh][:n]
     data = []
-    for row in rows:
-        doc = Document(text=row["text"], published=(row.get("date") or "")[:10] or None)
-        sdoc = nlp.parse(doc.text, select=events.may_hold_event)
-        mentions = actors.find_mentions(doc, sdoc)
+    for doc, sdoc, mentions in _parsed(n):
         triggers = [context._trigger_token(sdoc, ev)
                     for ev in events.extract_events(doc, sdoc, mentions)]
         triggers = [t for t in triggers if t is not None and context._analysed(t)]
@@ -222,7 +207,7 @@ def load_ab(ref_src: str, rounds: int = 6) -> None:
     import importlib
     import pickle
 
-    sys.path.insert(0, _renamed_copy(ref_src))
+    sys.path.insert(0, renamed_copy(ref_src))
     ref_places = importlib.import_module("dateline_ref.context.places")
     blobs = {"reference": pickle.dumps(ref_places.Gazetteer(), protocol=pickle.HIGHEST_PROTOCOL),
              "this tree": pickle.dumps(places.Gazetteer(), protocol=pickle.HIGHEST_PROTOCOL)}

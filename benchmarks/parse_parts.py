@@ -29,6 +29,8 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+from reftree import renamed_copy  # benchmarks/ is the script's folder
+
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "data" / "corpora" / \
     "guardian_sample.jsonl.gz"
 T: dict[str, float] = defaultdict(float)
@@ -52,24 +54,6 @@ def wrap(owner, name: str, key=None) -> None:
     setattr(owner, name, timed)
 
 
-def _renamed_copy(ref_src: str) -> str:
-    """Copy REF_SRC/dateline to a temporary folder as package `dateline_ref`; its folder."""
-    import re
-    import shutil
-    import tempfile
-
-    out = Path(tempfile.mkdtemp(prefix="dateline_ref_"))
-    shutil.copytree(Path(ref_src) / "dateline", out / "dateline_ref",
-                    ignore=shutil.ignore_patterns("__pycache__"))
-    for py in (out / "dateline_ref").rglob("*.py"):
-        text = py.read_text(encoding="utf-8")
-        text = re.sub(r"\bfrom dateline(\.| import)", r"from dateline_ref\1", text)
-        text = re.sub(r"\bimport dateline\.", "import dateline_ref.", text)
-        text = text.replace('files("dateline"', 'files("dateline_ref"')
-        py.write_text(text, encoding="utf-8")
-    return str(out)
-
-
 _CHECKED = ["ORTH", "IDX", "SENT_START", "TAG", "POS", "LEMMA", "DEP", "HEAD", "ENT_IOB",
             "ENT_TYPE"]
 
@@ -91,7 +75,7 @@ def ab(ref_src: str, docs: list, rounds: int) -> None:
     import importlib
     import sys
 
-    sys.path.insert(0, _renamed_copy(ref_src))
+    sys.path.insert(0, renamed_copy(ref_src))
     trees = {}
     for label, pkg in (("reference", "dateline_ref"), ("this tree", "dateline")):
         mods = [importlib.import_module(f"{pkg}.{m}") for m in ("nlp", "actors", "events")]

@@ -22,11 +22,3 @@ def mentions_of(nlp):
         return find_mentions(Document(text=text, published=published), nlp(text), **kw)
 
     return run
-
-
-def by_text(mentions: list[ActorMention], text: str) -> ActorMention:
-    """The first mention whose surface text is `text` (fails with the list when absent)."""
-    for m in mentions:
-        if m.text == text:
-            return m
-    raise AssertionError(f"no mention {text!r} in {[m.text for m in mentions]}")

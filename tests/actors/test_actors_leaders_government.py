@@ -4,8 +4,7 @@ Sentences are ours."""
 from __future__ import annotations
 
 import pytest
-
-from conftest import by_text
+from mention_lookup import by_text
 
 
 @pytest.mark.parametrize("text,span,day,code", [

@@ -3,7 +3,7 @@ surnames, pronouns and compound actors."""
 
 from __future__ import annotations
 
-from conftest import by_text
+from mention_lookup import by_text
 
 
 def codes(mentions):

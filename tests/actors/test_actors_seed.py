@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from conftest import by_text
+from mention_lookup import by_text
 
 
 @pytest.fixture(scope="module")

@@ -9,9 +9,9 @@ import time
 
 from test_web_api import Client, _csrf, _post
 
-from conftest import make_event
 from dateline.records import CodedDocument, Document
 from dateline.store import open_store
+from dateline.store.synthetic import make_event
 from dateline.web.app import create_app
 
 

@@ -232,15 +232,10 @@ def _norm_getter(chain: tuple):
     return norm
 
 
-_SPACY_GETTERS: dict[int, dict] = {}  # id(vocab) -> spaCy's own getters (for the tests)
-
-
 def _use_fast_lexeme_getters(nlp) -> None:
     """Give the pipeline's vocabulary the equivalent faster lexeme getters (same values)."""
     try:
-        own = dict(nlp.vocab.lex_attr_getters)
-        nlp.vocab.lex_attr_getters = _fast_lexeme_getters(own)
-        _SPACY_GETTERS[id(nlp.vocab)] = own
+        nlp.vocab.lex_attr_getters = _fast_lexeme_getters(dict(nlp.vocab.lex_attr_getters))
     except (ImportError, AttributeError):  # another spaCy layout: keep its getters
         log.debug("lexeme getters left as spaCy's", exc_info=True)
 

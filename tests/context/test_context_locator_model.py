@@ -106,7 +106,7 @@ def test_training_fits_a_conditional_logit_that_learns_the_place():
 
 
 def test_doc_memo_serves_one_document_at_a_time():
-    from dateline.context.places import DocMemo
+    from dateline.context.memo import DocMemo
 
     memo, a, b = DocMemo(), object(), object()
     memo.of(a)["k"] = 1

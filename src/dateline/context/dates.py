@@ -15,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from dateline.context.memo import DocMemo
+
 MONTHS = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
     "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
@@ -299,21 +301,20 @@ def anchored_matches(text: str, anchor: re.Pattern[str] | Callable[[str], list[i
 # when lower-casing keeps the length, a case-insensitive ASCII word is where the lower-cased
 # text holds it.
 _ODD_FOLDS = ("\u0130", "\u0131", "\u017f", "\u212a")
-_LOWERED: tuple[str | None, str | None] = (None, None)  # the last text and its lower case
+_LOWERED = DocMemo()  # the story text -> its lower case
 
 
 def _lowered(text: str) -> str | None:
     """`text` lower-cased when that finds what IGNORECASE finds, else None (read once per
     text: dates, claims and quotes all ask for the same story)."""
-    global _LOWERED
-    state = _LOWERED
-    if state[0] is not text:
+    memo = _LOWERED.of(text)
+    if "low" not in memo:
         low: str | None = text.lower()
         # `in` per character: a regex class scan of the text costs ~30x more
         if len(low) != len(text) or any(ch in text for ch in _ODD_FOLDS):
             low = None
-        state = _LOWERED = (text, low)  # swapped whole: a thread never gets another's pair
-    return state[1]
+        memo["low"] = low
+    return memo["low"]
 
 
 def word_spans(text: str, words: tuple[str, ...]) -> list[tuple[int, int]] | None:

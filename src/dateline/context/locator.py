@@ -20,10 +20,10 @@ from itertools import chain, repeat
 from operator import mul
 from typing import Any
 
+from dateline.context.memo import DocMemo
 from dateline.context.places import (
     _ACTOR_DEPS,
     _NOT_PLACE_WORDS,
-    DocMemo,
     PlaceMention,
     _admissible,
     _first_prep,

@@ -20,6 +20,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from dateline.context.memo import DocMemo
 from dateline.records import Location
 
 # Names news text uses for countries that GeoNames spells differently (ISO2 -> aliases).
@@ -633,22 +634,6 @@ def _merge(ents: list[PlaceMention], extra: list[PlaceMention]) -> list[PlaceMen
         if not hit:
             out.append(pm)
     return sorted(out, key=lambda p: p.start)
-
-
-class DocMemo:
-    """Per-document memo of work that several events of one story share (a place's tokens,
-    a sentence's candidates): it holds the last document only and resets on a new one."""
-
-    def __init__(self) -> None:
-        self._state: tuple[Any, dict[Any, Any]] = (None, {})
-
-    def of(self, sdoc: Any) -> dict[Any, Any]:
-        """The memo of `sdoc` (a fresh one when the document changed)."""
-        state = self._state  # one tuple, swapped whole: a thread never gets another's dict
-        if state[0] is not sdoc:
-            state = (sdoc, {})
-            self._state = state
-        return state[1]
 
 
 _TOKENS = DocMemo()

@@ -18,6 +18,7 @@ from itertools import pairwise
 from typing import Any
 
 from dateline.context.dates import is_word_char, word_spans
+from dateline.context.memo import DocMemo
 from dateline.context.places import entities
 from dateline.records import Actor, Quote
 
@@ -163,7 +164,7 @@ _SENT_BREAK_RE = re.compile(r"[.!?][\"”’]?\s+(?=[A-Z“\"])")
 
 
 _SPEECH_WORDS = (*SPEECH_VERBS.split("|"), "according to")
-_SPANS: tuple[str | None, list[tuple[int, int]] | None, list[int]] = (None, None, [])
+_SPANS = DocMemo()  # the story text -> its speech verbs' spans and their starts
 
 
 def _speech_verbs(text: str, lo: int, hi: int, *, last: bool) -> tuple[int, int] | None:
@@ -175,15 +176,15 @@ def _speech_verbs(text: str, lo: int, hi: int, *, last: bool) -> tuple[int, int]
     and a word boundary, so each scan tries every position); the regex decides only for a
     text with characters whose case folding lower-casing does not reproduce.
     """
-    global _SPANS
-    state = _SPANS
-    if state[0] is not text:
+    memo = _SPANS.of(text)
+    if "spans" not in memo:
         spans = word_spans(text, _SPEECH_WORDS)
         if spans is not None:
             n = len(text)
             spans = sorted((a, b) for a, b in spans if b >= n or not is_word_char(text[b]))
-        state = _SPANS = (text, spans, [a for a, _ in spans] if spans is not None else [])
-    spans, starts = state[1], state[2]
+        memo["spans"] = spans
+        memo["starts"] = [a for a, _ in spans] if spans is not None else []
+    spans, starts = memo["spans"], memo["starts"]
     if spans is None:
         found = list(_SPEECH_RE.finditer(text[lo:hi]))
         if not found:

@@ -46,9 +46,9 @@ def test_the_cached_classifier_is_the_one_built_from_its_files(tmp_path, monkeyp
     assert [p.name.split("-")[0] for p in tmp_path.iterdir()] == ["classifier"]
     read = EventClassifier._read(MODEL_DIR)
     assert read is not built
-    np.testing.assert_array_equal(read._W, built._W)
-    np.testing.assert_array_equal(read._b, built._b)
-    assert read._W.dtype == np.float32
+    for weights in ("_W_main", "_W_rest", "_b"):
+        np.testing.assert_array_equal(getattr(read, weights), getattr(built, weights))
+        assert getattr(read, weights).dtype == np.float32
     assert read.vocab == built.vocab and read.lexicon == built.lexicon
     items = [ClassifierInput("Police arrested 20 protesters in Nairobi on Monday.", (0, 6),
                              (25, 35)),

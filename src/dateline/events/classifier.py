@@ -688,11 +688,6 @@ class EventClassifier:
                         * scale[:, None] + self._b[c]
         return out
 
-    @property
-    def _W(self) -> np.ndarray:
-        """All heads' weights side by side (columns as in `_cols`)."""
-        return np.hstack([self._W_main, self._W_rest])
-
     def _rows(self, idx: np.ndarray, cols: slice) -> np.ndarray:
         """Rows `idx` of the weights, columns `cols` (of all heads side by side)."""
         m = self._main.stop

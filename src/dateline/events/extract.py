@@ -11,6 +11,7 @@ import logging
 import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from itertools import compress
 from typing import Any
 
 from dateline import ontology
@@ -985,8 +986,9 @@ def extract_events(doc: Document, sdoc, mentions: list[Any]) -> list[Event]:
     flat = [c for cands in per_sentence for c in cands]
     # A candidate with no named party can stand only as a strong trigger (see _strong);
     # the others' classifier opinion would not be read: they are not scored
-    scored = iter(_classify([c for c in flat if _may_stand(c)], text))
-    preds = [next(scored) if _may_stand(c) else None for c in flat]
+    stand = [_may_stand(c) for c in flat]
+    scored = iter(_classify(list(compress(flat, stand)), text))
+    preds = [next(scored) if s else None for s in stand]
     events: list[Event] = []
     k = 0
     for cands in per_sentence:

@@ -33,6 +33,7 @@ from dateline.context.places import (
     place_root,
     place_tokens,
     sentence_bounds,
+    tree_distance,
 )
 
 MODEL_FILE = "event_locator.json"
@@ -291,7 +292,7 @@ def candidate_features(trigger: Any, pm: PlaceMention, others: list[PlaceMention
         e = heads[e]
     e_dep, e_head = deps[e], heads[e]
     att = _attachment(trigger, root)
-    dist = _tree_distance(trigger, root)
+    dist = tree_distance(trigger, root)
     prep = att[1] if att else _first_prep(root)
     feature = pm.place.feature if pm.place is not None else "unknown"
     pop = pm.place.population if pm.place is not None else 0
@@ -696,23 +697,7 @@ def _distance(trigger: Any, pm: PlaceMention) -> int:
     toks = place_tokens(trigger.doc, pm)
     if not toks:
         return 99
-    return min(_tree_distance(trigger, t) for t in toks)
-
-
-_UPS = DocMemo()
-
-
-def _tree_distance(trigger: Any, tok: Any) -> int:
-    """`places.tree_distance(trigger, tok)`, with the trigger's chain of heads read once per
-    trigger (every token of every candidate is measured against it)."""
-    memo = _UPS.of(trigger.doc)
-    up = memo.get(trigger.i)
-    if up is None:
-        up = memo[trigger.i] = {i: n for n, i in enumerate((trigger.i, *ancestor_ids(trigger)))}
-    for n, i in enumerate((tok.i, *ancestor_ids(tok))):
-        if i in up:
-            return n + up[i]
-    return 99
+    return min(tree_distance(trigger, t) for t in toks)
 
 
 @lru_cache(maxsize=1)

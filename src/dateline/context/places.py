@@ -785,9 +785,16 @@ def _to_noun(tok: Any) -> bool:
         "visit", "trip", "tour", "journey", "mission", "delegation")
 
 
+_UPS = DocMemo()
+
+
 def tree_distance(a: Any, b: Any) -> int:
-    """Number of dependency arcs between two tokens of one sentence."""
-    up = {i: n for n, i in enumerate((a.i, *ancestor_ids(a)))}
+    """Number of dependency arcs between two tokens of one sentence (`a`'s chain of heads is
+    read once per token and document: the locator measures every candidate against it)."""
+    memo = _UPS.of(a.doc)
+    up = memo.get(a.i)
+    if up is None:
+        up = memo[a.i] = {i: n for n, i in enumerate((a.i, *ancestor_ids(a)))}
     for n, i in enumerate((b.i, *ancestor_ids(b))):
         if i in up:
             return n + up[i]

@@ -11,6 +11,7 @@ import csv
 import re
 from functools import lru_cache
 from importlib import resources
+from itertools import accumulate, compress, count
 
 from dateline import ontology
 
@@ -107,29 +108,72 @@ def _word_contexts(word: str) -> tuple[tuple[str, int], ...]:
     return hit
 
 
+_TOKEN_SPLIT_RE = re.compile("(" + _TOKEN_RE.pattern + ")")
+_Phrase = tuple[re.Pattern[str], int, str, int]
+_SEEN: set[str] = set()  # words looked up in the lexicon (those with entries are in _ENTRIES)
+_ENTRIES: dict[str, tuple[tuple[tuple[str, int], ...], tuple[_Phrase, ...]]] = {}
+
+
+@lru_cache(maxsize=1)
+def _first_words() -> dict[int, re.Pattern[str] | None]:
+    """Per phrase pattern (by id): the pattern of its first word, which the phrase's first
+    token must match (words hold no spaces, nor do the term's wildcards); None when the
+    first word cannot be cut out (a bracket holding a space)."""
+    out: dict[int, re.Pattern[str] | None] = {}
+    for cands in _index()[2].values():
+        for pat, _, _, _ in cands:
+            head = pat.pattern.split(" ")[0]
+            try:
+                out[id(pat)] = re.compile(head) if head.count("(") == head.count(")") else None
+            except re.error:
+                out[id(pat)] = None
+    return out
+
+
+def _note_words(words: set[str], phrases: dict[str, list[_Phrase]]) -> None:
+    """Look up the words not met before: their exact and prefix terms, and the phrases that
+    may open on them (`_ENTRIES`, for words with any)."""
+    new = words - _SEEN
+    if not new:
+        return
+    if len(_SEEN) + len(new) > 200_000:  # a bound on memory over a long run
+        _SEEN.clear()
+        _ENTRIES.clear()
+        new = words
+    first = _first_words()
+    for word in new:
+        starts = tuple(c for c in phrases.get(word[:3], ())
+                       if first[id(c[0])] is None or first[id(c[0])].fullmatch(word))
+        wc = _word_contexts(word)
+        if wc or starts:
+            _ENTRIES[word] = (wc, starts)
+    _SEEN.update(new)
+
+
 def context_hits(text: str) -> list[tuple[int, str, int]]:
     """(char offset, context, weight) of every lexicon hit, one per context per phrase."""
     _, _, phrases = _index()
-    matches = list(_TOKEN_RE.finditer(text.lower().replace("’", "'")))
-    toks = [m.group() for m in matches]
+    # Words and the gaps between them, alternately: a word's offset is the sum of the lengths
+    # before it, and only the few words with lexicon entries are visited one by one.
+    parts = _TOKEN_SPLIT_RE.split(text.lower().replace("’", "'"))
+    toks = parts[1::2]
+    _note_words(set(toks), phrases)
+    entries = _ENTRIES
     hits: list[tuple[int, str, int]] = []
     covered: dict[str, int] = {}  # context -> token index its last phrase hit reaches
-    cache = _WORD_CACHE
-    for i, word in enumerate(toks):
-        wc = cache.get(word)
-        if wc is None:
-            wc = _word_contexts(word)
-        candidates = phrases.get(word[:3])
-        if not wc and not candidates:
-            continue  # most words: no lexicon entry at all
+    ends: list[int] | None = None
+    for i in compress(count(), map(entries.__contains__, toks)):
+        wc, starts = entries[toks[i]]
         found = {name: (weight, 1) for name, weight in wc}
-        for pat, n, name, weight in candidates or ():
+        for pat, n, name, weight in starts:
             if pat.fullmatch(" ".join(toks[i:i + n])):
                 found[name] = max(found.get(name, (0, 1)), (weight, n))
         for name, (weight, span) in found.items():
             if covered.get(name, -1) > i:
                 continue
-            hits.append((matches[i].start(), name, weight))
+            if ends is None:
+                ends = list(accumulate(map(len, parts)))
+            hits.append((ends[2 * i], name, weight))
             covered[name] = i + span
     return hits
 

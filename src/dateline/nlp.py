@@ -325,7 +325,12 @@ def _warm(texts: Sequence[str]) -> int:
         tok = nlp.tokenizer
         # spaCy stops caching at max_cache_size (10,000 by default): room for ours too
         tok.max_cache_size = max(tok.max_cache_size, 10_000 + WARM_CHUNKS)
-        nlp.make_doc(" ".join(fresh))  # one call caches every chunk it tokenizes
+        # One call per chunk: spaCy stops caching the rest of a text once any chunk of it
+        # hits a special case ("don't", "U.S."), so one joined call cached only the chunks
+        # before the first such one. Alone, each chunk is cached unless it is special itself.
+        make_doc = nlp.make_doc
+        for chunk in fresh:
+            make_doc(chunk)
     return len(fresh)
 
 

@@ -92,6 +92,20 @@ def test_warm_keeps_a_chunk_met_once_in_each_of_two_stories(monkeypatch):
     assert _tokens(second) == before
 
 
+def test_warm_tokenizes_each_chunk_on_its_own(monkeypatch):
+    # spaCy caches none of a text's chunks after the first that hits a special case
+    # ("didn't"), so chunks warmed in one joined call would mostly stay uncached
+    monkeypatch.setattr(nlp, "_warmed", set())
+    monkeypatch.setattr(nlp, "_seen", None)
+    pipeline = nlp.load()
+    calls: list[str] = []
+    make_doc = pipeline.make_doc
+    monkeypatch.setattr(pipeline, "make_doc", lambda text: calls.append(text) or make_doc(text))
+    text = "They didn't agree, officials said. They didn't agree, officials said."
+    assert nlp.warm([text]) == 5
+    assert sorted(calls) == sorted(set(text.split()))
+
+
 def test_a_failing_warm_up_never_fails_a_story(monkeypatch):
     def broken(texts):
         raise RuntimeError("no pipeline")

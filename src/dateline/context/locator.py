@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
 from itertools import chain, repeat
@@ -208,17 +207,6 @@ def _specificity(pm: PlaceMention) -> tuple[int, int]:
 _SPECS = DocMemo()
 
 
-def _specificities(sdoc: Any, others: list[PlaceMention]) -> list[tuple[int, int]]:
-    """The candidates' specificities, sorted (once per candidate list and document)."""
-    memo = _SPECS.of(sdoc)
-    got = memo.get(id(others))
-    if got is None or got[0] is not others or got[1] != len(others):
-        # the list is held, so its id is not reused meanwhile; its length guards a change
-        got = memo[id(others)] = (others, len(others),
-                                  sorted(_specificity(o) for o in others))
-    return got[2]
-
-
 def _clause(tok: Any) -> int:
     """Index of the first verbal token at or above a token (its clause head), else of the
     sentence's root."""
@@ -254,153 +242,251 @@ def _path(tok: Any, stop: Any, n: int = 4) -> str:
     return ">".join(out) + ">~"
 
 
+class _Candidate:
+    """One candidate place as every trigger of its sentence sees it: its tokens and head in
+    the parse, and its features that do not depend on the trigger (their strings made once;
+    a sentence's events all rank the same candidates)."""
+
+    __slots__ = ("admissible", "admissible_s", "ancestors", "clause", "first_prep", "fixed", "ph",
+                 "ph_kind", "ph_lower", "pm", "r", "root", "toks")
+
+    def __init__(self, sdoc: Any, pm: PlaceMention) -> None:
+        self.pm = pm
+        self.toks = place_tokens(sdoc, pm)
+        self.root = _root(sdoc, pm) if self.toks else None
+        self.fixed: tuple[str, ...] = ()
+
+
+def _candidates_of(sdoc: Any, others: list[PlaceMention]) -> list[_Candidate]:
+    """The `_Candidate` of each place of a candidate list (once per list and document)."""
+    memo = _SPECS.of(sdoc)
+    got = memo.get(id(others))
+    if got is None or got[0] is not others or got[1] != len(others):
+        # the list is held, so its id is not reused meanwhile; its length guards a change
+        got = memo[id(others)] = (others, len(others), _describe(sdoc, others))
+    return got[2]
+
+
+def _describe(sdoc: Any, others: list[PlaceMention]) -> list[_Candidate]:
+    cands = [_Candidate(sdoc, pm) for pm in others]
+    present = [c for c in cands if c.root is not None]
+    if not present:
+        return cands
+    tree = _tree(sdoc).at(*(c.root.i for c in present))
+    heads, deps, poses = tree.head, tree.dep, tree.pos
+    specs = sorted(_specificity(o) for o in others)
+    n_places = f"n_places={min(len(others), 4)}"
+    region: tuple[str, int] | None = None
+    for c in present:
+        c.r = c.root.i
+        c.ancestors = set(ancestor_ids(c.root))
+    for c in present:
+        pm, root, toks, r, ancestors = c.pm, c.root, c.toks, c.r, c.ancestors
+        anchor = heads[r] if deps[r] in _MODIFIER_DEPS else r
+        under_other = has_under = False
+        for o in present:
+            if o.pm is pm:
+                continue
+            o_i = o.r
+            if (heads[o_i] if deps[o_i] in _MODIFIER_DEPS else o_i) in ancestors:
+                under_other = True  # "Fallujah" in "the al-Azraggiya neighborhood in Fallujah"
+            if anchor in o.ancestors:
+                has_under = True
+        spec_rank = min(specs.index(_specificity(pm)), 2)
+        e = r
+        while deps[e] == "conj" and heads[e] != e:
+            e = heads[e]
+        e_dep, e_head = deps[e], heads[e]
+        c.first_prep = _first_prep(root)
+        c.clause = _clause(root)
+        c.admissible = _admissible(sdoc, None, pm)
+        c.admissible_s = f"admissible={c.admissible}"
+        # Where the introducing preposition hangs: on the trigger, another verb or a noun.
+        c.ph = ph = heads[e_head] if e_dep == "pobj" else None  # the preposition's head
+        if ph is not None:
+            c.ph_kind = "verb" if poses[ph] in ("VERB", "AUX") else poses[ph]
+            c.ph_lower = sdoc[ph].lower_
+        feature = pm.place.feature if pm.place is not None else "unknown"
+        pop = pm.place.population if pm.place is not None else 0
+        # "X, Y" pairs: the first of the pair is the specific one.
+        i0, i1 = toks[0].i, toks[-1].i
+        nxt = sdoc[i1 + 1] if i1 + 1 < len(sdoc) else None
+        prv = sdoc[i0 - 1] if i0 > 0 else None
+        comma_next = nxt is not None and nxt.text == ","
+        comma_prev = prv is not None and prv.text == ","
+        rtext, base = "", 0
+        if comma_next or comma_prev:
+            # Doc.text rebuilds the whole story's text: read the candidates' sentences' text,
+            # and only where a comma asks for it
+            if region is None:
+                bounds = [sentence_bounds(t) for o in present for t in (o.toks[0], o.root)]
+                region = _region_text(sdoc, min(b[0] for b in bounds),
+                                      max(b[1] for b in bounds))
+            rtext, base = region
+        before_comma_place = comma_next and any(
+            o.start > pm.end and rtext[pm.end - base:o.start - base].strip() == ","
+            for o in others)
+        after_comma_place = comma_prev and any(
+            o.end < pm.start and rtext[o.end - base:pm.start - base].strip() == ","
+            for o in others)
+        ent = root.ent_type_ or "O"
+        path = _path(root, None)
+        head_noun = sdoc[e_head].lower_ if e_dep in ("compound", "amod", "nmod", "poss") else "-"
+        s_lo, s_hi = sentence_bounds(root)  # the sentence's, not the story's, length
+        pos_in_sent = (r - s_lo) / max(1, s_hi - s_lo)
+        c.fixed = (
+            f"dep={e_dep}",
+            f"headdep={e_dep}|{deps[e_head]}",
+            f"headpos={poses[e_head]}",
+            f"label={pm.label}",
+            f"feature={feature}",
+            f"pop={_bucket(math.log10(pop + 1), (3, 5, 6))}",
+            n_places,
+            f"actor_dep={e_dep in _ACTOR_DEPS}",
+            f"under_other={under_other}",
+            f"has_under={has_under}",
+            f"spec_rank={spec_rank}",
+            f"spec_rank_feature={spec_rank}|{feature}",
+            f"first_place={others[0] is pm}",
+            f"comma_pair={before_comma_place}|{after_comma_place}",
+            f"comma_pair_feature={before_comma_place}|{after_comma_place}|{feature}",
+            f"ent={ent}",
+            f"ent_label={ent}|{pm.label}",
+            f"head_noun={head_noun}",
+            f"prev_word={prv.lower_ if prv is not None else '^'}",
+            f"path={path}",
+            f"sent_pos={_bucket(int(pos_in_sent * 10), (0, 2, 5, 8))}",
+            f"known={pm.place is not None}|{pm.label}",
+            f"root_pos={root.tag_}",
+            f"ntoks={min(len(toks), 3)}",
+            f"opener={_opener(root)}",
+            f"same_name={sum(1 for o in others if o.text == pm.text) > 1}",
+            # values the trigger's features combine with
+            feature, ent, path, e_dep,
+        )
+    return cands
+
+
+class _Trigger:
+    """The trigger's side of its candidates' features, read once per trigger."""
+
+    __slots__ = ("anc", "clause", "dep", "i", "left", "pos", "right", "strings", "tag", "tok",
+                 "word")
+
+    def __init__(self, trigger: Any) -> None:
+        self.tok, self.i = trigger, trigger.i
+        self.word = trigger.lower_
+        self.dep, self.pos, self.tag = trigger.dep_, trigger.pos_, trigger.tag_
+        self.left, self.right = trigger.left_edge.i, trigger.right_edge.i
+        self.anc = ancestor_ids(trigger)
+        self.clause = _clause(trigger)
+        self.strings = (f"trigger_dep={self.dep}", f"trigger_pos={self.pos}",
+                        f"trigger_tag={self.tag}", f"word={self.word}")
+
+
 def candidate_features(trigger: Any, pm: PlaceMention, others: list[PlaceMention],
                        rank_by_distance: int, roots: dict[int, Any] | None = None,
-                       n_attached: int | None = None,
-                       region: tuple[str, int] | Callable[[], tuple[str, int]] | None = None
+                       n_attached: int | None = None, region: Any = None
                        ) -> dict[str, float] | None:
     """Sparse features of one candidate place for one trigger token; None if unusable.
 
-    `region`: (text, start char) of the sentences concerned, or a function that returns it.
+    (`roots` and `region` are no longer read: the candidate list's own memo holds them.)
     """
-    sdoc = trigger.doc
-    toks = place_tokens(sdoc, pm)
-    if not toks:
+    cands = _candidates_of(trigger.doc, others)
+    c = next(c for c in cands if c.pm is pm)
+    if c.root is None:
         return None
-    root = _root(sdoc, pm)
-    r = root.i
-    tree = _tree(sdoc).at(r, trigger.i)
-    heads, deps, poses = tree.head, tree.dep, tree.pos
-    ancestors = set(ancestor_ids(root))
-    anchor = heads[r] if deps[r] in _MODIFIER_DEPS else r
-    under_other = has_under = False
-    for o in others:
-        if o is pm:
-            continue
-        o_root = roots[id(o)] if roots is not None else _root(sdoc, o)
-        if o_root is None:
-            continue
-        o_i = o_root.i
-        tree.at(o_i)
-        if (heads[o_i] if deps[o_i] in _MODIFIER_DEPS else o_i) in ancestors:
-            under_other = True  # "Fallujah" in "the al-Azraggiya neighborhood in Fallujah"
-        if anchor in ancestor_ids(o_root):
-            has_under = True
-    spec_rank = _specificities(sdoc, others).index(_specificity(pm))
-    e = r
-    while deps[e] == "conj" and heads[e] != e:
-        e = heads[e]
-    e_dep, e_head = deps[e], heads[e]
-    att = _attachment(trigger, root)
-    dist = tree_distance(trigger, root)
-    prep = att[1] if att else _first_prep(root)
-    feature = pm.place.feature if pm.place is not None else "unknown"
-    pop = pm.place.population if pm.place is not None else 0
-    word = trigger.lower_
-    side = "before" if root.i < trigger.i else "after"
-    # Where the introducing preposition hangs: on the trigger, another verb or a noun.
-    ph = heads[e_head] if e_dep == "pobj" else None  # the preposition's head
+    if n_attached is None:
+        n_attached = sum(1 for o in cands if o.root is not None
+                         and _attachment(trigger, o.root) is not None)
+    return _features(_Trigger(trigger), c, rank_by_distance, n_attached)
+
+
+def _features(trig: _Trigger, c: _Candidate, rank: int, n_att: int) -> dict[str, float]:
+    """The feature row of one candidate for one trigger."""
+    trigger, t, r = trig.tok, trig.i, c.r
+    (dep, headdep, headpos, label, feat, pop, n_places, actor_dep, under_other, has_under,
+     spec_rank, spec_rank_feature, first_place, comma_pair, comma_pair_feature, ent_s,
+     ent_label, head_noun, prev_word, path_s, sent_pos, known, root_pos, ntoks, opener,
+     same_name, feature, ent, path, e_dep) = c.fixed
+    trigger_dep, trigger_pos, trigger_tag, word_s = trig.strings
+    att = _attachment(trigger, c.root)
+    a = att is not None
+    dist = tree_distance(trigger, c.root)
+    prep = att[1] if att else c.first_prep
+    word, t_pos = trig.word, trig.pos
+    side = "before" if r < t else "after"
+    gap = abs(r - t)
+    ph = c.ph
     if ph is not None:
-        prep_on = "trigger" if ph == trigger.i else ("verb" if poses[ph] in ("VERB", "AUX")
-                                                     else poses[ph])
+        prep_on = "trigger" if ph == t else c.ph_kind
     else:
         prep_on = "none"
-    same_clause = _clause(root) == _clause(trigger)
-    trig_anc = trigger.i in ancestors
-    place_anc = root.i in ancestor_ids(trigger)
-    # "X, Y" pairs: the first of the pair is the specific one.
-    i0, i1 = toks[0].i, toks[-1].i
-    nxt = sdoc[i1 + 1] if i1 + 1 < len(sdoc) else None
-    prv = sdoc[i0 - 1] if i0 > 0 else None
-    comma_next = nxt is not None and nxt.text == ","
-    comma_prev = prv is not None and prv.text == ","
-    rtext, base = "", 0
-    if comma_next or comma_prev:
-        # Doc.text rebuilds the whole story's text: read a region's text (given, or built
-        # here), and only where a comma asks for it
-        if callable(region):
-            region = region()
-        rtext, base = region if region is not None else (sdoc.text, 0)
-    before_comma_place = comma_next and any(
-        o.start > pm.end and rtext[pm.end - base:o.start - base].strip() == "," for o in others)
-    after_comma_place = comma_prev and any(
-        o.end < pm.start and rtext[o.end - base:pm.start - base].strip() == "," for o in others)
-    ent = root.ent_type_ or "O"
-    path = _path(root, trigger)
-    gap = abs(root.i - trigger.i)
-    t_dep, t_pos, t_tag = trigger.dep_, trigger.pos_, trigger.tag_
-    head_noun = sdoc[e_head].lower_ if e_dep in ("compound", "amod", "nmod", "poss") else "-"
-    prev_word = prv.lower_ if prv is not None else "^"
-    s_lo, s_hi = sentence_bounds(root)  # the sentence's, not the story's, length
-    pos_in_sent = (root.i - s_lo) / max(1, s_hi - s_lo)
-    n_att = n_attached if n_attached is not None else sum(
-        1 for o in others if (_root(sdoc, o) is not None
-                              and _attachment(trigger, _root(sdoc, o)) is not None))
-    f: dict[str, float] = {
+    same_clause = c.clause == trig.clause
+    return {
         "bias": 1.0,
-        f"attached={att is not None}": 1.0,
+        f"attached={a}": 1.0,
         f"prep={prep}": 1.0,
-        f"attached_prep={att is not None}|{prep}": 1.0,
-        f"dep={e_dep}": 1.0,
-        f"headdep={e_dep}|{deps[e_head]}": 1.0,
-        f"headpos={poses[e_head]}": 1.0,
-        f"label={pm.label}": 1.0,
-        f"feature={feature}": 1.0,
-        f"pop={_bucket(math.log10(pop + 1), (3, 5, 6))}": 1.0,
+        f"attached_prep={a}|{prep}": 1.0,
+        dep: 1.0,
+        headdep: 1.0,
+        headpos: 1.0,
+        label: 1.0,
+        feat: 1.0,
+        pop: 1.0,
         f"dist={_bucket(dist, (1, 2, 3, 4, 6, 9))}": 1.0,
         f"hops={_bucket(att[0], (1, 2, 3, 4, 6)) if att else 'none'}": 1.0,
         f"side={side}": 1.0,
         f"gap={_bucket(gap, (2, 4, 8, 15, 25))}": 1.0,
-        f"n_places={min(len(others), 4)}": 1.0,
+        n_places: 1.0,
         f"n_attached={min(n_att, 3)}": 1.0,
-        f"rank={min(rank_by_distance, 3)}": 1.0,
-        f"trigger_dep={t_dep}": 1.0,
-        f"trigger_pos={t_pos}": 1.0,
-        f"trigger_tag={t_tag}": 1.0,
-        f"actor_dep={e_dep in _ACTOR_DEPS}": 1.0,
-        f"of_place={_of_place(root) if prep == 'of' else 'na'}": 1.0,
-        f"in_subtree={trigger.left_edge.i <= root.i <= trigger.right_edge.i}": 1.0,
-        f"under_other={under_other}": 1.0,
-        f"has_under={has_under}": 1.0,
-        f"spec_rank={min(spec_rank, 2)}": 1.0,
-        f"spec_rank_feature={min(spec_rank, 2)}|{feature}": 1.0,
-        f"first_place={others[0] is pm}": 1.0,
-        f"attached_dep={att is not None}|{e_dep}": 1.0,
+        f"rank={min(rank, 3)}": 1.0,
+        trigger_dep: 1.0,
+        trigger_pos: 1.0,
+        trigger_tag: 1.0,
+        actor_dep: 1.0,
+        f"of_place={_of_place(c.root) if prep == 'of' else 'na'}": 1.0,
+        f"in_subtree={trig.left <= r <= trig.right}": 1.0,
+        under_other: 1.0,
+        has_under: 1.0,
+        spec_rank: 1.0,
+        spec_rank_feature: 1.0,
+        first_place: 1.0,
+        f"attached_dep={a}|{e_dep}": 1.0,
         f"prep_feature={prep}|{feature}": 1.0,
-        f"prep_label={prep}|{pm.label}": 1.0,
+        f"prep_label={prep}|{c.pm.label}": 1.0,
         f"trigger_prep={t_pos}|{prep}": 1.0,
-        f"word={word}": 1.0,
+        word_s: 1.0,
         f"word_prep={word}|{prep}": 1.0,
-        f"word_attached={word}|{att is not None}": 1.0,
+        f"word_attached={word}|{a}": 1.0,
         f"side_gap={side}|{_bucket(gap, (2, 5, 10))}": 1.0,
         f"prep_on={prep_on}": 1.0,
         f"prep_on_prep={prep_on}|{prep}": 1.0,
         f"same_clause={same_clause}": 1.0,
         f"same_clause_prep={same_clause}|{prep}": 1.0,
-        f"trig_anc={trig_anc}": 1.0,
-        f"place_anc={place_anc}": 1.0,
-        f"comma_pair={before_comma_place}|{after_comma_place}": 1.0,
-        f"comma_pair_feature={before_comma_place}|{after_comma_place}|{feature}": 1.0,
-        f"ent={ent}": 1.0,
-        f"ent_label={ent}|{pm.label}": 1.0,
-        f"head_noun={head_noun}": 1.0,
-        f"prev_word={prev_word}": 1.0,
-        f"path={path}": 1.0,
-        f"path_att={path}|{att is not None}": 1.0,
-        f"sent_pos={_bucket(int(pos_in_sent * 10), (0, 2, 5, 8))}": 1.0,
-        f"known={pm.place is not None}|{pm.label}": 1.0,
-        f"root_pos={root.tag_}": 1.0,
-        f"ntoks={min(len(toks), 3)}": 1.0,
-        f"trig_side_dep={t_dep}|{side}|{att is not None}": 1.0,
-        f"prep_head={sdoc[ph].lower_ if prep_on not in ('none', 'trigger') else '-'}": 1.0,
-        f"opener={_opener(root)}": 1.0,
+        f"trig_anc={t in c.ancestors}": 1.0,
+        f"place_anc={r in trig.anc}": 1.0,
+        comma_pair: 1.0,
+        comma_pair_feature: 1.0,
+        ent_s: 1.0,
+        ent_label: 1.0,
+        head_noun: 1.0,
+        prev_word: 1.0,
+        path_s: 1.0,
+        f"path_att={path}|{a}": 1.0,
+        sent_pos: 1.0,
+        known: 1.0,
+        root_pos: 1.0,
+        ntoks: 1.0,
+        f"trig_side_dep={trig.dep}|{side}|{a}": 1.0,
+        f"prep_head={c.ph_lower if prep_on not in ('none', 'trigger') else '-'}": 1.0,
+        opener: 1.0,
         f"ent_prep={ent}|{prep}": 1.0,
-        f"ent_att={ent}|{att is not None}": 1.0,
+        f"ent_att={ent}|{a}": 1.0,
         f"word_dist={word}|{_bucket(dist, (1, 2, 3, 5))}": 1.0,
-        f"feature_att={feature}|{att is not None}|{prep}": 1.0,
-        f"same_name={sum(1 for o in others if o.text == pm.text) > 1}": 1.0,
+        f"feature_att={feature}|{a}|{prep}": 1.0,
+        same_name: 1.0,
     }
-    return f
 
 
 def _opener(tok: Any) -> str:
@@ -621,27 +707,21 @@ def _sentence_candidates(sdoc: Any, sent: Any, places: list[PlaceMention]
 def group_rows(trigger: Any, candidates: list[PlaceMention]
                ) -> list[tuple[PlaceMention, dict[str, float]]]:
     """(place, features) of every usable candidate for one trigger."""
-    sdoc = trigger.doc
-    # Each candidate's head token and attachment, computed once per trigger, not per pair.
-    roots = {id(p): _root(sdoc, p) for p in candidates}
-    n_att = sum(1 for r in roots.values() if r is not None and _attachment(trigger, r) is not None)
-    present = [r for r in roots.values() if r is not None]
-
-    def region() -> tuple[str, int]:
-        bounds = [sentence_bounds(trigger)] + [sentence_bounds(r) for r in present]
-        return _region_text(sdoc, min(b[0] for b in bounds), max(b[1] for b in bounds))
-
-    by_dist = sorted(candidates, key=lambda p: _distance(trigger, p))
+    cands = _candidates_of(trigger.doc, candidates)
+    n_att = sum(1 for c in {id(c.pm): c for c in cands}.values()
+                if c.root is not None and _attachment(trigger, c.root) is not None)
+    by_dist = sorted(cands, key=lambda c: min(tree_distance(trigger, t) for t in c.toks)
+                     if c.toks else 99)
+    trig = _Trigger(trigger)
     out = []
-    for rank, pm in enumerate(by_dist):
-        feats = candidate_features(trigger, pm, candidates, rank, roots, n_att, region)
-        if feats is None:
+    for rank, c in enumerate(by_dist):
+        if c.root is None:
             continue
-        admissible = _admissible(trigger.doc, trigger, pm)
-        if pm.label == "PROPN" and not admissible:
+        if c.pm.label == "PROPN" and not c.admissible:
             continue  # a bare proper noun as subject or affiliation is an actor, not a place
-        feats[f"admissible={admissible}"] = 1.0
-        out.append((pm, feats))
+        feats = _features(trig, c, rank, n_att)
+        feats[c.admissible_s] = 1.0
+        out.append((c.pm, feats))
     return out
 
 
@@ -691,13 +771,6 @@ class Locator:
             got = memo[("weights", lo)] = (
                 self, tuple(get("null:w=" + w, 0.0) for w in _sentence_words(trigger)))
         return got[1]
-
-
-def _distance(trigger: Any, pm: PlaceMention) -> int:
-    toks = place_tokens(trigger.doc, pm)
-    if not toks:
-        return 99
-    return min(tree_distance(trigger, t) for t in toks)
 
 
 @lru_cache(maxsize=1)

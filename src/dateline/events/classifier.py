@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -93,9 +94,11 @@ def _tokens(sentence: str) -> list[tuple[str, int, int]]:
 
 
 @lru_cache(maxsize=64)
-def _sentence_tokens(sentence: str) -> tuple[tuple[str, int, int], ...]:
-    """`_tokens` of a sentence, kept for its other candidates (the classifier's fast path)."""
-    return tuple(_tokens(sentence))
+def _sentence_tokens(sentence: str) -> tuple[list[str], list[int], list[int]]:
+    """`_tokens` of a sentence as three lists (forms, starts, ends), kept for its other
+    candidates: the spans find their tokens by binary search."""
+    toks = _tokens(sentence)
+    return [t[0] for t in toks], [t[1] for t in toks], [t[2] for t in toks]
 
 
 def features(item: ClassifierInput, lexicon: dict[str, Any] | None = None) -> list[str]:
@@ -114,6 +117,11 @@ class _Names:
         self.one = self.out.append
         self.many = self.put = self.out.extend
         self.own = _word_names
+
+    def words(self, prefix: str, words: list[str]) -> None:
+        """The own features (`_word_names`) of each word in turn."""
+        for w in words:
+            self.out.extend(_word_names(prefix, w))
 
     def lexicon(self, words: list[str], lexicon: dict[str, Any]) -> None:
         self.many(_lexicon_features(words, lexicon))
@@ -135,37 +143,75 @@ def _emit(item: ClassifierInput, lexicon: dict[str, Any] | None, sink: Any) -> N
     (`_word_names`, which the index sink caches per word) and `lexicon(words, lexicon)` for
     the verb-dictionary hints. The order fixes the order of the float sums when the model
     scores, so scores do not depend on the sink."""
-    one, many, put, own = sink.one, sink.many, sink.put, sink.own
-    # Collapse the marked spans into role tokens so that what lies between them is visible.
-    seq: list[tuple[str, str]] = []  # (role, word) with role in {"", "S", "T", "G"}
-    src_words: list[str] = []
-    tgt_words: list[str] = []
-    source, target, trigger = item.source, item.target, item.trigger
-    for w, a, b in _sentence_tokens(item.sentence):
-        if source is not None and a < source[1] and b > source[0]:
-            src_words.append(w)
-            if not seq or seq[-1][0] != "S":
-                seq.append(("S", "<s>"))
-        elif target is not None and a < target[1] and b > target[0]:
-            tgt_words.append(w)
-            if not seq or seq[-1][0] != "T":
-                seq.append(("T", "<t>"))
-        elif trigger is not None and a < trigger[1] and b > trigger[0]:
-            seq.append(("G", w))
-        else:
-            seq.append(("", w))
-    words = [w for _, w in seq]
-    for w in words:
-        put(own("w", w))
+    one, many = sink.one, sink.many
+    words, src_words, tgt_words, s_pos, t_pos, trig = _collapse(item)
+    sink.words("w", words)
     many([f"b:{a} {b}" for a, b in pairwise(words)]
          + [f"t:{a} {b} {c}" for a, b, c in zip(words, words[1:], words[2:])])
+    _emit_spans(words, src_words, tgt_words, s_pos, t_pos, trig, lexicon, sink)
+    for w in words:
+        if w in _NEG:
+            one("neg:any")
+    if lexicon:
+        sink.lexicon(words, lexicon)
+    if item.syntax:
+        many(item.syntax)
+
+
+def _collapse(item: ClassifierInput) -> tuple[list[str], list[str], list[str], int, int,
+                                               list[str]]:
+    """The sentence's words with the marked spans collapsed into role tokens, so that what
+    lies between them is visible: a run of source tokens becomes one "<s>", of target tokens
+    (outside the source) one "<t>"; trigger tokens (outside both) stay words. Returns
+    (words, source words, target words, where the first "<s>" and "<t>" stand (-1: none),
+    trigger words)."""
+    every, starts, ends = _sentence_tokens(item.sentence)
+    ranges = []  # per span, the tokens that overlap it (tokens are sorted and disjoint)
+    for span in (item.source, item.target, item.trigger):
+        if span is None:
+            ranges.append((0, 0))
+        else:
+            lo = bisect_right(ends, span[0])
+            ranges.append((lo, max(lo, bisect_left(starts, span[1]))))
+    (s0, s1), (t0, t1), (g0, g1) = ranges
+    marks: list[tuple[int, int, str]] = []  # (first token, end token, role token)
+    if s1 > s0:
+        marks.append((s0, s1, "<s>"))
+        if t0 < min(t1, s0):
+            marks.append((t0, min(t1, s0), "<t>"))
+        if max(t0, s1) < t1:
+            marks.append((max(t0, s1), t1, "<t>"))
+        marks.sort()
+    elif t1 > t0:
+        marks.append((t0, t1, "<t>"))
+    words: list[str] = []
+    s_pos = t_pos = -1  # where the first "<s>" and "<t>" stand in `words`
+    pos = 0
+    for lo, hi, mark in marks:
+        words += every[pos:lo]
+        if mark == "<s>":
+            s_pos = len(words)
+        elif t_pos < 0:
+            t_pos = len(words)
+        words.append(mark)
+        pos = hi
+    words += every[pos:]
+    src_words = every[s0:s1]
+    tgt_words = [w for lo, hi, mark in marks if mark == "<t>" for w in every[lo:hi]]
+    trig = [every[k] for k in range(g0, g1) if not (s0 <= k < s1 or t0 <= k < t1)]
+    return words, src_words, tgt_words, s_pos, t_pos, trig
+
+
+def _emit_spans(words: list[str], src_words: list[str], tgt_words: list[str], s_pos: int,
+                t_pos: int, trig: list[str], lexicon: dict[str, Any] | None, sink: Any) -> None:
+    """The features of `_emit` that read the marked spans: `words` is the sentence with each
+    span collapsed to its role token, `s_pos`/`t_pos` where the first of each stands (-1:
+    none), `trig` the words marked as the trigger."""
+    one, put, own = sink.one, sink.put, sink.own
     for w in src_words[-2:]:
         put(own("sw", w))
     for w in tgt_words[-2:]:
         put(own("tw", w))
-    roles = [r for r, _ in seq]
-    s_pos = roles.index("S") if "S" in roles else -1
-    t_pos = roles.index("T") if "T" in roles else -1
     one(f"has:{'S' if s_pos >= 0 else '-'}{'T' if t_pos >= 0 else '-'}")
     if s_pos >= 0 and t_pos >= 0:
         lo, hi = sorted((s_pos, t_pos))
@@ -193,7 +239,6 @@ def _emit(item: ClassifierInput, lexicon: dict[str, Any] | None, sink: Any) -> N
             one("bt:" + _stem(w))
         for w in words[t_pos + 1: t_pos + 3]:
             one("at:" + _stem(w))
-    trig = [w for r, w in seq if r == "G"]
     if not trig and lexicon:
         trig = _key_verb(words, s_pos, t_pos, lexicon)
     for w in trig:
@@ -204,7 +249,7 @@ def _emit(item: ClassifierInput, lexicon: dict[str, Any] | None, sink: Any) -> N
         stem = _stem(trig[0])
         for t in lexicon.get("verbs", {}).get(stem, ()):
             one("gt:" + t)
-        g_pos = next((i for i, (r, w) in enumerate(seq) if w == trig[0]), -1)
+        g_pos = next((i for i, w in enumerate(words) if w == trig[0]), -1)
         if g_pos >= 0:
             nxt = words[g_pos + 1] if g_pos + 1 < len(words) else "</>"
             one(f"gb:{stem} {nxt}")  # "called for", "pulled out", "sided with"
@@ -217,13 +262,6 @@ def _emit(item: ClassifierInput, lexicon: dict[str, Any] | None, sink: Any) -> N
             hit = phrases.get(stem + " " + _stem(obj))
             if hit:
                 one("gp:" + hit)
-    for w in words:
-        if w in _NEG:
-            one("neg:any")
-    if lexicon:
-        sink.lexicon(words, lexicon)
-    if item.syntax:
-        many(item.syntax)
 
 
 def _key_verb(words: list[str], s_pos: int, t_pos: int,
@@ -498,6 +536,7 @@ class _Indices:
         self.own = model._word_ids
         self._get = model.vocab.get
         self._lexicon_ids = model._lexicon_ids
+        self._cache = model._word_cache
 
     def one(self, name: str) -> None:
         i = self._get(name)
@@ -510,6 +549,16 @@ class _Indices:
 
     def lexicon(self, words: list[str], _lexicon: dict[str, Any]) -> None:
         self.out.extend(self._lexicon_ids(words))
+
+    def words(self, prefix: str, words: list[str]) -> None:
+        """`put(own(prefix, w))` for each word in turn, with one call for all the words the
+        cache holds."""
+        cache = self._cache.get(prefix)
+        if cache is None:
+            self._cache[prefix] = cache = {}
+        get, put, own = cache.get, self.put, self.own
+        for w, hit in zip(words, [get(w) for w in words]):
+            put(hit if hit is not None else own(prefix, w))
 
 
 class EventClassifier:
@@ -526,6 +575,15 @@ class EventClassifier:
         self.lexicon = lexicon or {}
         self.classes: list[str] = list(heads["type"]["classes"])
         self._word_cache: dict[str, dict[str, tuple[int, ...]]] = {}  # see _word_ids
+        # The dictionary's verb phrases ("impose sanction" -> SANCTION) by verb stem, each
+        # object stem to the index of its "pp:" feature: `_lexicon_ids` then builds no
+        # string per word pair (a phrase whose feature the model lacks is left out)
+        self._phrases: dict[str, dict[str, int]] = {}
+        for phrase, etype in self.lexicon.get("phrases", {}).items():
+            parts = phrase.split(" ")
+            i = self.vocab.get("pp:" + etype) if etype else None
+            if len(parts) == 2 and i is not None:  # stems hold no spaces: no other matches
+                self._phrases.setdefault(parts[0], {})[parts[1]] = i
         self.mode_heads = {name.split(":", 1)[1]: head for name, head in heads.items()
                            if name.startswith("mode:")}
         # All heads side by side: one gather of the feature rows scores every head at once.
@@ -707,8 +765,8 @@ class EventClassifier:
             cache = self._word_cache[prefix] = {}
         hit = cache.get(word)
         if hit is None:
-            vocab = self.vocab
-            hit = tuple(vocab[k] for k in _word_names(prefix, word) if k in vocab)
+            hit = tuple([i for i in map(self.vocab.get, _word_names(prefix, word))
+                         if i is not None])
             if len(cache) < _WORD_CACHE:
                 cache[word] = hit
         return hit
@@ -728,8 +786,8 @@ class EventClassifier:
         if cache is None:
             cache = self._word_cache["pv"] = {}
         verbs = self.lexicon.get("verbs", {})
-        phrases = self.lexicon.get("phrases", {})
         get = self.vocab.get
+        phrases = self._phrases
         per_word = []
         for w in words:
             hit = cache.get(w)
@@ -746,10 +804,10 @@ class EventClassifier:
             if not known:
                 continue
             out.extend(pv)
-            for obj, _, _ in per_word[k + 1: k + 5]:
-                hit = phrases.get(stem + " " + obj)
-                if hit:
-                    i = get("pp:" + hit)
+            objects = phrases.get(stem)
+            if objects:
+                for obj, _, _ in per_word[k + 1: k + 5]:
+                    i = objects.get(obj)
                     if i is not None:
                         out.append(i)
         return out

@@ -679,17 +679,3 @@ def _region_of(con, fresh: pa.Table) -> pa.Table:
             UNION SELECT id FROM partner
             UNION SELECT c.id FROM mention_components c SEMI JOIN comps x ON x.comp = c.comp
         """)
-
-
-def provisional(con, cluster_sql: str, events: str, actors: str, documents: str) -> None:
-    """Singleton events for a batch's new mentions (Arrow views ``events``, ``actors``,
-    ``documents`` of the batch): every stored mention is in an event until it is clustered."""
-    view = ("(SELECT * REPLACE (id AS cluster_id), NULL::INTEGER AS num_mentions, "
-            "NULL::INTEGER AS num_sources, NULL::INTEGER AS num_articles, "
-            f"NULL::VARCHAR AS source_event_id FROM {events})")
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _dl_cids AS SELECT id, id AS loc_id FROM {events}")
-    try:
-        con.execute(cluster_sql.format(cids="_dl_cids", events=view, actors=actors,
-                                       documents=documents))
-    finally:
-        _drop(con, "_dl_cids")

@@ -122,9 +122,10 @@ def code_cmd(inputs: tuple[str, ...], out: str | None, db: str, no_db: bool, dat
     except InputError as exc:
         raise click.BadParameter(str(exc), param_hint="PATH_OR_URL") from None
     options = IngestOptions(max_bytes=max_bytes, date=date, source=source, fetch=fetch)
-    from dateline.pipeline import run_coding, set_story_timeout
+    from dateline.pipeline import run_coding, set_story_timeout, skip_pandas_import
 
     set_story_timeout(story_timeout)
+    skip_pandas_import()  # this process gives pyarrow no pandas objects
     try:
         summary = run_coding(inputs, options, db=None if no_db else db, out=out,
                              workers=workers, batch_size=batch_size,

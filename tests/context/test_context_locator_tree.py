@@ -41,7 +41,7 @@ def _token_opener(tok) -> str:
 
 def test_table_holds_each_tokens_head_label_and_pos():
     sdoc = nlp.parse(TEXT)
-    tree = _tree(sdoc).at(*range(len(sdoc)))
+    tree = _tree(sdoc)
     assert tree.head == [t.head.i for t in sdoc]
     assert tree.dep == [t.dep_ for t in sdoc]
     assert tree.pos == [t.pos_ for t in sdoc]

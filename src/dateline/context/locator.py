@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
 from itertools import chain, repeat
@@ -95,41 +96,51 @@ _POS_NAMES = _pos_names()
 
 class _Tree:
     """A document's parse as plain lists (head index, dependency label, coarse POS, lower-case
-    hash per token), filled one sentence at a time on first use: the feature walks below climb
-    the tree token by token, and every ``Token.head`` builds a new Token object."""
+    hash per token), read once per document: the feature walks below climb the tree token by
+    token, and every ``Token.head`` builds a new Token object."""
 
-    __slots__ = ("_arr", "_doc", "dep", "filled", "head", "lower", "pos")
+    __slots__ = ("dep", "head", "lower", "pos")
 
     def __init__(self, sdoc: Any) -> None:
-        n = len(sdoc)
-        self._doc, self._arr = sdoc, None
-        self.head, self.dep, self.pos, self.lower = [0] * n, [""] * n, [""] * n, [0] * n
-        self.filled = [False] * n
-
-    def at(self, *idx: int) -> _Tree:
-        """The table with the sentences of these token indices filled in."""
-        for i in idx:
-            if not self.filled[i]:
-                self._fill(i)
-        return self
-
-    def _fill(self, i: int) -> None:
         import numpy
 
-        if self._arr is None:
-            self._arr = self._doc.to_array(["HEAD", "DEP", "POS", "LOWER"])
-        lo, hi = sentence_bounds(self._doc[i])
-        block = self._arr[lo:hi]
-        rel = block[:, 0].astype(numpy.int64).tolist()  # offsets to the head, as uint64
-        self.head[lo:hi] = [lo + k + r for k, r in enumerate(rel)]
-        deps = block[:, 1].tolist()
-        try:
-            self.dep[lo:hi] = [_LABELS[h] for h in deps]
-        except KeyError:  # a label not met before
-            self.dep[lo:hi] = [_label(h, self._doc) for h in deps]
-        self.pos[lo:hi] = [_POS_NAMES.get(p, "") for p in block[:, 2].tolist()]
-        self.lower[lo:hi] = block[:, 3].tolist()
-        self.filled[lo:hi] = [True] * (hi - lo)
+        n = len(sdoc)
+        self.head: list[int] = []
+        self.dep: list[str] = []
+        self.pos: list[str] = []
+        self.lower: list[int] = []
+        if not n:
+            return
+        arr = sdoc.to_array(["HEAD", "DEP", "POS", "LOWER"]).reshape(n, 4)
+        # offsets to the head, stored as uint64
+        self.head = (numpy.arange(n, dtype=numpy.int64)
+                     + arr[:, 0].astype(numpy.int64)).tolist()
+        self.dep = _named(arr[:, 1], _DEP_NAMES, lambda h: _label(h, sdoc))
+        self.pos = _named(arr[:, 2], _POS_TABLE, lambda p: _POS_NAMES.get(p, ""))
+        self.lower = arr[:, 3].tolist()
+
+
+# Sorted hashes and their names (dependency labels, coarse POS): a parse's column of hashes
+# is named by one binary search and one gather in numpy, not a dict lookup per token.
+_DEP_NAMES: list[Any] = []
+_POS_TABLE: list[Any] = []
+
+
+def _named(column: Any, table: list[Any], name: Callable[[int], str]) -> list[str]:
+    """The name of each hash of a column; `table` learns the hashes it has not met."""
+    import numpy
+
+    for _ in range(2):
+        if table:
+            keys, names = table
+            at = numpy.searchsorted(keys, column)
+            at[at == len(keys)] = 0
+            if (keys[at] == column).all():
+                return names[at].tolist()
+        known = table[0] if table else numpy.zeros(0, dtype=column.dtype)
+        distinct = numpy.union1d(known, column)
+        table[:] = [distinct, numpy.array([name(h) for h in distinct.tolist()], dtype=object)]
+    raise AssertionError("unreachable: the table holds every hash of the column")
 
 
 _LABELS: dict[int, str] = {}  # dependency label hash -> label (the parser's few dozen)
@@ -164,7 +175,7 @@ def _attachment(trigger: Any, root: Any) -> tuple[int, str | None] | None:
     if key in memo:
         return memo[key]
     t = trigger.i
-    tree = _tree(trigger.doc).at(root.i)
+    tree = _tree(trigger.doc)
     heads, deps, poses = tree.head, tree.dep, tree.pos
     i, prep, hops, got = root.i, None, 0, None
     # The same walk as places.attachment; its `head is tok` test never holds (a new Token
@@ -210,7 +221,7 @@ _SPECS = DocMemo()
 def _clause(tok: Any) -> int:
     """Index of the first verbal token at or above a token (its clause head), else of the
     sentence's root."""
-    tree = _tree(tok.doc).at(tok.i)
+    tree = _tree(tok.doc)
     head, pos = tree.head, tree.pos
     i = tok.i
     for _ in range(30):
@@ -232,7 +243,7 @@ def _path(tok: Any, stop: Any, n: int = 4) -> str:
     """
     if tok is stop:
         return ""
-    tree = _tree(tok.doc).at(tok.i)
+    tree = _tree(tok.doc)
     head, dep = tree.head, tree.dep
     out = []
     i = tok.i
@@ -272,7 +283,7 @@ def _describe(sdoc: Any, others: list[PlaceMention]) -> list[_Candidate]:
     present = [c for c in cands if c.root is not None]
     if not present:
         return cands
-    tree = _tree(sdoc).at(*(c.root.i for c in present))
+    tree = _tree(sdoc)
     heads, deps, poses = tree.head, tree.dep, tree.pos
     specs = sorted(_specificity(o) for o in others)
     n_places = f"n_places={min(len(others), 4)}"
@@ -492,7 +503,7 @@ def _features(trig: _Trigger, c: _Candidate, rank: int, n_att: int) -> dict[str,
 def _opener(tok: Any) -> str:
     """Whether a place sits in a sentence-opening phrase before the subject ("In Mosul on
     Saturday, ...") and what heads that phrase."""
-    tree = _tree(tok.doc).at(tok.i)
+    tree = _tree(tok.doc)
     heads, deps = tree.head, tree.dep
     i = tok.i
     for _ in range(6):
@@ -551,7 +562,7 @@ def _clause_flags(trigger: Any) -> tuple[bool, bool, bool]:
     preps, modals = _KID_HASHES
     t = trigger.i
     lo, hi = sentence_bounds(trigger)
-    tree = _tree(trigger.doc).at(t)
+    tree = _tree(trigger.doc)
     heads, deps, lower = tree.head, tree.dep, tree.lower
     loc_prep = modal = neg = False
     for k in range(lo, hi):
@@ -573,7 +584,7 @@ def _null_clause(trigger: Any, rows: list[tuple[PlaceMention, dict[str, float]]]
     lo, hi = sentence_bounds(trigger)
     words = _sentence_words(trigger)
     loc_prep, modal, neg = _clause_flags(trigger)
-    say, lower = _say_hashes(), _tree(trigger.doc).at(trigger.i).lower
+    say, lower = _say_hashes(), _tree(trigger.doc).lower
     reported = any(lower[a] in say for a in ancestor_ids(trigger))
     n_att = sum(1 for _, f in rows if f.get("attached=True"))
     strong_att = any(f.get("attached=True") and any(

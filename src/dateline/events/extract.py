@@ -326,7 +326,8 @@ class _Words:
     new Token object on every ``doc[i]``, so re-reading them per trigger was most of the cost.
     """
 
-    __slots__ = ("_flat", "dep", "doc", "end", "kids", "lemma", "lower", "start", "table")
+    __slots__ = ("_flat", "_forms", "dep", "doc", "end", "kids", "lemma", "lower", "start",
+                 "table")
 
     def __init__(self, sent, table: Any) -> None:
         """`table`: the document's `_doc_table`."""
@@ -347,6 +348,13 @@ class _Words:
         self.dep: list[str] | None = None
         self.kids: list[list[int]] | None = None
         self._flat: list[str] | None = None
+        self._forms: frozenset[str] | None = None
+
+    def forms(self) -> frozenset[str]:
+        """Every lower-case form and lemma of the sentence."""
+        if self._forms is None:
+            self._forms = frozenset(self.lower + self.lemma)
+        return self._forms
 
     def _tree(self) -> list[list[int]]:
         """Children (sentence positions, in order) of every token of the sentence."""
@@ -456,7 +464,10 @@ def _candidates(sent, index: MentionIndex, quotes: list[tuple[int, int]],
             entry = lex.lookup(lemma, following, pos)
         if entry is None or not _pos_ok(tok, entry):
             continue
-        after, before = _context_words(tok, words)
+        if lex.reads_after(entry.block, words.forms()):
+            after, before = _context_words(tok, words)
+        else:  # no pattern of the verb's can read what follows it: no need to walk the tree
+            after, before = [], words.before(tok)
         code, code2, pattern = lex.code_for(entry, after, before)
         if code == _DENY_RESPONSIBILITY and entry.lemma in _DENIALS:
             code = "120"  # see _DENIALS

@@ -98,15 +98,30 @@ class Lexicon:
         A pattern with words after the verb needs its first slot within the first few
         following words, so only those words' patterns are tried: a block holds hundreds.
         """
-        index = self._indexes.get(block)
-        if index is None:
-            index = self._indexes[block] = _BlockIndex.build(self.patterns.get(block, ()))
-        hits = {n for forms in after[:_FIRST_WITHIN] for f in forms
-                for n in index.by_first.get(f, ())}
+        index = self._index(block)
+        hits: set[int] = set()
+        by_first = index.by_first
+        for forms in after[:_FIRST_WITHIN]:
+            for f in forms:
+                found = by_first.get(f)
+                if found:
+                    hits.update(found)  # a list at once, not an element per step
         if not hits:
             return [index.ordered[n] for n in index.before_only]
         hits.update(index.before_only)
         return [index.ordered[n] for n in sorted(hits)]
+
+    def _index(self, block: str) -> _BlockIndex:
+        index = self._indexes.get(block)
+        if index is None:
+            index = self._indexes[block] = _BlockIndex.build(self.patterns.get(block, ()))
+        return index
+
+    def reads_after(self, block: str, forms: frozenset[str]) -> bool:
+        """Whether a pattern of the block could read the words after its verb, in a sentence
+        of these forms (words and lemmas): `code_for` with no words after the verb gives
+        the same answer when none of them starts one of its patterns' after-slots."""
+        return not forms.isdisjoint(self._index(block).first_words)
 
 
 @dataclass
@@ -114,6 +129,7 @@ class _BlockIndex:
     ordered: list[Pattern]  # the block's coding patterns, in file order
     before_only: list[int]  # positions of those with no words after the verb
     by_first: dict[str, list[int]]  # a word of the first after-slot -> positions
+    first_words: frozenset[str] = frozenset()  # by_first's words
 
     @classmethod
     def build(cls, patterns) -> _BlockIndex:
@@ -122,7 +138,8 @@ class _BlockIndex:
         for n, pat in enumerate(ordered):
             for word in pat.after[0] if pat.after else ():
                 by_first.setdefault(word, []).append(n)
-        return cls(ordered, [n for n, p in enumerate(ordered) if not p.after], by_first)
+        return cls(ordered, [n for n, p in enumerate(ordered) if not p.after], by_first,
+                   frozenset(by_first))
 
 
 _FIRST_WITHIN = 4  # objects and particles sit next to their verb

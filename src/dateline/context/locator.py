@@ -622,10 +622,6 @@ _STRONG_LOCATIVE_PREPS = ("in", "at", "near", "outside", "inside", "across", "th
 _NOT_PLACE_ENTS = {"DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL", "QUANTITY"}
 
 
-def _propn(tok: Any) -> bool:
-    return tok.tag_ in ("NNP", "NNPS") and (tok.text[:1].isupper() or tok.lower_ in _ARTICLES)
-
-
 # Lower-case article particles of Arabic names ("al-Bab", "Tal al-Abyad").
 _ARTICLES = {"al", "el", "ad", "ar", "as", "ash", "at", "az", "an", "ed", "es"}
 
@@ -661,17 +657,20 @@ def _resolve_name(name: str) -> Any:
     return got
 
 
-def _proper_tags(sdoc: Any) -> Any:
-    """Per token of the document: whether its tag is NNP or NNPS (numpy bools, once per doc)."""
-    memo = _TAGS.of(sdoc)
-    got = memo.get("nnp")
-    if got is None:
-        import numpy
-        from spacy.strings import hash_string
+_NAME_ATTRS = ["TAG", "IDX", "SPACY", "ORTH", "LOWER", "ENT_TYPE", "LENGTH"]
 
-        tags = sdoc.to_array("TAG")
-        got = memo["nnp"] = numpy.logical_or(tags == hash_string("NNP"),
-                                             tags == hash_string("NNPS"))
+
+def _name_table(sdoc: Any) -> tuple[Any, tuple[frozenset[int], ...]]:
+    """The document's tokens as rows of _NAME_ATTRS (numpy, once per document), and the
+    hashes the proper-noun runs test against: proper-noun tags, article particles,
+    hyphens, words and entity types that are never places."""
+    memo = _TAGS.of(sdoc)
+    got = memo.get("names")
+    if got is None:
+        strings = sdoc.vocab.strings  # a few of these words and labels are spaCy symbols
+        hashes = tuple(frozenset(strings[w] for w in words) for words in (
+            ("NNP", "NNPS"), _ARTICLES, ("-", "\u2011"), _NOT_PLACE_WORDS, _NOT_PLACE_ENTS))
+        got = memo["names"] = (sdoc.to_array(_NAME_ATTRS).reshape(len(sdoc), 7), hashes)
     return got
 
 
@@ -680,35 +679,46 @@ def _sentence_candidates(sdoc: Any, sent: Any, places: list[PlaceMention]
     in_sent = [p for p in places if sent.start_char <= p.start < sent.end_char]
     taken = [(p.start, p.end) for p in in_sent]
     extra: list[PlaceMention] = []
-    run: list[Any] = []
+    run: list[int] = []  # token indices
+    lo = sent.start
+    table, (proper, articles, hyphens, not_place, not_place_ents) = _name_table(sdoc)
+    rows = table[lo:sent.end].tolist()  # per token: tag, idx, space after, orth, lower, ...
+    text = parsed_text(sdoc)
+
+    def capital(k: int) -> bool:
+        """Whether token k's text opens with a capital (read off the story text when noted:
+        it differs from the parse's in odd spaces only, never a token's first letter)."""
+        if text is not None:
+            return text[rows[k - lo][1]].isupper()
+        return sdoc[k].text[:1].isupper()
 
     def flush() -> None:
-        while run and not run[-1].text[:1].isupper():
+        while run and not capital(run[-1]):
             run.pop()  # a run ends on a capitalised name, not a hyphen nor a particle
         if not run:
             return
-        start, end = run[0].idx, run[-1].idx + len(run[-1])
-        if not any(t.ent_type_ in _NOT_PLACE_ENTS for t in run) and not any(
-                t.lower_ in _NOT_PLACE_WORDS for t in run) and not any(
+        first, last = rows[run[0] - lo], rows[run[-1] - lo]
+        start, end = first[1], last[1] + last[6]
+        if not any(rows[k - lo][5] in not_place_ents for k in run) and not any(
+                rows[k - lo][4] in not_place for k in run) and not any(
                 s < end and start < e for s, e in taken):
-            text = sdoc[run[0].i:run[-1].i + 1].text  # Doc.text rebuilds the whole text
-            extra.append(PlaceMention(start, end, text, _resolve_name(text), "PROPN"))
+            name = sdoc[run[0]:run[-1] + 1].text  # Doc.text rebuilds the whole text
+            extra.append(PlaceMention(start, end, name, _resolve_name(name), "PROPN"))
         run.clear()
 
-    proper = _proper_tags(sdoc)[sent.start:sent.end].tolist()
-    for k, tagged in enumerate(proper):
+    for k, (tag, _, space, orth, lower, _, _) in enumerate(rows, lo):
+        tagged = tag in proper
         if not (tagged or run):
-            continue  # no run open and no NNP/NNPS tag: nothing to do, no Token to build
-        tok = sdoc[sent.start + k]
-        if _propn(tok) and (not run or run[-1].i == tok.i - 1):
-            run.append(tok)
-        elif run and tok.text in ("-", "‑") and not tok.whitespace_ \
-                and not run[-1].whitespace_:
-            run.append(tok)  # "Al" "-" "Fijah"
+            continue  # no run open and no NNP/NNPS tag: nothing to do
+        propn = tagged and (lower in articles or capital(k))
+        if propn and (not run or run[-1] == k - 1):
+            run.append(k)
+        elif run and orth in hyphens and not space and not rows[run[-1] - lo][2]:
+            run.append(k)  # "Al" "-" "Fijah"
         else:
             flush()
-            if _propn(tok):
-                run.append(tok)
+            if propn:
+                run.append(k)
     flush()
     if not extra:
         return in_sent

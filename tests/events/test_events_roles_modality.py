@@ -144,3 +144,26 @@ def test_coordinated_verbs_share_their_object_and_make_one_event(code_with_fakes
     ev = events[0]
     assert ev.type == "ASSAULT" and ev.evidence.trigger in ("attacked", "killed")
     assert [a.sector for a in ev.actors] == ["MIL"] and [a.sector for a in ev.recipients] == ["REB"]
+
+
+def test_a_copied_actor_equals_the_dataclass_copy() -> None:
+    """roles._copy copies without dataclasses.replace: same values, a new object, the code
+    filled as __post_init__ fills it."""
+    from dataclasses import replace
+
+    from dateline.events.roles import _copy
+    from dateline.records import Actor
+
+    class _M:
+        start, end = 5, 9
+
+    for actor in (Actor(text="police", sector="COP"), Actor(text="Kabul", country="AFG",
+                                                            start=1, end=6),
+                  Actor(text="a man")):
+        actor.code = None  # as if cleared after creation
+        got = _copy(actor, _M())
+        want = replace(actor)
+        if want.start is None:
+            want.start, want.end = 5, 9
+        assert got == want and got is not actor and type(got) is Actor
+    assert _copy(Actor(text="police", sector="COP"), _M()).code == "COP"

@@ -167,3 +167,16 @@ def test_a_copied_actor_equals_the_dataclass_copy() -> None:
             want.start, want.end = 5, 9
         assert got == want and got is not actor and type(got) is Actor
     assert _copy(Actor(text="police", sector="COP"), _M()).code == "COP"
+
+
+def test_only_coordinated_tokens_have_later_conjuncts() -> None:
+    """roles._coordinated: every token with a conjunct after it is among them."""
+    from dateline import nlp
+    from dateline.events.roles import _coordinated
+
+    doc = nlp.parse("Police and soldiers arrested the men and women in Kabul and Herat on "
+                    "Monday, and the army said Russia, China and Iran agreed to talks.")
+    marked = _coordinated(doc)
+    later = {t.i for t in doc if any(c.i > t.i for c in t.conjuncts)}
+    assert later and later <= marked
+    assert len(marked) < len(doc) // 2  # it does leave most tokens out

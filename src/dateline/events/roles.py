@@ -651,6 +651,28 @@ def _phrase_participant(tok) -> Actor | None:
     return Actor(text=span.text, start=span.start_char, end=span.end_char)
 
 
+_COORDINATED = "dateline_coordinated"  # Doc.user_data key of `_coordinated`
+
+
+def _coordinated(doc: Any) -> frozenset[int] | None:
+    """The tokens that may have conjuncts after them: those labelled "conj" and those with
+    a "conj" child to their right. Token.conjuncts walks right from a chain's first word, so
+    any other token has none after it (and reading that costs a Token per right child).
+    None where a hook replaces Token.conjuncts."""
+    if "conjuncts" in doc.user_token_hooks:
+        return None
+    got = doc.user_data.get(_COORDINATED)
+    if got is None:
+        import numpy
+
+        table = doc.to_array(["HEAD", "DEP"])
+        conj = numpy.flatnonzero(table[:, 1] == doc.vocab.strings["conj"])
+        heads = conj + table[conj, 0].astype("int64")  # head offsets, stored as uint64
+        got = frozenset(conj.tolist()) | frozenset(heads[heads < conj].tolist())
+        doc.user_data[_COORDINATED] = got
+    return got
+
+
 def _fill(actor_toks: list, recip_toks: list, index: MentionIndex, preps: set[str]) -> Roles:
     roles = Roles(recipient_preps=preps)
     seen_keys: set[tuple] = set()
@@ -660,10 +682,12 @@ def _fill(actor_toks: list, recip_toks: list, index: MentionIndex, preps: set[st
         groups: list[list[int]] = []  # mentions per phrase: "soldiers to Ukraine" are two
         expanded = []
         given = {t.i for t in toks}  # (tokens of one doc: equal when their positions are)
+        coordinated = _coordinated(toks[0].doc) if toks else None
         for t in toks:
             expanded.append(t)
             # "Kuwait and its gulf war allies": each conjunct is a party of its own
-            expanded.extend(c for c in t.conjuncts if c.i > t.i and c.i not in given)
+            if coordinated is None or t.i in coordinated:
+                expanded.extend(c for c in t.conjuncts if c.i > t.i and c.i not in given)
         phrases: list[tuple[Any, bool]] = []  # (head token, whether a conjunct)
         named = False
         for t in expanded:

@@ -12,7 +12,7 @@ the preceding paragraph's attribution.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
@@ -132,9 +132,21 @@ def _is_speaker(c: _Candidate) -> bool:
     return c.kind.split(":")[-1] in ("person", "title", "role", "org")
 
 
+def _start(c: _Candidate) -> int:
+    return c.start
+
+
+def _within(cands: list[_Candidate], start: int, end: int) -> list[_Candidate]:
+    """The speakers among the mentions inside [start, end), in order: the mentions are sorted
+    by start, so only those starting in the stretch are looked at."""
+    lo = bisect_left(cands, start, key=_start)
+    hi = bisect_right(cands, end, key=_start)
+    return [c for c in cands[lo:hi] if c.end <= end and _is_speaker(c)]
+
+
 def _actor_in(cands: list[_Candidate], start: int, end: int) -> Actor | None:
     """The best speaker among the mentions inside [start, end)."""
-    inside = [c for c in cands if start <= c.start and c.end <= end and _is_speaker(c)]
+    inside = _within(cands, start, end)
     if not inside:
         return None
     return min(inside, key=lambda c: (_rank(c) if not c.kind.startswith("pronoun") else 0,
@@ -142,8 +154,12 @@ def _actor_in(cands: list[_Candidate], start: int, end: int) -> Actor | None:
 
 
 def _last_person_before(cands: list[_Candidate], pos: int) -> Actor | None:
-    before = [c for c in cands if c.end <= pos and c.kind.split(":")[-1] in ("person", "title")]
-    return before[-1].actor if before else None
+    """The last person or title mention (in start order) that ends by `pos`."""
+    for k in range(bisect_right(cands, pos, key=_start) - 1, -1, -1):
+        c = cands[k]
+        if c.end <= pos and c.kind.split(":")[-1] in ("person", "title"):
+            return c.actor
+    return None
 
 
 def _who(text: str, cands: list[_Candidate], start: int, end: int) -> Actor | None:
@@ -349,7 +365,7 @@ def _speaker(text: str, cands: list[_Candidate], group: list[_Part],
 
 def _subject(text: str, cands: list[_Candidate], start: int, end: int) -> Actor | None:
     """The first speaker-like mention of a sentence stretch (its subject, in news prose)."""
-    inside = [c for c in cands if start <= c.start and c.end <= end and _is_speaker(c)]
+    inside = _within(cands, start, end)
     if not inside:
         words = re.findall(r"\b(?:he|she|they)\b", text[start:end], re.IGNORECASE)
         return _last_person_before(cands, start) if words else None

@@ -180,3 +180,17 @@ def test_only_coordinated_tokens_have_later_conjuncts() -> None:
     later = {t.i for t in doc if any(c.i > t.i for c in t.conjuncts)}
     assert later and later <= marked
     assert len(marked) < len(doc) // 2  # it does leave most tokens out
+
+
+def test_an_event_copies_its_modality() -> None:
+    """extract._copied gives what dataclasses.replace gives: equal values, a new object."""
+    from dataclasses import replace
+
+    from dateline.events.extract import _copied
+    from dateline.records import Modality
+
+    mod = Modality(negated=True, future=True)
+    got = _copied(mod)
+    assert got == replace(mod) and got is not mod and type(got) is Modality
+    got.hypothetical = True
+    assert not mod.hypothetical

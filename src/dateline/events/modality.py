@@ -65,19 +65,19 @@ def read(trigger, quote_spans: list[tuple[int, int]] | None = None) -> Reading:
         clause.append(trigger.head)  # "will meet and sign": the aux hangs off the first verb
     for t in clause:
         for c in t.children:
-            low = c.lower_
-            if c.dep_ == "neg" or (c.dep_ == "det" and low == "no") or \
-                    (c.dep_ == "advmod" and low in ("never", "not")):
+            low, dep = c.lower_, c.dep_  # read once: each read looks the string up again
+            if dep == "neg" or (dep == "det" and low == "no") or \
+                    (dep == "advmod" and low in ("never", "not")):
                 mod.negated = True
-            if c.dep_ == "aux" or c.tag_ == "MD":
+            if dep == "aux" or c.tag_ == "MD":
                 if low in _FUTURE_MODALS:
                     mod.future = True
                 elif low in _HYPO_MODALS:
                     mod.hypothetical = True
-            if c.dep_ == "mark" and low in _CONDITION_MARKS:
+            if dep == "mark" and low in _CONDITION_MARKS:
                 mod.hypothetical = True
-            if c.dep_ == "advcl" and any(g.dep_ == "mark" and g.lower_ in _CONDITION_MARKS
-                                         for g in c.children):
+            if dep == "advcl" and any(g.dep_ == "mark" and g.lower_ in _CONDITION_MARKS
+                                      for g in c.children):
                 mod.hypothetical = True  # "X could impose tariffs if ..."
     for dep, gov in _governors(clause[-1]):
         lemma = _lemma(gov)
@@ -97,9 +97,10 @@ def read(trigger, quote_spans: list[tuple[int, int]] | None = None) -> Reading:
             mod.future = True
         for c in gov.children:
             if c.dep_ in ("aux", "auxpass") or c.tag_ == "MD":
-                if c.lower_ in _FUTURE_MODALS:
+                low = c.lower_
+                if low in _FUTURE_MODALS:
                     mod.future = True
-                elif c.lower_ in _HYPO_MODALS:
+                elif low in _HYPO_MODALS:
                     mod.hypothetical = True
         if dep not in ("xcomp", "conj"):
             break

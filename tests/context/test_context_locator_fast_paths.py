@@ -123,3 +123,10 @@ def test_a_text_of_another_length_is_not_noted():
     sdoc, _ = _doc()
     note_text(sdoc, TEXT + " more")
     assert places_mod.parsed_text(sdoc) is None
+
+
+def test_ancestor_ids_follow_token_ancestors():
+    sdoc, _ = _doc()
+    assert any(places_mod.ancestor_ids(t) for t in sdoc)
+    for tok in sdoc:
+        assert places_mod.ancestor_ids(tok) == tuple(a.i for a in tok.ancestors)

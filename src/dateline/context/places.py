@@ -700,13 +700,35 @@ _ANCESTORS = DocMemo()
 
 
 def ancestor_ids(tok: Any) -> tuple[int, ...]:
-    """Indices of a token's heads, nearest first (memoised per document: walking
-    Token.ancestors builds a new token object per step)."""
+    """Indices of a token's heads, nearest first, as Token.ancestors gives them (memoised per
+    document, and walked over the document's head indices: Token.ancestors builds a new token
+    object per step)."""
     memo = _ANCESTORS.of(tok.doc)
     got = memo.get(tok.i)
     if got is None:
-        got = memo[tok.i] = tuple(t.i for t in tok.ancestors)
+        heads = memo.get("heads")
+        if heads is None:
+            heads = memo["heads"] = head_indices(tok.doc)
+        out = []
+        i, n = tok.i, len(heads)
+        # Token.ancestors follows the heads until a token that is its own head, at most
+        # as many steps as the document has tokens
+        while heads[i] != i and len(out) < n:
+            i = heads[i]
+            out.append(i)
+        got = memo[tok.i] = tuple(out)
     return got
+
+
+def head_indices(sdoc: Any) -> list[int]:
+    """The index of every token's head (a root's is its own)."""
+    import numpy
+
+    n = len(sdoc)
+    if not n:
+        return []
+    rel = sdoc.to_array("HEAD").astype(numpy.int64)  # offsets to the head, stored as uint64
+    return (numpy.arange(n, dtype=numpy.int64) + rel).tolist()
 
 
 def sentence_bounds(tok: Any) -> tuple[int, int]:

@@ -96,9 +96,7 @@ def main(n: int = 60) -> None:
         claims.find_claims(text, sdoc, mentions, found)
         parts["claims"].append(clock() - t)
         coded = CodedDocument(doc=doc, events=evs)
-        for memo in (places._TOKENS, places._ROOTS, places._SENTS, places._ANCESTORS,
-                     places._ENTS, locator._CANDIDATES, locator._SENT_WORDS, locator._REGIONS,
-                     locator._TAGS, locator._TREES, locator._ATTACHED, locator._SPECS):
+        for memo in _doc_memos("dateline"):
             memo.of(None)  # enrich must not reuse what the "locate" timing memoised
         t = clock()
         context.enrich(coded, sdoc, mentions)

@@ -1,5 +1,5 @@
 """The locator's shortcuts agree with the definitions they stand for: the parse-table walk
-with `places.attachment`, `Locator.best`'s sums with `Locator.score`, slices of the noted
+of `places.attachment` with a walk over spaCy Tokens, `Locator.best`'s sums with `Locator.score`, slices of the noted
 story text with Span.text."""
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from dateline.context import places as places_mod
 from dateline.context.locator import (
     _MODALS,
     _STRONG_LOCATIVE_PREPS,
-    _attachment,
     _clause_flags,
     _region_text,
     group_rows,
@@ -53,6 +52,27 @@ def _plain_distance(a, b) -> int:
     return next((n + up[i] for n, i in enumerate(chain(b)) if i in up), 99)
 
 
+def _token_attachment(trigger, place_tok, max_hops: int = 8):
+    """The attachment walk over Tokens (the definition the table walk stands for); its
+    `head is tok` never holds, so a token that is its own head is no stop."""
+    tok, prep, hops = place_tok, None, 0
+    while hops < max_hops:
+        head = tok.head
+        hops += 1
+        if tok.dep_ == "pobj" and head.dep_ == "prep" and prep is None:
+            prep = head.lower_
+        if tok.dep_ == "compound" or tok.dep_ == "poss":
+            prep = prep or "mod"
+        if head == trigger:
+            return hops, prep
+        if head.pos_ in ("VERB", "AUX") or head.dep_ == "ROOT":
+            if head.dep_ in ("xcomp", "conj", "acomp") and head.head == trigger:
+                return hops + 1, prep
+            return None
+        tok = head
+    return None
+
+
 def test_table_walk_attaches_like_the_token_walk():
     sdoc, _ = _doc()
     pairs = 0
@@ -60,10 +80,12 @@ def test_table_walk_attaches_like_the_token_walk():
         lo, hi = sentence_bounds(trig)
         for k in range(lo, hi):
             tok = sdoc[k]
-            assert _attachment(trig, tok) == attachment(trig, tok), (trig.text, tok.text)
+            assert attachment(trig, tok) == _token_attachment(trig, tok), (trig.text, tok.text)
+            assert attachment(trig, tok, 3) == _token_attachment(trig, tok, 3)
             assert tree_distance(trig, tok) == _plain_distance(trig, tok)  # memoised
             pairs += 1
     assert pairs > 500
+    assert sum(attachment(t, k) is not None for t in sdoc for k in sdoc) > 50
 
 
 def test_clause_flags_read_like_the_token_children():

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
 from itertools import chain, repeat
@@ -28,7 +27,9 @@ from dateline.context.places import (
     _admissible,
     _first_prep,
     _of_place,
+    _tree,
     ancestor_ids,
+    attachment,
     parsed_text,
     place_root,
     place_tokens,
@@ -81,123 +82,7 @@ def _anchor(tok: Any) -> Any:
 
 
 _MODIFIER_DEPS = frozenset({"compound", "poss", "amod", "nmod"})
-_TREES = DocMemo()
 _SAY_HASHES: frozenset[int] | None = None
-
-
-def _pos_names() -> dict[int, str]:
-    from spacy.parts_of_speech import NAMES
-
-    return dict(NAMES)
-
-
-_POS_NAMES = _pos_names()
-
-
-class _Tree:
-    """A document's parse as plain lists (head index, dependency label, coarse POS, lower-case
-    hash per token), read once per document: the feature walks below climb the tree token by
-    token, and every ``Token.head`` builds a new Token object."""
-
-    __slots__ = ("dep", "head", "lower", "pos")
-
-    def __init__(self, sdoc: Any) -> None:
-        import numpy
-
-        n = len(sdoc)
-        self.head: list[int] = []
-        self.dep: list[str] = []
-        self.pos: list[str] = []
-        self.lower: list[int] = []
-        if not n:
-            return
-        arr = sdoc.to_array(["HEAD", "DEP", "POS", "LOWER"]).reshape(n, 4)
-        # offsets to the head, stored as uint64
-        self.head = (numpy.arange(n, dtype=numpy.int64)
-                     + arr[:, 0].astype(numpy.int64)).tolist()
-        self.dep = _named(arr[:, 1], _DEP_NAMES, lambda h: _label(h, sdoc))
-        self.pos = _named(arr[:, 2], _POS_TABLE, lambda p: _POS_NAMES.get(p, ""))
-        self.lower = arr[:, 3].tolist()
-
-
-# Sorted hashes and their names (dependency labels, coarse POS): a parse's column of hashes
-# is named by one binary search and one gather in numpy, not a dict lookup per token.
-_DEP_NAMES: list[Any] = []
-_POS_TABLE: list[Any] = []
-
-
-def _named(column: Any, table: list[Any], name: Callable[[int], str]) -> list[str]:
-    """The name of each hash of a column; `table` learns the hashes it has not met."""
-    import numpy
-
-    for _ in range(2):
-        if table:
-            keys, names = table
-            at = numpy.searchsorted(keys, column)
-            at[at == len(keys)] = 0
-            if (keys[at] == column).all():
-                return names[at].tolist()
-        known = table[0] if table else numpy.zeros(0, dtype=column.dtype)
-        distinct = numpy.union1d(known, column)
-        table[:] = [distinct, numpy.array([name(h) for h in distinct.tolist()], dtype=object)]
-    raise AssertionError("unreachable: the table holds every hash of the column")
-
-
-_LABELS: dict[int, str] = {}  # dependency label hash -> label (the parser's few dozen)
-
-
-def _label(h: int, sdoc: Any) -> str:
-    got = _LABELS.get(h)
-    if got is None:
-        got = sdoc.vocab.strings[h]
-        if len(_LABELS) < 10_000:  # a bound, though a parser has only a few dozen labels
-            _LABELS[h] = got
-    return got
-
-
-def _tree(sdoc: Any) -> _Tree:
-    memo = _TREES.of(sdoc)
-    got = memo.get("tree")
-    if got is None:
-        got = memo["tree"] = _Tree(sdoc)
-    return got
-
-
-_ATTACHED = DocMemo()
-_CLAUSE_DEPS = ("xcomp", "conj", "acomp")
-
-
-def _attachment(trigger: Any, root: Any) -> tuple[int, str | None] | None:
-    """`places.attachment(trigger, root)` read from the parse table, once per pair and
-    document (group_rows and candidate_features both ask; Token.head builds a Token a step)."""
-    key = (trigger.i, root.i)
-    memo = _ATTACHED.of(trigger.doc)
-    if key in memo:
-        return memo[key]
-    t = trigger.i
-    tree = _tree(trigger.doc)
-    heads, deps, poses = tree.head, tree.dep, tree.pos
-    i, prep, hops, got = root.i, None, 0, None
-    # The same walk as places.attachment; its `head is tok` test never holds (a new Token
-    # each time), so a token that is its own head is not a stop here either.
-    while hops < 8:
-        h = heads[i]
-        hops += 1
-        dep = deps[i]
-        if dep == "pobj" and deps[h] == "prep" and prep is None:
-            prep = trigger.doc[h].lower_
-        if dep == "compound" or dep == "poss":
-            prep = prep or "mod"
-        if h == t:
-            got = (hops, prep)
-            break
-        if poses[h] in ("VERB", "AUX") or deps[h] == "ROOT":
-            if deps[h] in _CLAUSE_DEPS and heads[h] == t:
-                got = (hops + 1, prep)
-            break
-        i = h
-    memo[key] = got
-    return got
 
 
 def _say_hashes() -> frozenset[int]:
@@ -409,7 +294,7 @@ def candidate_features(trigger: Any, pm: PlaceMention, others: list[PlaceMention
         return None
     if n_attached is None:
         n_attached = sum(1 for o in cands if o.root is not None
-                         and _attachment(trigger, o.root) is not None)
+                         and attachment(trigger, o.root) is not None)
     return _features(_Trigger(trigger), c, rank_by_distance, n_attached)
 
 
@@ -421,7 +306,7 @@ def _features(trig: _Trigger, c: _Candidate, rank: int, n_att: int) -> dict[str,
      ent_label, head_noun, prev_word, path_s, sent_pos, known, root_pos, ntoks, opener,
      same_name, feature, ent, path, e_dep) = c.fixed
     trigger_dep, trigger_pos, trigger_tag, word_s = trig.strings
-    att = _attachment(trigger, c.root)
+    att = attachment(trigger, c.root)
     a = att is not None
     dist = tree_distance(trigger, c.root)
     prep = att[1] if att else c.first_prep
@@ -730,7 +615,7 @@ def group_rows(trigger: Any, candidates: list[PlaceMention]
     """(place, features) of every usable candidate for one trigger."""
     cands = _candidates_of(trigger.doc, candidates)
     n_att = sum(1 for c in {id(c.pm): c for c in cands}.values()
-                if c.root is not None and _attachment(trigger, c.root) is not None)
+                if c.root is not None and attachment(trigger, c.root) is not None)
     by_dist = sorted(cands, key=lambda c: min(tree_distance(trigger, t) for t in c.toks)
                      if c.toks else 99)
     trig = _Trigger(trigger)

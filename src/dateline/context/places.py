@@ -14,6 +14,7 @@ import re
 import unicodedata
 from bisect import bisect_right
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -696,19 +697,137 @@ def place_root(sdoc: Any, pm: PlaceMention) -> Any:
     return memo[key]
 
 
+_TREES = DocMemo()
+
+
+def _pos_names() -> dict[int, str]:
+    from spacy.parts_of_speech import NAMES
+
+    return dict(NAMES)
+
+
+_POS_NAMES = _pos_names()
+
+
+class _Tree:
+    """A document's parse as plain lists (head index, dependency label, coarse POS, lower-case
+    hash per token), read once per document: the walks up the tree (ancestors, attachment, the
+    locator's features) go token by token, and every ``Token.head`` builds a new Token."""
+
+    __slots__ = ("dep", "head", "lower", "pos")
+
+    def __init__(self, sdoc: Any) -> None:
+        import numpy
+
+        n = len(sdoc)
+        self.head: list[int] = []
+        self.dep: list[str] = []
+        self.pos: list[str] = []
+        self.lower: list[int] = []
+        if not n:
+            return
+        arr = sdoc.to_array(["HEAD", "DEP", "POS", "LOWER"]).reshape(n, 4)
+        # offsets to the head, stored as uint64
+        self.head = (numpy.arange(n, dtype=numpy.int64)
+                     + arr[:, 0].astype(numpy.int64)).tolist()
+        self.dep = _named(arr[:, 1], _DEP_NAMES, lambda h: _label(h, sdoc))
+        self.pos = _named(arr[:, 2], _POS_TABLE, lambda p: _POS_NAMES.get(p, ""))
+        self.lower = arr[:, 3].tolist()
+
+
+# Sorted hashes and their names (dependency labels, coarse POS): a parse's column of hashes
+# is named by one binary search and one gather in numpy, not a dict lookup per token.
+_DEP_NAMES: list[Any] = []
+_POS_TABLE: list[Any] = []
+
+
+def _named(column: Any, table: list[Any], name: Callable[[int], str]) -> list[str]:
+    """The name of each hash of a column; `table` learns the hashes it has not met."""
+    import numpy
+
+    for _ in range(2):
+        if table:
+            keys, names = table
+            at = numpy.searchsorted(keys, column)
+            at[at == len(keys)] = 0
+            if (keys[at] == column).all():
+                return names[at].tolist()
+        known = table[0] if table else numpy.zeros(0, dtype=column.dtype)
+        distinct = numpy.union1d(known, column)
+        table[:] = [distinct, numpy.array([name(h) for h in distinct.tolist()], dtype=object)]
+    raise AssertionError("unreachable: the table holds every hash of the column")
+
+
+_LABELS: dict[int, str] = {}  # dependency label hash -> label (the parser's few dozen)
+
+
+def _label(h: int, sdoc: Any) -> str:
+    got = _LABELS.get(h)
+    if got is None:
+        got = sdoc.vocab.strings[h]
+        if len(_LABELS) < 10_000:  # a bound, though a parser has only a few dozen labels
+            _LABELS[h] = got
+    return got
+
+
+def _tree(sdoc: Any) -> _Tree:
+    memo = _TREES.of(sdoc)
+    got = memo.get("tree")
+    if got is None:
+        got = memo["tree"] = _Tree(sdoc)
+    return got
+
+
+_ATTACHED = DocMemo()
+_CLAUSE_DEPS = ("xcomp", "conj", "acomp")
+
+
+def attachment(trigger: Any, place_tok: Any, max_hops: int = 8
+               ) -> tuple[int, str | None] | None:
+    """(hops, preposition) when the place token's head chain reaches the trigger before any
+    other verb; None otherwise. Read from the parse table, once per pair and document (the
+    locator asks for every candidate twice; Token.head builds a Token a step)."""
+    key = (trigger.i, place_tok.i, max_hops)
+    memo = _ATTACHED.of(trigger.doc)
+    if key in memo:
+        return memo[key]
+    t = trigger.i
+    tree = _tree(trigger.doc)
+    heads, deps, poses = tree.head, tree.dep, tree.pos
+    i, prep, hops, got = place_tok.i, None, 0, None
+    # A token that is its own head is no stop: the Token walk this replaced tested
+    # `head is tok`, which never holds (spaCy builds a new Token on each access).
+    while hops < max_hops:
+        h = heads[i]
+        hops += 1
+        dep = deps[i]
+        if dep == "pobj" and deps[h] == "prep" and prep is None:
+            prep = trigger.doc[h].lower_
+        if dep == "compound" or dep == "poss":
+            prep = prep or "mod"
+        if h == t:
+            got = (hops, prep)
+            break
+        if poses[h] in ("VERB", "AUX") or deps[h] == "ROOT":
+            # A place inside a relative or participial clause belongs to that clause.
+            if deps[h] in _CLAUSE_DEPS and heads[h] == t:
+                got = (hops + 1, prep)
+            break
+        i = h
+    memo[key] = got
+    return got
+
+
 _ANCESTORS = DocMemo()
 
 
 def ancestor_ids(tok: Any) -> tuple[int, ...]:
     """Indices of a token's heads, nearest first, as Token.ancestors gives them (memoised per
-    document, and walked over the document's head indices: Token.ancestors builds a new token
-    object per step)."""
+    document, and walked over the parse table: Token.ancestors builds a Token per step)."""
     memo = _ANCESTORS.of(tok.doc)
     got = memo.get(tok.i)
     if got is None:
-        heads = memo.get("heads")
-        if heads is None:
-            heads = memo["heads"] = head_indices(tok.doc)
+        heads = _tree(tok.doc).head
         out = []
         i, n = tok.i, len(heads)
         # Token.ancestors follows the heads until a token that is its own head, at most
@@ -718,17 +837,6 @@ def ancestor_ids(tok: Any) -> tuple[int, ...]:
             out.append(i)
         got = memo[tok.i] = tuple(out)
     return got
-
-
-def head_indices(sdoc: Any) -> list[int]:
-    """The index of every token's head (a root's is its own)."""
-    import numpy
-
-    n = len(sdoc)
-    if not n:
-        return []
-    rel = sdoc.to_array("HEAD").astype(numpy.int64)  # offsets to the head, stored as uint64
-    return (numpy.arange(n, dtype=numpy.int64) + rel).tolist()
 
 
 def sentence_bounds(tok: Any) -> tuple[int, int]:
@@ -748,35 +856,6 @@ def has_parse(sdoc: Any) -> bool:
     if "dep" not in memo:
         memo["dep"] = sdoc.has_annotation("DEP")
     return memo["dep"]
-
-
-def _verbal(tok: Any) -> bool:
-    return tok.pos_ in ("VERB", "AUX") or tok.dep_ in ("ROOT",)
-
-
-def attachment(trigger: Any, place_tok: Any, max_hops: int = 8) -> tuple[int, str | None] | None:
-    """(hops, preposition) when the place token's head chain reaches the trigger before any
-    other verb; None otherwise."""
-    tok, prep, hops = place_tok, None, 0
-    while hops < max_hops:
-        head = tok.head
-        if head is tok:
-            return None
-        hops += 1
-        if tok.dep_ == "pobj" and head.dep_ == "prep" and prep is None:
-            prep = head.lower_
-        if tok.dep_ == "compound" or tok.dep_ == "poss":
-            prep = prep or "mod"
-        if head == trigger:
-            return hops, prep
-        if _verbal(head):
-            # A place inside a relative or participial clause belongs to that clause.
-            if head.dep_ in ("xcomp", "conj", "advcl", "acomp") and head.head == trigger \
-                    and head.dep_ != "advcl":
-                return hops + 1, prep
-            return None
-        tok = head
-    return None
 
 
 _FEATURE_RANK = {None: 0, "city": 1, "admin1": 2, "country": 3}

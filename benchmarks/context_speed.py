@@ -4,6 +4,7 @@ Usage: .venv/bin/python benchmarks/context_speed.py [N_STORIES]   (default 60; 1
        .venv/bin/python benchmarks/context_speed.py --ab REF_SRC [N_STORIES] [ROUNDS]
        .venv/bin/python benchmarks/context_speed.py --min-ab REF_SRC [N_STORIES] [REPEATS]
        .venv/bin/python benchmarks/context_speed.py --locate-ab REF_SRC [N_STORIES] [ROUNDS]
+       .venv/bin/python benchmarks/context_speed.py --topics-ab REF_SRC [N_STORIES] [ROUNDS]
        .venv/bin/python benchmarks/context_speed.py --load-ab REF_SRC   (gazetteer start-up)
 
 --ab compares the events and context stages of another source tree (REF_SRC: a `src` folder
@@ -249,6 +250,29 @@ def locate_ab(ref_src: str, n: int = 150, rounds: int = 2) -> None:
         print(f"{k:10s} locate {1000 * v / (len(data) * rounds):6.2f} ms CPU/story")
 
 
+def topics_ab(ref_src: str, n: int = 100, rounds: int = 5) -> None:
+    """CPU ms/story of the story's lexicon scan (`topics.context_hits`), the reference tree
+    against this one (alternating per round), after checking that both find the same hits."""
+    import importlib
+
+    sys.path.insert(0, renamed_copy(ref_src))
+    trees = {"reference": importlib.import_module("dateline_ref.context.topics").context_hits,
+             "this tree": topics.context_hits}
+    with gzip.open(CORPUS, "rt", encoding="utf-8") as fh:
+        texts = [json.loads(line)["text"] for line in fh][:n]
+    differ = sum(1 for t in texts if trees["reference"](t) != trees["this tree"](t))
+    total = dict.fromkeys(trees, 0.0)
+    for r in range(rounds):
+        for k in (list(trees) if r % 2 else list(trees)[::-1]):
+            t0 = clock()
+            for text in texts:
+                trees[k](text)
+            total[k] += clock() - t0
+    print(f"stories: {len(texts)} x {rounds} rounds, stories whose hits differ: {differ}")
+    for k, v in total.items():
+        print(f"{k:10s} context_hits {1000 * v / (len(texts) * rounds):6.3f} ms CPU/story")
+
+
 def load_ab(ref_src: str, rounds: int = 6) -> None:
     """A worker's start-up cost of the gazetteer: unpickling it (the garbage collector off,
     as the start-up cache does) and the next full collection (the worker's settle), the
@@ -289,6 +313,8 @@ if __name__ == "__main__":
         min_ab(sys.argv[2], *(int(a) for a in sys.argv[3:5]))
     elif len(sys.argv) > 2 and sys.argv[1] == "--locate-ab":
         locate_ab(sys.argv[2], *(int(a) for a in sys.argv[3:5]))
+    elif len(sys.argv) > 2 and sys.argv[1] == "--topics-ab":
+        topics_ab(sys.argv[2], *(int(a) for a in sys.argv[3:5]))
     elif len(sys.argv) > 2 and sys.argv[1] == "--load-ab":
         load_ab(sys.argv[2])
     else:

@@ -48,6 +48,29 @@ def test_vectors_do_not_depend_on_batch_order_or_fill(pipeline, capacity):
         assert cache.table.shape[0] == capacity
 
 
+def test_threads_adding_words_at_once_get_their_own_vectors(pipeline):
+    import threading
+
+    words = [f"Qz{i:04d}vek" for i in range(400)]  # new to the cache: every one is added
+    docs = [pipeline.make_doc(" ".join(words[k::4])) for k in range(4)]
+    stage = _stages(pipeline)[0]
+    alone = [EmbeddingCache(stage, 0).predict([d])[0] for d in docs]
+    cache = EmbeddingCache(stage, 10_000)
+    got: dict[int, list] = {}
+
+    def code(k: int) -> None:
+        got[k] = [cache.predict([docs[k]])[0] for _ in range(3)]
+
+    threads = [threading.Thread(target=code, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for k in range(4):
+        assert all(np.array_equal(v, alone[k]) for v in got[k])
+    assert len(cache.rows) == len(set(cache.rows.values()))  # no two words share a row
+
+
 def test_vectors_match_thinc_within_float_noise(pipeline):
     docs = [pipeline.make_doc(t) for t in TEXTS]
     for stage in _stages(pipeline):

@@ -24,6 +24,7 @@ instead of floats that move in their last bits with the batch a word is analysed
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -112,6 +113,7 @@ class EmbeddingCache:
         width = self.maxout.get_dim("nO")
         self.capacity = capacity
         self.rows: dict[bytes, int] = {}
+        self._adding = threading.Lock()  # two threads adding rows must not share a slot
         self.table = np.zeros((capacity, width), dtype="float32")
         self.table.fill(0.0)  # touch the pages now: the table's memory is fixed from the start
 
@@ -151,11 +153,12 @@ class EmbeddingCache:
             order = np.fromiter((new[keys[i]] for i in missing), dtype=np.intp,
                                 count=missing.size)
             values = self._compute(F[first])
-            start = len(self.rows)
-            if start < self.capacity:  # keep the first new words that fit, in the order met
-                kept = list(new)[:self.capacity - start]
-                self.table[start:start + len(kept)] = values[:len(kept)]
-                self.rows.update(zip(kept, range(start, start + len(kept))))
+            with self._adding:  # a row is filled before its key is published to readers
+                start = len(self.rows)
+                if start < self.capacity:  # keep the first new words that fit, as met
+                    kept = [k for k in new if k not in self.rows][:self.capacity - start]
+                    self.table[start:start + len(kept)] = values[[new[k] for k in kept]]
+                    self.rows.update(zip(kept, range(start, start + len(kept))))
         if missing.size:
             out = np.empty((len(keys), self.table.shape[1]), dtype="float32")
             hits = np.flatnonzero(where >= 0)

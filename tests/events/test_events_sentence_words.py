@@ -55,3 +55,21 @@ def test_sentence_bounds_skip_whitespace_tokens_at_both_ends():
         assert _sentence_bounds(sent) == want
     assert [text[s:e] for s, e in map(_sentence_bounds, sdoc.sents)
             if e > s][:2] == ["Police arrested two men.", "Troops withdrew."]
+
+
+def test_selection_arrays_list_the_selecting_forms_and_cue_counts() -> None:
+    """extract._select_arrays: positions of trigger/pattern forms, running counts of actor
+    cues, lower-case forms and title flags, as plain lists."""
+    from dateline import nlp
+    from dateline.events import lexicon as lexmod
+    from dateline.events.extract import _ACTOR_WORDS, _SELECT_KEY, _select_arrays
+
+    doc = nlp.parse("Police arrested 12 protesters on Monday. The weather was fine, "
+                    "said NASA.")
+    doc.user_data.pop(_SELECT_KEY, None)
+    hits, cues, words, title = _select_arrays(doc)
+    forms = lexmod.trigger_forms() | lexmod.pattern_forms()
+    assert words == [t.lower_ for t in doc] and title == [t.is_title for t in doc]
+    assert hits == [t.i for t in doc if t.lower_ in forms] and words.index("arrested") in hits
+    cue = [t.lower_ in _ACTOR_WORDS or t.is_title or (t.is_upper and len(t) > 1) for t in doc]
+    assert cues == [sum(cue[:k]) for k in range(len(doc) + 1)]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import compress
@@ -78,22 +79,48 @@ def _member(values, keys):
     return keys[pos] == values
 
 
-def _select_arrays(doc):
-    """Per-doc token data for sentence selection, computed once: trigger and actor-cue flags
-    (numpy), and each token's lower-cased text and title flag as lists (no Token objects)."""
+@lru_cache(maxsize=4)
+def _selection_keys(vocab_id: int) -> tuple[Any, Any]:
+    """Sorted hashes of the forms that select a sentence (trigger and pattern forms) and of
+    the actor cue words."""
+    return (_hashes(vocab_id, lexmod.trigger_forms() | lexmod.pattern_forms()),
+            _hashes(vocab_id, _ACTOR_WORDS))
+
+
+# lower-case hash -> form, for the first forms seen (the common ones): a StringStore lookup
+# decodes a new string every time; full within ~30 stories, so a long run holds no more
+_FORMS: dict[int, str] = {}
+
+
+def _form(strings: Any, h: int) -> str:
+    form = strings[h]
+    if len(_FORMS) < 4_000:
+        _FORMS[h] = form
+    return form
+
+
+def _select_arrays(doc) -> tuple[list[int], list[int], list[str], list[bool]]:
+    """Per-doc token data for sentence selection, computed once, as lists (no Token objects,
+    no numpy call per sentence): the positions of selecting forms, running counts of actor
+    cues (cues in tokens i..j-1: ``cues[j] - cues[i]``), each token's lower-cased text and
+    title flag."""
     cached = doc.user_data.get(_SELECT_KEY)
     if cached is not None:
         return cached
+    import numpy
+
     arr = doc.to_array(["LOWER", "IS_TITLE", "IS_UPPER", "LENGTH"])
     lowers = arr[:, 0]
-    trig = _member(lowers, _hashes(id(doc.vocab), lexmod.trigger_forms()))
-    trig |= _member(lowers, _hashes(id(doc.vocab), lexmod.pattern_forms()))
+    selecting, cue_words = _selection_keys(id(doc.vocab))
     title = arr[:, 1].astype(bool)
-    cue = _member(lowers, _hashes(id(doc.vocab), _ACTOR_WORDS))
+    cue = _member(lowers, cue_words)
     cue |= title | (arr[:, 2].astype(bool) & (arr[:, 3] > 1))
+    cues = [0] + numpy.cumsum(cue).tolist()
     strings = doc.vocab.strings
-    words = [strings[h] for h in lowers.tolist()]
-    doc.user_data[_SELECT_KEY] = cached = (trig, cue, words, title.tolist())
+    known = _FORMS.get
+    words = [known(h) or _form(strings, h) for h in lowers.tolist()]
+    hits = numpy.flatnonzero(_member(lowers, selecting)).tolist()
+    doc.user_data[_SELECT_KEY] = cached = (hits, cues, words, title.tolist())
     return cached
 
 
@@ -101,20 +128,18 @@ def may_hold_event(sent) -> bool:
     """Cheap test on a tokenized (not parsed) sentence: a trigger word and an actor-like word."""
     if len(sent) < 3:
         return False
-    import numpy
-
     start, end = sent.start, sent.end
-    trig, cue, words, title = _select_arrays(sent.doc)
-    hits = numpy.flatnonzero(trig[start:end])
-    if not len(hits):
+    hits, cues, words, title = _select_arrays(sent.doc)
+    lo = bisect_left(hits, start)
+    hi = bisect_left(hits, end, lo)
+    if lo == hi:
         return False
     opener = words[start]
-    if not (cue[start + 1:end].any() or opener in _ACTOR_WORDS
+    if not (cues[end] > cues[start + 1] or opener in _ACTOR_WORDS
             or (title[start] and opener not in _OPENERS)):
         return False
     lex = lexmod.load()
-    for k in hits.tolist():
-        i = start + k
+    for i in hits[lo:hi]:
         word = words[i]
         following = tuple(words[i + 1:min(end, i + 4)])
         # a nominal trigger stands after "a"/"the" ("announced a suspension of aid")

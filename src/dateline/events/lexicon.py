@@ -248,6 +248,7 @@ _APPEAL_MODES = {"021": "assist", "022": "assist", "023": "assist", "024": "chan
                  "025": "change", "026": "meet", "027": "meet", "028": "meet"}
 
 
+@lru_cache(maxsize=2048)  # a few hundred CAMEO codes; a Coding is immutable, so shared
 def plover_coding(cameo: str | None) -> Coding | None:
     """PLOVER type/mode of a CAMEO code; None for statements (01) and unmapped codes."""
     if not cameo or cameo.startswith("01"):

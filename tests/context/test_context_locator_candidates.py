@@ -14,7 +14,7 @@ TEXT = ("Gunmen stormed a police post in the village of Tal Abyad near Raqqa, Sy
 
 
 def _rows_alone(trig, cands):
-    locator_mod._SPECS.of(None)  # forget what other triggers of the sentence described
+    locator_mod._DESCRIBED.of(None)  # forget what other triggers of the sentence described
     return group_rows(trig, cands)
 
 

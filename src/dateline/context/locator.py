@@ -100,7 +100,7 @@ def _specificity(pm: PlaceMention) -> tuple[int, int]:
     return _FEATURE_ORDER.get(pm.place.feature, 0), pm.place.population
 
 
-_SPECS = DocMemo()
+_DESCRIBED = DocMemo()  # candidate list -> its _Candidates
 
 
 def _clause(tok: Any) -> int:
@@ -155,7 +155,7 @@ class _Candidate:
 
 def _candidates_of(sdoc: Any, others: list[PlaceMention]) -> list[_Candidate]:
     """The `_Candidate` of each place of a candidate list (once per list and document)."""
-    memo = _SPECS.of(sdoc)
+    memo = _DESCRIBED.of(sdoc)
     got = memo.get(id(others))
     if got is None or got[0] is not others or got[1] != len(others):
         # the list is held, so its id is not reused meanwhile; its length guards a change
@@ -164,6 +164,9 @@ def _candidates_of(sdoc: Any, others: list[PlaceMention]) -> list[_Candidate]:
 
 
 def _describe(sdoc: Any, others: list[PlaceMention]) -> list[_Candidate]:
+    """Each candidate of a list as every trigger sees it (see `_Candidate`): `fixed` holds its
+    26 trigger-independent feature strings in `_features`' order, then four values the
+    trigger's features combine with."""
     cands = [_Candidate(sdoc, pm) for pm in others]
     present = [c for c in cands if c.root is not None]
     if not present:
@@ -281,13 +284,10 @@ class _Trigger:
 
 
 def candidate_features(trigger: Any, pm: PlaceMention, others: list[PlaceMention],
-                       rank_by_distance: int, roots: dict[int, Any] | None = None,
-                       n_attached: int | None = None, region: Any = None
+                       rank_by_distance: int, n_attached: int | None = None
                        ) -> dict[str, float] | None:
-    """Sparse features of one candidate place for one trigger token; None if unusable.
-
-    (`roots` and `region` are no longer read: the candidate list's own memo holds them.)
-    """
+    """Sparse features of one candidate place (one of `others`, the trigger's candidates)
+    for one trigger token; None if unusable."""
     cands = _candidates_of(trigger.doc, others)
     c = next(c for c in cands if c.pm is pm)
     if c.root is None:

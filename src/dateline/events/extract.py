@@ -270,12 +270,15 @@ def _pattern_codes(lex, entry: lexmod.TriggerEntry, words: list[str], i: int, st
     if not lex.patterns.get(entry.block):
         return False
 
-    def forms(w: str) -> tuple[str, ...]:
-        # no lemmas before parsing: a crude plural strip stands in for them
-        return (w, w[:-1]) if len(w) > 3 and w.endswith("s") else (w,)
-
-    after = [forms(w) for w in words[i + 1:min(end, i + 12)]]
-    before = [f for w in words[max(start, i - 8):i] for f in forms(w)]
+    # no lemmas before parsing: a crude plural strip stands in for them (written out in
+    # both comprehensions: a function call per word cost more than the rest)
+    after = [(w, w[:-1]) if len(w) > 3 and w.endswith("s") else (w,)
+             for w in words[i + 1:min(end, i + 12)]]
+    before = []
+    for w in words[max(start, i - 8):i]:
+        before.append(w)
+        if len(w) > 3 and w.endswith("s"):
+            before.append(w[:-1])
     code, code2, pattern = lex.code_for(entry, after, before)
     return pattern is not None and bool(lexmod.plover_coding(code) or
                                         lexmod.plover_coding(code2))

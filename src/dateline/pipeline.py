@@ -511,7 +511,7 @@ class _StoreSessions:
 
     def write_batch(self, batch: list[CodedDocument], final: bool = False) -> WriteResult:
         """Store a batch; cluster the backlog when it is large enough, or ``final``."""
-        from dateline.store.allocator import trim_heap
+        from dateline.store.allocator import purge, trim_heap
 
         with self._open() as store:
             result = store.write_batch(batch, defer_clustering=True)
@@ -522,7 +522,10 @@ class _StoreSessions:
                 store.cluster_pending()
                 self.backlog = 0
         # What the batch freed goes back to the system: otherwise glibc keeps it, and a
-        # long run's resident size ratchets up to its largest batch or story.
+        # long run's resident size ratchets up to its largest batch or story; and DuckDB's
+        # jemalloc, which purged its freed pages when a batch's instance closed, keeps them
+        # while the run's instance lives.
+        purge()
         trim_heap()
         return result
 

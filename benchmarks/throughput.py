@@ -8,7 +8,6 @@ output, times the spaCy pipeline alone on the same texts, and profiles the stage
 
     .venv/bin/python benchmarks/throughput.py --copies 6 --workers 1 2 --profile 60
     .venv/bin/python benchmarks/throughput.py --startup 5    # a worker's start-up CPU only
-    .venv/bin/python benchmarks/throughput.py --chunk-ab 8   # a worker's chunk, batched or not
 """
 
 from __future__ import annotations
@@ -339,55 +338,6 @@ def worker_startup(runs: int) -> dict:
             "initializer_s_median": round(sorted(inside)[len(inside) // 2], 2)}
 
 
-# --------------------------------------------------------------------------- batched chunks
-
-_CHUNK_AB_PROGRAM = """
-import gzip, json, sys, time
-from dateline import coder
-from dateline.pipeline import _warm_worker
-from dateline.records import Document
-corpus, size, parity = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-with gzip.open(corpus, "rt", encoding="utf-8") as fh:
-    rows = [json.loads(line) for line in fh if line.strip()]
-_warm_worker()
-cpu = {"one": 0.0, "batched": 0.0}
-stories = {"one": 0, "batched": 0}
-for k in range(0, len(rows), size):
-    docs = [Document(text=r.get("text") or "", published=(r.get("date") or "")[:10] or None,
-                     source=r.get("source")) for r in rows[k:k + size]]
-    arm = "batched" if (k // size + parity) % 2 else "one"
-    t = time.process_time()
-    if arm == "one":
-        for d in docs:
-            coder.code_document(d)
-    else:
-        coder.code_batch(docs)
-    cpu[arm] += time.process_time() - t
-    stories[arm] += len(docs)
-print(json.dumps({"cpu": cpu, "stories": stories}))
-"""
-
-
-def chunk_ab(corpus: Path, size: int) -> dict:
-    """CPU of a worker's chunks coded one story at a time against parsed together: in each of
-    two fresh processes the chunks alternate between the two ways, the second process with
-    the roles swapped, so each way codes every story once, first time seen, as in a run."""
-    env = dict(os.environ, OMP_NUM_THREADS="1")
-    cpu = {"one": 0.0, "batched": 0.0}
-    stories = {"one": 0, "batched": 0}
-    for parity in (0, 1):
-        done = subprocess.run([sys.executable, "-c", _CHUNK_AB_PROGRAM, str(corpus), str(size),
-                               str(parity)], env=env, capture_output=True, text=True,
-                              check=True)
-        part = json.loads(done.stdout.strip().splitlines()[-1])
-        for arm in cpu:
-            cpu[arm] += part["cpu"][arm]
-            stories[arm] += part["stories"][arm]
-    per = {arm: round(1000 * cpu[arm] / stories[arm], 1) for arm in cpu}
-    return {"chunk": size, "stories": stories["one"], "cpu_ms_per_story": per,
-            "change": f"{100 * (per['batched'] / per['one'] - 1):+.1f} %"}
-
-
 # --------------------------------------------------------------------------- main
 
 
@@ -406,16 +356,7 @@ def main() -> None:
     ap.add_argument("--json", type=Path, default=None, help="also write results as JSON")
     ap.add_argument("--startup", type=int, default=0, metavar="N",
                     help="only time a worker's start-up, in N fresh processes")
-    ap.add_argument("--chunk-ab", type=int, default=0, metavar="SIZE",
-                    help="only compare a worker's chunks of SIZE coded one at a time and "
-                         "parsed together (CPU per story, two fresh processes)")
     args = ap.parse_args()
-    if args.chunk_ab:
-        ab = chunk_ab(args.corpus, args.chunk_ab)
-        print("chunks one at a time / parsed together:", json.dumps(ab), flush=True)
-        if args.json:
-            args.json.write_text(json.dumps(ab, indent=1))
-        return
     if args.startup:
         startup = worker_startup(args.startup)
         print("worker start-up CPU s:", json.dumps(startup), flush=True)

@@ -60,18 +60,6 @@ def _code_one(doc: Document) -> CodedDocument:
         return _failed(doc, exc)
 
 
-def code_batch(docs: list[Document]) -> list[CodedDocument]:
-    """Code clean stories parsed together, as :func:`code_documents` codes each batch (the
-    same records as one at a time, for less CPU a story); unlike it, a story that fails
-    raises, for a caller that then codes the batch one story at a time."""
-    from dateline import events, nlp
-
-    nlp.warm([d.text for d in docs])  # outside the zone: common words stay tokenized
-    with nlp.zone():  # the batch's parses must not outlive it: code it all inside
-        parsed = nlp.parse_many([d.text for d in docs], select=events.may_hold_event)
-        return [_stages(doc, sdoc) for doc, sdoc in zip(docs, parsed, strict=True)]
-
-
 def code_documents(items: Iterable[Document | Rejected]) -> Iterator[CodedDocument]:
     """Code a stream of ingested items (parsed in batches); rejections pass through."""
     from dateline import events, nlp

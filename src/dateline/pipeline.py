@@ -119,60 +119,23 @@ def _on_alarm(_signum, _frame) -> None:
 
 def process_item(item: Item) -> CodedDocument:
     """Code one ingested item: language check, then the coder; failures become rejections."""
-    checked = _checked(item)
-    return checked if isinstance(checked, CodedDocument) else _code_checked(checked)
-
-
-def _checked(item: Item) -> Document | CodedDocument:
-    """The item ready for the coder, or its rejection record (rejected on reading, or not
-    English)."""
     if isinstance(item, Rejected):
         return CodedDocument.rejection(item)
+    from dateline.coder import code_document
     from dateline.ingest.language import check_language
 
     checked = check_language(item)
-    return CodedDocument.rejection(checked) if isinstance(checked, Rejected) else checked
-
-
-def _code_checked(doc: Document) -> CodedDocument:
-    """Code one checked story within the time limit; failures become rejections."""
-    from dateline.coder import code_document
-
+    if isinstance(checked, Rejected):
+        return CodedDocument.rejection(checked)
     try:
         with _time_limit(_story_timeout):
-            return code_document(doc)
+            return code_document(checked)
     except StoryTimeout:
         reason = f"timeout: coding took over {_story_timeout:g} s"
     except Exception as exc:  # noqa: BLE001 - one story the coder cannot handle is one rejection
         reason = f"coding failed: {type(exc).__name__}: {exc}"[:300]
-    return CodedDocument.rejection(Rejected(origin=doc.origin or doc.id,
-                                            reason=reason, language=doc.language))
-
-
-def process_chunk(items: list[Item]) -> list[CodedDocument]:
-    """:func:`process_item` over ``items``, with the stories that reach the coder parsed
-    together: the same records, for ~6 % less CPU a story (fresh Guardian stories in chunks
-    of 8, as the workers get them).
-
-    When any story of the batch fails or the batch runs past its time (the per-story limit
-    times its stories), the batch is coded again one story at a time, so every story gets
-    the record :func:`process_item` gives it.
-    """
-    checked = [_checked(item) for item in items]
-    docs = [c for c in checked if isinstance(c, Document)]
-    coded: list[CodedDocument] | None = None
-    if len(docs) > 1:
-        from dateline.coder import code_batch
-
-        try:
-            with _time_limit(_story_timeout * len(docs)):
-                coded = code_batch(docs)
-        except Exception:  # noqa: BLE001 - StoryTimeout too: each story alone says which
-            coded = None
-    if coded is None:
-        coded = [_code_checked(doc) for doc in docs]
-    stories = iter(coded)
-    return [next(stories) if isinstance(c, Document) else c for c in checked]
+    return CodedDocument.rejection(Rejected(origin=checked.origin or checked.id,
+                                            reason=reason, language=checked.language))
 
 
 @contextmanager
@@ -226,7 +189,11 @@ def _process_chunk(chunk: list[Item], lines: bool = False
                    ) -> list[tuple[CodedDocument, str | None]]:
     """Code a chunk in a worker; with ``lines``, also each result's JSONL line, so that the
     main process (which every result passes through) only writes it."""
-    return [(coded, coded.to_line() if lines else None) for coded in process_chunk(chunk)]
+    out = []
+    for item in chunk:
+        coded = process_item(item)
+        out.append((coded, coded.to_line() if lines else None))
+    return out
 
 
 def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
@@ -511,7 +478,7 @@ class _StoreSessions:
 
     def write_batch(self, batch: list[CodedDocument], final: bool = False) -> WriteResult:
         """Store a batch; cluster the backlog when it is large enough, or ``final``."""
-        from dateline.store.allocator import purge, trim_heap
+        from dateline.store.allocator import trim_heap
 
         with self._open() as store:
             result = store.write_batch(batch, defer_clustering=True)
@@ -522,10 +489,8 @@ class _StoreSessions:
                 store.cluster_pending()
                 self.backlog = 0
         # What the batch freed goes back to the system: otherwise glibc keeps it, and a
-        # long run's resident size ratchets up to its largest batch or story; and DuckDB's
-        # jemalloc, which purged its freed pages when a batch's instance closed, keeps them
-        # while the run's instance lives.
-        purge()
+        # long run's resident size ratchets up to its largest batch or story (DuckDB's own
+        # freed pages went back when the store was detached: Store.close).
         trim_heap()
         return result
 

@@ -376,8 +376,6 @@ def _run(items: Iterable[Item], pool: multiprocessing.pool.Pool | None, workers:
         if store is not None:
             store.finish()
     finally:
-        if store is not None:
-            store.close()
         if sink is not None and sink is not sys.stdout:
             sink.close()
         elif sink is not None:
@@ -439,38 +437,26 @@ class _StoreSessions:
     """
 
     def __init__(self, db: str, wait: float | None) -> None:
-        import duckdb
-
+        from dateline.store import open_store
         from dateline.store.busy import store_wait
 
         if _answer_pandas_probe:
             _probe_pandas_without_importing()
         self.db = db
         self.wait = store_wait() if wait is None else wait
-        # One database instance for the run, to which the store file is attached for each
-        # batch and detached after it (which releases the file as closing it would): a new
-        # instance per batch cost ~35 CPU ms to build and ~40 more to tear down.
-        self.instance = duckdb.connect(":memory:")
-        # One DuckDB thread: the workers have the cores, and a writer with fewer threads
-        # holds less memory at its peak (measured: 358 -> 263 MiB writing 747 stories).
-        self.instance.execute("SET threads = 1")
-        try:
-            with self._open() as store:  # create and migrate it first
-                store.cluster_pending()
-                self.stored = store.con.execute("SELECT count(*) FROM events").fetchone()[0]
-        except BaseException:
-            self.close()
-            raise
+        with open_store(self.db, wait=self.wait) as store:  # create and migrate it first
+            store.cluster_pending()
+            self.stored = store.con.execute("SELECT count(*) FROM events").fetchone()[0]
         self.backlog = 0
 
     def _open(self):
-        from dateline.store import attach_store
+        from dateline.store import open_store
 
-        return attach_store(self.instance, self.db, wait=self.wait)
-
-    def close(self) -> None:
-        """Close the run's database instance (the store is detached after each batch)."""
-        self.instance.close()
+        store = open_store(self.db, wait=self.wait)
+        # One DuckDB thread: the workers have the cores, and a writer with fewer threads
+        # holds less memory at its peak (measured: 358 -> 263 MiB writing 747 stories).
+        store.con.execute("SET threads = 1")
+        return store
 
     def known_ids(self, ids: Iterable[str]) -> set[str]:
         with self._open() as store:
@@ -490,7 +476,7 @@ class _StoreSessions:
                 self.backlog = 0
         # What the batch freed goes back to the system: otherwise glibc keeps it, and a
         # long run's resident size ratchets up to its largest batch or story (DuckDB's own
-        # freed pages went back when the store was detached: Store.close).
+        # freed pages go back when the batch's connection closes).
         trim_heap()
         return result
 

@@ -17,13 +17,12 @@ import duckdb
 import pyarrow as pa
 
 from dateline.records import CodedDocument
-from dateline.store.allocator import purge
-from dateline.store.busy import StoreBusyError, StoreError, attach, connect
+from dateline.store.busy import StoreBusyError, StoreError, connect
 from dateline.store.schema import SCHEMA_VERSION, applied_migrations, apply_migrations
 from dateline.store.writer import build_tables
 
 __all__ = ["SCHEMA_VERSION", "Store", "StoreBusyError", "StoreError", "WriteResult",
-           "attach_store", "open_store"]
+           "open_store"]
 
 DEFAULT_DB = "dateline.duckdb"
 _INSERT_ORDER = ("documents", "events", "event_actors", "quotes", "claims", "rejections")
@@ -56,23 +55,10 @@ class WriteResult:
 class Store:
     """An open dateline store. Use :func:`open_store`; close it or use it as a context."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, path: str, read_only: bool,
-                 catalog: str | None = None,
-                 instance: duckdb.DuckDBPyConnection | None = None) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: str, read_only: bool) -> None:
         self.con = con
         self.path = path
         self.read_only = read_only
-        # When attached (see :func:`attach_store`): the name it is attached under, and the
-        # connection to the instance that holds it, which closing detaches it from.
-        self.catalog = catalog
-        self._instance = instance
-
-    def _cursor(self) -> duckdb.DuckDBPyConnection:
-        """A cursor of our own; it reads the attached store by default, as ``con`` does."""
-        cur = self.con.cursor()
-        if self.catalog is not None:
-            cur.execute(f"USE {self.catalog}")
-        return cur
 
     def __enter__(self) -> Self:
         return self
@@ -81,17 +67,10 @@ class Store:
         self.close()
 
     def close(self) -> None:
-        """Close the connection, or detach an attached store (idempotent)."""
+        """Close the connection (idempotent)."""
         if self.con is not None:
             self.con.close()
             self.con = None
-            if self._instance is not None:
-                self._instance.execute(f"DETACH {self.catalog}")  # checkpoints, frees the file
-                # Closing an instance gave DuckDB's freed pages back; a kept instance's
-                # jemalloc holds them (its writer has one thread), and a run's resident size
-                # then grew with the store: 640 stories peaked 27 MiB higher than with a new
-                # instance per batch (benchmarks/memory.py), 64 stories did not.
-                purge()
 
     @property
     def schema_version(self) -> int:
@@ -118,7 +97,7 @@ class Store:
     def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A cursor of our own inside one transaction: committed when the block ends, rolled
         back on any exception (a kill mid-way leaves the store as it was)."""
-        con = self._cursor()
+        con = self.con.cursor()
         con.execute("BEGIN TRANSACTION")
         try:
             yield con
@@ -135,7 +114,7 @@ class Store:
         if wanted.num_rows == 0:
             return set()
         # A cursor of our own: a caller's half-read result on .con must not block us.
-        cur = self._cursor()
+        cur = self.con.cursor()
         cur.register("_dl_wanted", wanted)
         try:
             rows = cur.execute(
@@ -199,23 +178,6 @@ def _item_id(item: CodedDocument) -> str | None:
     if item.doc is not None:
         return item.doc.id
     return (item.rejected or {}).get("id")
-
-
-def attach_store(instance: duckdb.DuckDBPyConnection, path: str | Path, wait: float = 0.0,
-                 name: str = "dl_store") -> Store:
-    """Open (creating and migrating) a store for writing by attaching it to the database
-    instance of ``instance`` (an in-memory connection kept for many opens); closing the
-    store detaches it and releases the file. ``wait`` as in :func:`open_store`."""
-    path = str(path)
-    attach(instance, path, name, wait=wait)
-    store = Store(instance.cursor(), path, False, catalog=name, instance=instance)
-    try:
-        store.con.execute(f"USE {name}")
-        apply_migrations(store.con)
-    except BaseException:
-        store.close()
-        raise
-    return store
 
 
 def open_store(path: str | Path = DEFAULT_DB, read_only: bool = False,

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
 from typing import Any
 
 import duckdb
@@ -50,28 +49,11 @@ def connect(path: str, read_only: bool = False, wait: float = 0.0,
 
     Raises StoreBusyError when still held after the wait, StoreError for anything else.
     """
-    return _retrying(path, wait, lambda: duckdb.connect(path, read_only=read_only,
-                                                        config=config or {}))
-
-
-def attach(con: duckdb.DuckDBPyConnection, path: str, name: str, wait: float = 0.0) -> None:
-    """Attach ``path`` for writing to ``con``'s database instance as ``name``, retrying for
-    ``wait`` seconds while another process holds it (errors as :func:`connect`'s).
-
-    Detaching it releases the file, as closing a connection does, but the instance lives
-    on: a writer that opens its store once per batch attaches it in ~3 CPU ms instead of
-    the ~35 that a new instance costs (DuckDB builds its catalog of functions each time).
-    """
-    quoted = path.replace("'", "''")
-    _retrying(path, wait, lambda: con.execute(f"ATTACH '{quoted}' AS {name}"))
-
-
-def _retrying(path: str, wait: float, open_it: Callable[[], Any]) -> Any:
     deadline = time.monotonic() + max(wait, 0.0)
     delay = 0.05
     while True:
         try:
-            return open_it()
+            return duckdb.connect(path, read_only=read_only, config=config or {})
         except duckdb.Error as exc:
             if not is_lock_error(exc):
                 raise StoreError(f"cannot open store {path}: {exc}") from exc

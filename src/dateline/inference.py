@@ -25,7 +25,7 @@ instead of floats that move in their last bits with the batch a word is analysed
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -185,39 +185,39 @@ def _cached_forward(train_forward: Callable, cache: EmbeddingCache) -> Callable:
 def cache_embeddings(nlp: Any, capacity: int = 16_384) -> int:
     """Give each numpy-backed tok2vec embedding stage of `nlp` an :class:`EmbeddingCache`
     of `capacity` words; returns how many stages have one."""
+    done = 0
+    for node in _numpy_nodes(nlp):
+        if not node.name.startswith("extract_features>>") or len(node.layers) != 5:
+            continue
+        if not hasattr(node._func, "dateline_cache"):
+            node._func = _cached_forward(node._func, EmbeddingCache(node, capacity))
+        done += 1
+    return done
+
+
+def _numpy_nodes(nlp: Any) -> Iterator[Any]:
+    """Every node of `nlp`'s components' models that runs on numpy (the fast paths here are
+    numpy code; other backends are left alone)."""
     from thinc.api import NumpyOps
 
-    done = 0
     for _, pipe in nlp.pipeline:
         model = getattr(pipe, "model", None)
         if model is None:
             continue
         for node in model.walk():
-            if not node.name.startswith("extract_features>>") or len(node.layers) != 5:
-                continue
-            if not isinstance(node.ops, NumpyOps):
-                continue
-            if not hasattr(node._func, "dateline_cache"):
-                node._func = _cached_forward(node._func, EmbeddingCache(node, capacity))
-            done += 1
-    return done
+            if isinstance(node.ops, NumpyOps):
+                yield node
 
 
 def speed_up_prediction(nlp: Any) -> int:
     """Give the numpy-backed Maxout and LayerNorm nodes of `nlp`'s components their
     prediction fast path; returns how many nodes have it (other backends are left alone)."""
-    from thinc.api import NumpyOps
-
     done = 0
-    for _, pipe in nlp.pipeline:
-        model = getattr(pipe, "model", None)
-        if model is None:
+    for node in _numpy_nodes(nlp):
+        predict = _PREDICT.get(node.name)
+        if predict is None:
             continue
-        for node in model.walk():
-            predict = _PREDICT.get(node.name)
-            if predict is None or not isinstance(node.ops, NumpyOps):
-                continue
-            if not hasattr(node._func, "dateline_thinc_forward"):
-                node._func = _predict_forward(node._func, predict)
-            done += 1
+        if not hasattr(node._func, "dateline_thinc_forward"):
+            node._func = _predict_forward(node._func, predict)
+        done += 1
     return done

@@ -592,6 +592,23 @@ _PARTY_CTES = """pa0 AS (
     FROM pa0 p LEFT JOIN big ON big.event_id = p.event_id
 )"""
 
+# The columns both statements below begin with: the seed mention's own fields and its
+# parties (from _PARTY_CTES, or the seed's two actors where it has no party rows).
+_SEED_COLUMNS = """SELECT s.id AS id, s.origin, s.type, s.mode, s.cameo, s.quad_class, s.goldstein,
+       s.plover_score,
+       s.actor1_code, s.actor1_country, s.actor1_sector, s.actor1_name,
+       s.actor2_code, s.actor2_country, s.actor2_sector, s.actor2_name,
+       coalesce(pa.actor_countries, list_filter([s.actor1_country], lambda x: x IS NOT NULL))
+           AS actor_countries,
+       coalesce(pa.recipient_countries, []::VARCHAR[]) AS recipient_countries,
+       coalesce(pa.party_codes,
+                list_filter([s.actor1_code, s.actor2_code], lambda x: x IS NOT NULL)) AS party_codes,
+       coalesce(pa.party_sectors,
+                list_filter([s.actor1_sector, s.actor2_sector], lambda x: x IS NOT NULL))
+           AS party_sectors,
+       coalesce(pa.n_parties, (s.actor1_code IS NOT NULL)::INT
+                + (s.actor2_code IS NOT NULL)::INT) AS n_parties,"""
+
 _CLUSTER_SQL = """
 INSERT INTO clusters BY NAME
 WITH mem AS (
@@ -608,21 +625,7 @@ WITH mem AS (
     FROM {events} e JOIN {cids} c ON e.cluster_id = c.id
     LEFT JOIN {documents} d ON d.id = e.doc_id
     GROUP BY e.cluster_id
-), """ + _PARTY_CTES + """
-SELECT s.id AS id, s.origin, s.type, s.mode, s.cameo, s.quad_class, s.goldstein,
-       s.plover_score,
-       s.actor1_code, s.actor1_country, s.actor1_sector, s.actor1_name,
-       s.actor2_code, s.actor2_country, s.actor2_sector, s.actor2_name,
-       coalesce(pa.actor_countries, list_filter([s.actor1_country], lambda x: x IS NOT NULL))
-           AS actor_countries,
-       coalesce(pa.recipient_countries, []::VARCHAR[]) AS recipient_countries,
-       coalesce(pa.party_codes,
-                list_filter([s.actor1_code, s.actor2_code], lambda x: x IS NOT NULL)) AS party_codes,
-       coalesce(pa.party_sectors,
-                list_filter([s.actor1_sector, s.actor2_sector], lambda x: x IS NOT NULL))
-           AS party_sectors,
-       coalesce(pa.n_parties, (s.actor1_code IS NOT NULL)::INT
-                + (s.actor2_code IS NOT NULL)::INT) AS n_parties,
+), """ + _PARTY_CTES + "\n" + _SEED_COLUMNS + """
        mem.contexts,
        s.date, s.date_precision, s.event_date,
        -- the place of the cluster's most specific mention (most often the seed's own)
@@ -664,21 +667,7 @@ LEFT JOIN pa ON pa.event_id = c.id
 # storing each batch's singleton events cost.
 _SINGLETON_SQL = """
 INSERT INTO clusters BY NAME
-WITH """ + _PARTY_CTES + """
-SELECT s.id AS id, s.origin, s.type, s.mode, s.cameo, s.quad_class, s.goldstein,
-       s.plover_score,
-       s.actor1_code, s.actor1_country, s.actor1_sector, s.actor1_name,
-       s.actor2_code, s.actor2_country, s.actor2_sector, s.actor2_name,
-       coalesce(pa.actor_countries, list_filter([s.actor1_country], lambda x: x IS NOT NULL))
-           AS actor_countries,
-       coalesce(pa.recipient_countries, []::VARCHAR[]) AS recipient_countries,
-       coalesce(pa.party_codes,
-                list_filter([s.actor1_code, s.actor2_code], lambda x: x IS NOT NULL)) AS party_codes,
-       coalesce(pa.party_sectors,
-                list_filter([s.actor1_sector, s.actor2_sector], lambda x: x IS NOT NULL))
-           AS party_sectors,
-       coalesce(pa.n_parties, (s.actor1_code IS NOT NULL)::INT
-                + (s.actor2_code IS NOT NULL)::INT) AS n_parties,
+WITH """ + _PARTY_CTES + "\n" + _SEED_COLUMNS + """
        list_sort(list_distinct(coalesce(s.contexts, []::VARCHAR[]))) AS contexts,
        s.date, s.date_precision, s.event_date,
        s.location_name, s.location_country, s.location_admin1, s.lat, s.lon, s.geonameid,

@@ -87,14 +87,9 @@ def _index() -> tuple[dict, dict, dict]:
     return exact, prefix, phrases
 
 
-_WORD_CACHE: dict[str, tuple[tuple[str, int], ...]] = {}
-
-
 def _word_contexts(word: str) -> tuple[tuple[str, int], ...]:
-    """(context, weight) of one word through the exact and prefix tables (cached)."""
-    hit = _WORD_CACHE.get(word)
-    if hit is not None:
-        return hit
+    """(context, weight) of one word through the exact and prefix tables (asked once per
+    word: `_note_words` keeps the answers that hold anything)."""
     exact, prefix, _ = _index()
     found: dict[str, int] = {}
     for name, weight in exact.get(word, ()):
@@ -102,10 +97,7 @@ def _word_contexts(word: str) -> tuple[tuple[str, int], ...]:
     for n in range(3, len(word) + 1):
         for name, weight in prefix.get(word[:n], ()):
             found[name] = max(found.get(name, 0), weight)
-    hit = tuple(found.items())
-    if len(_WORD_CACHE) < 200_000:
-        _WORD_CACHE[word] = hit
-    return hit
+    return tuple(found.items())
 
 
 _TOKEN_SPLIT_RE = re.compile("(" + _TOKEN_RE.pattern + ")")

@@ -169,19 +169,6 @@ class EmbeddingCache:
         return np.split(out, np.cumsum(lengths)[:-1])
 
 
-def _cached_forward(train_forward: Callable, cache: EmbeddingCache) -> Callable:
-    """A forward that answers prediction from `cache` and runs thinc's forward to train."""
-
-    def forward(model: Any, docs: Any, is_train: bool) -> tuple[Any, Callable]:
-        if is_train:
-            return train_forward(model, docs, is_train)
-        return cache.predict(docs), _no_backprop
-
-    forward.dateline_thinc_forward = train_forward  # type: ignore[attr-defined]
-    forward.dateline_cache = cache  # type: ignore[attr-defined]
-    return forward
-
-
 def cache_embeddings(nlp: Any, capacity: int = 16_384) -> int:
     """Give each numpy-backed tok2vec embedding stage of `nlp` an :class:`EmbeddingCache`
     of `capacity` words; returns how many stages have one."""
@@ -190,7 +177,10 @@ def cache_embeddings(nlp: Any, capacity: int = 16_384) -> int:
         if not node.name.startswith("extract_features>>") or len(node.layers) != 5:
             continue
         if not hasattr(node._func, "dateline_cache"):
-            node._func = _cached_forward(node._func, EmbeddingCache(node, capacity))
+            cache = EmbeddingCache(node, capacity)
+            node._func = _predict_forward(node._func,
+                                          lambda _model, docs, c=cache: c.predict(docs))
+            node._func.dateline_cache = cache  # type: ignore[attr-defined]
         done += 1
     return done
 

@@ -204,6 +204,15 @@ class CodedDocument:
                    origin=data.get("origin"))
 
 
+def shallow_copy(record: Any) -> Any:
+    """A new record with the same field values: what ``dataclasses.replace(record)`` gives,
+    ~8x cheaper, but without running ``__post_init__`` (a caller whose record has one does
+    its work itself)."""
+    out = object.__new__(type(record))
+    out.__dict__.update(record.__dict__)
+    return out
+
+
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 

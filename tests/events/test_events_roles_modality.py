@@ -183,14 +183,13 @@ def test_only_coordinated_tokens_have_later_conjuncts() -> None:
 
 
 def test_an_event_copies_its_modality() -> None:
-    """extract._copied gives what dataclasses.replace gives: equal values, a new object."""
+    """records.shallow_copy gives what dataclasses.replace gives: equal values, a new object."""
     from dataclasses import replace
 
-    from dateline.events.extract import _copied
-    from dateline.records import Modality
+    from dateline.records import Modality, shallow_copy
 
     mod = Modality(negated=True, future=True)
-    got = _copied(mod)
+    got = shallow_copy(mod)
     assert got == replace(mod) and got is not mod and type(got) is Modality
     got.hypothetical = True
     assert not mod.hypothetical

@@ -15,9 +15,10 @@ import unicodedata
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import lru_cache
 from importlib import resources
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -77,11 +78,13 @@ class Place:
                         lon=lon, geonameid=self.geonameid, feature=self.feature)
 
 
+_PLACE_FIELDS = attrgetter(*(f.name for f in fields(Place)))
+
+
 def astuple_place(place: Place) -> tuple:
     """A Place's fields in order (Place(*fields) makes it again); dataclasses.astuple copies
     deeply and is slower."""
-    return (place.name, place.country, place.admin1, place.lat, place.lon, place.geonameid,
-            place.feature, place.population, place.iso2, place.admin1_code)
+    return _PLACE_FIELDS(place)
 
 
 @dataclass

@@ -33,6 +33,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import count
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -101,7 +102,39 @@ def _lowercase_doc(toks: list[Token]) -> bool:
 # spaCy string hash -> our token (text, folded form, capitalised) and label names; shared
 # across stories because the vocabulary repeats.
 _STRINGS: dict[int, Token] = {}
-_LABELS: dict[int, str] = {0: ""}
+_TEXT_OF = attrgetter("text")
+_NORM_OF = attrgetter("norm")
+
+
+class _LabelTable:
+    """Label hashes (tags, dependency labels, entity types: a parser's few hundred at most)
+    sorted, with their names: a story's label columns are named by one binary search and one
+    gather in numpy instead of a Python int and a dict look-up per token and column."""
+
+    def __init__(self) -> None:
+        import numpy as np
+
+        # (sorted hashes, their names), swapped whole: a thread never pairs two tables
+        self.table = (np.zeros(1, dtype=np.uint64), np.array([""], dtype=object))  # 0: none
+
+    def names(self, columns, strings) -> list[list[str]]:
+        """The names of each column (of an (n, k) array of label hashes), as k lists."""
+        import numpy as np
+
+        for _ in range(2):
+            keys, values = self.table
+            at = np.searchsorted(keys, columns)
+            at[at == len(keys)] = 0
+            if (keys[at] == columns).all():
+                return values[at].T.tolist()
+            keys = np.union1d(keys, columns)
+            if len(keys) > 100_000:  # a bound, though a parser has a few hundred labels
+                keys = np.union1d(np.zeros(1, dtype=np.uint64), columns)
+            self.table = (keys, np.array([strings[h] for h in keys.tolist()], dtype=object))
+        raise AssertionError("unreachable: the table holds every hash of the columns")
+
+
+_LABEL_TABLE = _LabelTable()
 
 
 class _View:
@@ -113,32 +146,33 @@ class _View:
 
         arr = sdoc.to_array([ORTH, TAG, DEP, HEAD, IS_SPACE, SENT_START, IDX, ENT_TYPE, ENT_IOB])
         n = len(arr)
-        starts = arr[:, 5].astype(np.int64) == 1
+        starts = arr[:, 5] == 1  # SENT_START is 1, 0 or -1 (as uint64)
         if n:
             starts[0] = True
         sent = np.cumsum(starts) - 1
         head = np.arange(n, dtype=np.int64) + arr[:, 3].astype(np.int64)  # HEAD is relative
-        keep = arr[:, 4] == 0
+        kept = np.flatnonzero(arr[:, 4] == 0)
+        sub = arr[kept]  # one gather of the non-space rows
+        orths = sub[:, 0].tolist()
         strings = sdoc.vocab.strings
         if len(_STRINGS) > 500_000:  # a bound for long-running processes
             _STRINGS.clear()
-        orths = arr[keep, 0].tolist()
         for h in set(orths).difference(_STRINGS):
             _STRINGS[h] = make_tokens([strings[h]])[0]
-        tags, deps, ents = arr[keep, 1].tolist(), arr[keep, 2].tolist(), arr[keep, 7].tolist()
-        for h in set(tags).union(deps, ents).difference(_LABELS):
-            _LABELS[h] = strings[h]
-        self.orig: list[int] = np.nonzero(keep)[0].tolist()
-        self.toks: list[Token] = [_STRINGS[h] for h in orths]
-        self.text: list[str] = [t.text for t in self.toks]
-        self.norm: list[str] = [t.norm for t in self.toks]
-        self.idx: list[int] = arr[keep, 6].tolist()
-        self.tag: list[str] = [_LABELS[h] for h in tags]
-        self.dep: list[str] = [_LABELS[h] for h in deps]
-        self.ent: list[str] = [_LABELS[h] for h in ents]
-        self.ent_begins: list[bool] = (arr[keep, 8] == 3).tolist()  # IOB "B"
-        self.head: list[int] = head[keep].tolist()  # absolute token index of the head
-        self.sent: list[int] = sent[keep].tolist()
+        # tags, labels and entity types named in numpy: no Python int per 64-bit hash
+        tags, deps, ents = _LABEL_TABLE.names(sub[:, (1, 2, 7)], strings)
+        self.orig: list[int] = kept.tolist()
+        # map() over a bound getter: the per-token lists without a Python frame per token
+        self.toks: list[Token] = list(map(_STRINGS.__getitem__, orths))
+        self.text: list[str] = list(map(_TEXT_OF, self.toks))
+        self.norm: list[str] = list(map(_NORM_OF, self.toks))
+        self.idx: list[int] = sub[:, 6].tolist()
+        self.tag: list[str] = tags
+        self.dep: list[str] = deps
+        self.ent: list[str] = ents
+        self.ent_begins: list[bool] = (sub[:, 8] == 3).tolist()  # IOB "B"
+        self.head: list[int] = head[kept].tolist()  # absolute token index of the head
+        self.sent: list[int] = sent[kept].tolist()
         self.has_tags = any(self.tag)
         self.has_deps = any(self.dep)
 

@@ -148,6 +148,7 @@ class ActorDictionary:
     # the first two tokens of every phrase of two or more (see first_pairs): built on first
     # use, not stored in the start-up cache (unpickling them cost twice building them)
     pairs: set[tuple[str, str]] | None = None
+    singles: frozenset[str] | None = None  # words that are a phrase alone (see single_words)
     _by_name: dict[tuple[str, str], Entry] = field(default_factory=dict)
     _shared_below: int = -(1 << 30)  # entries of lower priority belong to a shared base
 
@@ -296,7 +297,7 @@ class ActorDictionary:
             lengths.setdefault(toks[0], set()).add(len(toks))
         self.index = index
         self.first = {t: tuple(sorted(n, reverse=True)) for t, n in lengths.items()}
-        self.pairs = None
+        self.pairs = self.singles = None
 
     def with_files(self, paths: Sequence[str], first_priority: int) -> ActorDictionary:
         """A new dictionary: these files layered over this one, which stays unchanged."""
@@ -316,7 +317,7 @@ class ActorDictionary:
                                           reverse=True))
         layer.entries = self.entries + layer.entries
         layer.index, layer.first = index, first
-        layer.pairs = None
+        layer.pairs = layer.singles = None
         return layer
 
     def first_pairs(self) -> set[tuple[str, str]]:
@@ -325,6 +326,13 @@ class ActorDictionary:
         if self.pairs is None:
             self.pairs = {toks[:2] for toks in self.index if len(toks) > 1}
         return self.pairs
+
+    def single_words(self) -> frozenset[str]:
+        """The words that are a whole phrase alone: a word that starts only longer phrases
+        ("in", "a", "said") can match nowhere its next word does not continue one."""
+        if self.singles is None:
+            self.singles = frozenset(t for t, lengths in self.first.items() if 1 in lengths)
+        return self.singles
 
     def lookup(self, toks: Sequence[str]) -> list[Entry]:
         return self.index.get(tuple(toks), [])

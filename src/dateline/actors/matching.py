@@ -81,15 +81,23 @@ def match_tokens(toks: Sequence[Token], dictionary: ActorDictionary,
     if norms is None:
         norms = [t.norm for t in toks]
     done = 0  # tokens before this index are inside an earlier match
+    singles = dictionary.single_words()
     # only positions whose word starts some phrase can start a match
     for i in compress(range(n), map(first.__contains__, norms)):
         if i < done:
             continue
-        # a phrase of two or more tokens needs its first two here
-        longer = i + 1 < n and (norms[i], norms[i + 1]) in pairs
-        for length in first[norms[i]]:
+        word = norms[i]
+        # a phrase of two or more tokens needs its first two here; without them only the
+        # word alone can match (most starting words, "in", "a", "said", start longer ones only)
+        if i + 1 < n and (word, norms[i + 1]) in pairs:
+            lengths = first[word]
+        elif word in singles:
+            lengths = (1,)
+        else:
+            continue
+        for length in lengths:
             j = i + length
-            if j > n or (length > 1 and not longer):
+            if j > n:
                 continue
             entries = index.get(tuple(norms[i:j]))
             if not entries:

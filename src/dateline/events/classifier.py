@@ -320,7 +320,7 @@ class SentenceTokens:
     new Token per word for every candidate."""
 
     ATTRS = ("IDX", "LENGTH", "IS_SPACE", "HEAD", "DEP")  # the Doc table it reads
-    __slots__ = ("doc", "heads", "parsed", "positions", "root", "spans")
+    __slots__ = ("doc", "ends", "heads", "parsed", "positions", "root", "starts")
 
     def __init__(self, doc: Any, start: int, end: int, table: Any) -> None:
         """Tokens start..end of `doc`; `table`: ``doc.to_array(SentenceTokens.ATTRS)``."""
@@ -330,7 +330,8 @@ class SentenceTokens:
         rel = block[:, 3].astype("int64").tolist()  # head offsets, stored as uint64
         self.doc = doc
         self.positions = [start + k for k in keep]
-        self.spans = [(idx[k], idx[k] + length[k]) for k in keep]
+        self.starts = [idx[k] for k in keep]
+        self.ends = [idx[k] + length[k] for k in keep]
         self.heads = [start + k + rel[k] for k in keep]
         self.parsed = bool(keep) and int(block[keep[0], 4]) != 0
         root = next((p for p, h in zip(self.positions, self.heads) if p == h),
@@ -339,7 +340,9 @@ class SentenceTokens:
 
     def head_of(self, a: int, b: int) -> Any | None:
         """`_span_head` of char span [a, b) (a Token), from the table."""
-        inside = [k for k, (lo, hi) in enumerate(self.spans) if lo < b and hi > a]
+        # the tokens overlapping [a, b) are a run (spans are sorted and disjoint)
+        lo = bisect_right(self.ends, a)
+        inside = range(lo, max(lo, bisect_left(self.starts, b)))
         if not inside:
             return None
         pos, heads = self.positions, self.heads
@@ -835,7 +838,8 @@ class EventClassifier:
         if "penta" in self.heads:
             penta_classes = self.heads["penta"]["classes"]
             penta = [int(penta_classes[j]) for j in main[:, self._cols["penta"]].argmax(axis=1)]
-        types = [self.classes[int(j)] for j in probs.argmax(axis=1)]
+        best = probs.argmax(axis=1).tolist()
+        types = [self.classes[j] for j in best]
         # the mode heads score only the candidates of a type that has one (each reads its own)
         modes: list[str | None] = [None] * len(items)
         which = [i for i, t in enumerate(types) if t in self.mode_heads]
@@ -849,13 +853,13 @@ class EventClassifier:
                 j = int(row[cols.start - m:cols.stop - m].argmax())
                 modes[i] = self.mode_heads[types[i]]["classes"][j] or None
         out = []
-        for i, etype in enumerate(types):
-            row = probs[i]
+        # float32 to Python floats in one call per batch (the same values float() gives)
+        for i, (etype, row) in enumerate(zip(types, probs.tolist())):
             mode = modes[i]
             cameo = None if etype == NONE else cameo_for(etype, mode)
             out.append(Prediction(
-                type=etype, mode=mode, cameo=cameo, confidence=float(row[int(row.argmax())]),
-                probs={c: float(p) for c, p in zip(self.classes, row)},
+                type=etype, mode=mode, cameo=cameo, confidence=row[best[i]],
+                probs=dict(zip(self.classes, row)),
                 penta=penta[i] if penta is not None else None))
         return out
 

@@ -234,8 +234,8 @@ def _party(tok, index: MentionIndex, kinds: tuple[str, ...] | None = None) -> bo
 def _order_or_call_code(tok, entry: lexmod.TriggerEntry, index: MentionIndex):
     """'ordered X to leave' (CAMEO 100, demand) and 'called President X on Friday' (041,
     discuss by telephone): generic verbs whose object and complement make the event."""
-    if entry.rest or tok.pos_ != "VERB":
-        return None
+    if entry.lemma not in ("order", "call") or entry.rest or tok.pos_ != "VERB":
+        return None  # (half the triggers that code nothing come here: no Token read first)
     kids = list(tok.children)
     objs = [k for k in kids if k.dep_ in ("dobj", "obj")]
     if entry.lemma == "order":

@@ -24,8 +24,6 @@ from dateline.context.places import (
     _ACTOR_DEPS,
     _NOT_PLACE_WORDS,
     PlaceMention,
-    _admissible,
-    _first_prep,
     _of_place,
     _tree,
     ancestor_ids,
@@ -163,10 +161,12 @@ def _candidates_of(sdoc: Any, others: list[PlaceMention]) -> list[_Candidate]:
     return got[2]
 
 
-def _describe(sdoc: Any, others: list[PlaceMention]) -> list[_Candidate]:
+def _describe(sdoc: Any, others: list[PlaceMention], full: bool = False) -> list[_Candidate]:
     """Each candidate of a list as every trigger sees it (see `_Candidate`): `fixed` holds its
     26 trigger-independent feature strings in `_features`' order, then four values the
-    trigger's features combine with."""
+    trigger's features combine with. A bare proper noun that is no admissible place gets no
+    row (`group_rows`), so its strings are made only when `full` asks for them (`fixed` is
+    None without)."""
     cands = [_Candidate(sdoc, pm) for pm in others]
     present = [c for c in cands if c.root is not None]
     if not present:
@@ -181,6 +181,26 @@ def _describe(sdoc: Any, others: list[PlaceMention]) -> list[_Candidate]:
         c.ancestors = set(ancestor_ids(c.root))
     for c in present:
         pm, root, toks, r, ancestors = c.pm, c.root, c.toks, c.r, c.ancestors
+        e = r
+        while deps[e] == "conj" and heads[e] != e:
+            e = heads[e]
+        e_dep, e_head = deps[e], heads[e]
+        # _first_prep and _admissible (places) read from the parse table
+        first_prep = None
+        if deps[r] == "pobj" and deps[heads[r]] == "prep":
+            first_prep = sdoc[heads[r]].lower_
+        elif deps[r] in ("compound", "poss"):
+            first_prep = "mod"
+        c.first_prep = first_prep
+        c.admissible = admissible = not (
+            e_dep in _ACTOR_DEPS or (e_dep == "pobj" and deps[e_head] == "agent")
+            or (first_prep == "of" and not _of_place(root))
+            or (first_prep == "mod" and pm.place is not None
+                and pm.place.feature == "country"))
+        c.admissible_s = "admissible=True" if admissible else "admissible=False"
+        if not (admissible or full or pm.label != "PROPN"):
+            c.fixed = None
+            continue
         anchor = heads[r] if deps[r] in _MODIFIER_DEPS else r
         under_other = has_under = False
         for o in present:
@@ -192,14 +212,7 @@ def _describe(sdoc: Any, others: list[PlaceMention]) -> list[_Candidate]:
             if anchor in o.ancestors:
                 has_under = True
         spec_rank = min(specs.index(_specificity(pm)), 2)
-        e = r
-        while deps[e] == "conj" and heads[e] != e:
-            e = heads[e]
-        e_dep, e_head = deps[e], heads[e]
-        c.first_prep = _first_prep(root)
         c.clause = _clause(root)
-        c.admissible = _admissible(sdoc, None, pm)
-        c.admissible_s = f"admissible={c.admissible}"
         # Where the introducing preposition hangs: on the trigger, another verb or a noun.
         c.ph = ph = heads[e_head] if e_dep == "pobj" else None  # the preposition's head
         if ph is not None:
@@ -289,6 +302,8 @@ def candidate_features(trigger: Any, pm: PlaceMention, others: list[PlaceMention
     """Sparse features of one candidate place (one of `others`, the trigger's candidates)
     for one trigger token; None if unusable."""
     cands = _candidates_of(trigger.doc, others)
+    if any(c.pm is pm and c.root is not None and c.fixed is None for c in cands):
+        cands = _describe(trigger.doc, others, full=True)  # the memo's skipped this one
     c = next(c for c in cands if c.pm is pm)
     if c.root is None:
         return None
@@ -299,7 +314,13 @@ def candidate_features(trigger: Any, pm: PlaceMention, others: list[PlaceMention
 
 
 def _features(trig: _Trigger, c: _Candidate, rank: int, n_att: int) -> dict[str, float]:
-    """The feature row of one candidate for one trigger."""
+    """The feature row of one candidate for one trigger (every value 1.0)."""
+    return dict.fromkeys(_feature_keys(trig, c, rank, n_att), 1.0)
+
+
+def _feature_keys(trig: _Trigger, c: _Candidate, rank: int, n_att: int) -> list[str]:
+    """The names of the features of one candidate for one trigger, in the row's order (all
+    distinct: each opens with its own prefix and "=")."""
     trigger, t, r = trig.tok, trig.i, c.r
     (dep, headdep, headpos, label, feat, pop, n_places, actor_dep, under_other, has_under,
      spec_rank, spec_rank_feature, first_place, comma_pair, comma_pair_feature, ent_s,
@@ -319,70 +340,70 @@ def _features(trig: _Trigger, c: _Candidate, rank: int, n_att: int) -> dict[str,
     else:
         prep_on = "none"
     same_clause = c.clause == trig.clause
-    return {
-        "bias": 1.0,
-        f"attached={a}": 1.0,
-        f"prep={prep}": 1.0,
-        f"attached_prep={a}|{prep}": 1.0,
-        dep: 1.0,
-        headdep: 1.0,
-        headpos: 1.0,
-        label: 1.0,
-        feat: 1.0,
-        pop: 1.0,
-        f"dist={_bucket(dist, (1, 2, 3, 4, 6, 9))}": 1.0,
-        f"hops={_bucket(att[0], (1, 2, 3, 4, 6)) if att else 'none'}": 1.0,
-        f"side={side}": 1.0,
-        f"gap={_bucket(gap, (2, 4, 8, 15, 25))}": 1.0,
-        n_places: 1.0,
-        f"n_attached={min(n_att, 3)}": 1.0,
-        f"rank={min(rank, 3)}": 1.0,
-        trigger_dep: 1.0,
-        trigger_pos: 1.0,
-        trigger_tag: 1.0,
-        actor_dep: 1.0,
-        f"of_place={_of_place(c.root) if prep == 'of' else 'na'}": 1.0,
-        f"in_subtree={trig.left <= r <= trig.right}": 1.0,
-        under_other: 1.0,
-        has_under: 1.0,
-        spec_rank: 1.0,
-        spec_rank_feature: 1.0,
-        first_place: 1.0,
-        f"attached_dep={a}|{e_dep}": 1.0,
-        f"prep_feature={prep}|{feature}": 1.0,
-        f"prep_label={prep}|{c.pm.label}": 1.0,
-        f"trigger_prep={t_pos}|{prep}": 1.0,
-        word_s: 1.0,
-        f"word_prep={word}|{prep}": 1.0,
-        f"word_attached={word}|{a}": 1.0,
-        f"side_gap={side}|{_bucket(gap, (2, 5, 10))}": 1.0,
-        f"prep_on={prep_on}": 1.0,
-        f"prep_on_prep={prep_on}|{prep}": 1.0,
-        f"same_clause={same_clause}": 1.0,
-        f"same_clause_prep={same_clause}|{prep}": 1.0,
-        f"trig_anc={t in c.ancestors}": 1.0,
-        f"place_anc={r in trig.anc}": 1.0,
-        comma_pair: 1.0,
-        comma_pair_feature: 1.0,
-        ent_s: 1.0,
-        ent_label: 1.0,
-        head_noun: 1.0,
-        prev_word: 1.0,
-        path_s: 1.0,
-        f"path_att={path}|{a}": 1.0,
-        sent_pos: 1.0,
-        known: 1.0,
-        root_pos: 1.0,
-        ntoks: 1.0,
-        f"trig_side_dep={trig.dep}|{side}|{a}": 1.0,
-        f"prep_head={c.ph_lower if prep_on not in ('none', 'trigger') else '-'}": 1.0,
-        opener: 1.0,
-        f"ent_prep={ent}|{prep}": 1.0,
-        f"ent_att={ent}|{a}": 1.0,
-        f"word_dist={word}|{_bucket(dist, (1, 2, 3, 5))}": 1.0,
-        f"feature_att={feature}|{a}|{prep}": 1.0,
-        same_name: 1.0,
-    }
+    return [
+        "bias",
+        f"attached={a}",
+        f"prep={prep}",
+        f"attached_prep={a}|{prep}",
+        dep,
+        headdep,
+        headpos,
+        label,
+        feat,
+        pop,
+        f"dist={_bucket(dist, (1, 2, 3, 4, 6, 9))}",
+        f"hops={_bucket(att[0], (1, 2, 3, 4, 6)) if att else 'none'}",
+        f"side={side}",
+        f"gap={_bucket(gap, (2, 4, 8, 15, 25))}",
+        n_places,
+        f"n_attached={min(n_att, 3)}",
+        f"rank={min(rank, 3)}",
+        trigger_dep,
+        trigger_pos,
+        trigger_tag,
+        actor_dep,
+        f"of_place={_of_place(c.root) if prep == 'of' else 'na'}",
+        f"in_subtree={trig.left <= r <= trig.right}",
+        under_other,
+        has_under,
+        spec_rank,
+        spec_rank_feature,
+        first_place,
+        f"attached_dep={a}|{e_dep}",
+        f"prep_feature={prep}|{feature}",
+        f"prep_label={prep}|{c.pm.label}",
+        f"trigger_prep={t_pos}|{prep}",
+        word_s,
+        f"word_prep={word}|{prep}",
+        f"word_attached={word}|{a}",
+        f"side_gap={side}|{_bucket(gap, (2, 5, 10))}",
+        f"prep_on={prep_on}",
+        f"prep_on_prep={prep_on}|{prep}",
+        f"same_clause={same_clause}",
+        f"same_clause_prep={same_clause}|{prep}",
+        f"trig_anc={t in c.ancestors}",
+        f"place_anc={r in trig.anc}",
+        comma_pair,
+        comma_pair_feature,
+        ent_s,
+        ent_label,
+        head_noun,
+        prev_word,
+        path_s,
+        f"path_att={path}|{a}",
+        sent_pos,
+        known,
+        root_pos,
+        ntoks,
+        f"trig_side_dep={trig.dep}|{side}|{a}",
+        f"prep_head={c.ph_lower if prep_on not in ('none', 'trigger') else '-'}",
+        opener,
+        f"ent_prep={ent}|{prep}",
+        f"ent_att={ent}|{a}",
+        f"word_dist={word}|{_bucket(dist, (1, 2, 3, 5))}",
+        f"feature_att={feature}|{a}|{prep}",
+        same_name,
+    ]
 
 
 def _opener(tok: Any) -> str:
@@ -466,21 +487,27 @@ def _clause_flags(trigger: Any) -> tuple[bool, bool, bool]:
 def _null_clause(trigger: Any, rows: list[tuple[PlaceMention, dict[str, float]]]
                  ) -> tuple[dict[str, float], set[str]]:
     """The no-place features but the sentence's words, and those words."""
-    lo, hi = sentence_bounds(trigger)
-    words = _sentence_words(trigger)
-    loc_prep, modal, neg = _clause_flags(trigger)
-    say, lower = _say_hashes(), _tree(trigger.doc).lower
-    reported = any(lower[a] in say for a in ancestor_ids(trigger))
     n_att = sum(1 for _, f in rows if f.get("attached=True"))
     strong_att = any(f.get("attached=True") and any(
         f.get(f"prep={p}") for p in _STRONG_LOCATIVE_PREPS) for _, f in rows)
+    return _null_head(trigger, len(rows), n_att, strong_att), _sentence_words(trigger)
+
+
+def _null_head(trigger: Any, n_rows: int, n_att: int, strong_att: bool) -> dict[str, float]:
+    """The no-place features but the sentence's words, from the trigger's clause and its
+    rows: how many, how many attached to it, whether one by a strong locative preposition."""
+    lo, hi = sentence_bounds(trigger)
+    loc_prep, modal, neg = _clause_flags(trigger)
+    say, lower = _say_hashes(), _tree(trigger.doc).lower
+    reported = any(lower[a] in say for a in ancestor_ids(trigger))
     word = trigger.lower_
-    out = {
+    tag = trigger.tag_
+    return {
         "null:bias": 1.0,
         f"null:word={word}": 1.0,
-        f"null:tag={trigger.tag_}": 1.0,
+        f"null:tag={tag}": 1.0,
         f"null:dep={trigger.dep_}": 1.0,
-        f"null:n_cands={min(len(rows), 4)}": 1.0,
+        f"null:n_cands={min(n_rows, 4)}": 1.0,
         f"null:n_att={min(n_att, 2)}": 1.0,
         f"null:strong_att={strong_att}": 1.0,
         f"null:loc_prep={loc_prep}": 1.0,
@@ -489,9 +516,8 @@ def _null_clause(trigger: Any, rows: list[tuple[PlaceMention, dict[str, float]]]
         f"null:neg={neg}": 1.0,
         f"null:len={_bucket(hi - lo, (10, 20, 30, 45))}": 1.0,
         f"null:word_att={word}|{n_att > 0}": 1.0,
-        f"null:tag_att={trigger.tag_}|{strong_att}": 1.0,
+        f"null:tag_att={tag}|{strong_att}": 1.0,
     }
-    return out, words
 
 
 _WORD_RE = re.compile(r"[a-z][a-z'-]+")
@@ -610,21 +636,27 @@ def _sentence_candidates(sdoc: Any, sent: Any, places: list[PlaceMention]
     return sorted(in_sent + extra, key=lambda p: p.start)
 
 
-def group_rows(trigger: Any, candidates: list[PlaceMention]
-               ) -> list[tuple[PlaceMention, dict[str, float]]]:
-    """(place, features) of every usable candidate for one trigger."""
+def _ranked(trigger: Any, candidates: list[PlaceMention]
+            ) -> tuple[list[tuple[int, _Candidate]], int]:
+    """(rank by tree distance, candidate) of every usable candidate for one trigger, and how
+    many of the candidates hang off the trigger's clause."""
     cands = _candidates_of(trigger.doc, candidates)
     n_att = sum(1 for c in {id(c.pm): c for c in cands}.values()
                 if c.root is not None and attachment(trigger, c.root) is not None)
     by_dist = sorted(cands, key=lambda c: min(tree_distance(trigger, t) for t in c.toks)
                      if c.toks else 99)
+    # a bare proper noun as subject or affiliation is an actor, not a place
+    return [(rank, c) for rank, c in enumerate(by_dist) if c.root is not None
+            and not (c.pm.label == "PROPN" and not c.admissible)], n_att
+
+
+def group_rows(trigger: Any, candidates: list[PlaceMention]
+               ) -> list[tuple[PlaceMention, dict[str, float]]]:
+    """(place, features) of every usable candidate for one trigger."""
+    ranked, n_att = _ranked(trigger, candidates)
     trig = _Trigger(trigger)
     out = []
-    for rank, c in enumerate(by_dist):
-        if c.root is None:
-            continue
-        if c.pm.label == "PROPN" and not c.admissible:
-            continue  # a bare proper noun as subject or affiliation is an actor, not a place
+    for rank, c in ranked:
         feats = _features(trig, c, rank, n_att)
         feats[c.admissible_s] = 1.0
         out.append((c.pm, feats))
@@ -649,22 +681,34 @@ class Locator:
     def best(self, trigger: Any, candidates: list[PlaceMention]
              ) -> tuple[PlaceMention, float] | None:
         """The best place and its softmax probability, or None when "no place" wins."""
-        rows = group_rows(trigger, candidates)
-        if not rows:
+        ranked, n_att = _ranked(trigger, candidates)
+        if not ranked:
             return None
         # Every feature's value is 1.0, so an option's score is the sum of its features'
-        # weights, added in the order `score` adds them (w * 1.0 == w: the same float).
+        # weights, added in the order `score` adds them (w * 1.0 == w: the same float); the
+        # rows' names are summed as `group_rows` would list them, without making the dicts.
         get = self.weights.get
-        scores = [sum(map(get, f, repeat(0.0))) for _, f in rows]
-        head, _ = _null_clause(trigger, rows)
+        trig = _Trigger(trigger)
+        scores = []
+        n_attached = 0  # rows attached to the trigger, and whether by a strong preposition
+        strong_att = False
+        for rank, c in ranked:
+            names = _feature_keys(trig, c, rank, n_att)
+            names.append(c.admissible_s)
+            scores.append(sum(map(get, names, repeat(0.0))))
+            att = attachment(trigger, c.root)
+            if att is not None:
+                n_attached += 1
+                strong_att = strong_att or att[1] in _STRONG_LOCATIVE_PREPS
+        head = _null_head(trigger, len(ranked), n_attached, strong_att)
         null = sum(chain(map(get, head, repeat(0.0)), self._word_weights(trigger))) \
             + self.null_shift
-        k = max(range(len(rows)), key=scores.__getitem__)
+        k = max(range(len(ranked)), key=scores.__getitem__)
         if scores[k] <= null:
             return None
         top = max(scores[k], null)
         z = sum(math.exp(s - top) for s in scores) + math.exp(null - top)
-        return rows[k][0], math.exp(scores[k] - top) / z
+        return ranked[k][1].pm, math.exp(scores[k] - top) / z
 
     def _word_weights(self, trigger: Any) -> tuple[float, ...]:
         """The weights of the no-place option's sentence-word features, in the order

@@ -126,6 +126,25 @@ class _Names:
     def lexicon(self, words: list[str], lexicon: dict[str, Any]) -> None:
         self.many(_lexicon_features(words, lexicon))
 
+    def between(self, words: list[str]) -> None:
+        """The features of each word between source and target (`_between_names`)."""
+        for w in words:
+            self.out.extend(_between_names(w))
+
+
+def _between_names(w: str) -> list[str]:
+    """The features of one word between source and target, in order: its form, stem and
+    character n-grams, whether it negates, whether it is a modal."""
+    out = _word_names("m", w)
+    if w[0].isalpha():
+        out.append("ms:" + _stem(w))
+        out += _word_names("mc", w)
+    if w in _NEG:
+        out.append("neg:between")
+    if w in _MODAL:
+        out.append("modal:between")
+    return out
+
 
 def _word_names(prefix: str, w: str) -> list[str]:
     """A word's own feature names: "w" its form and stem, "mc"/"gc" its character n-grams,
@@ -140,8 +159,9 @@ def _word_names(prefix: str, w: str) -> list[str]:
 def _emit(item: ClassifierInput, lexicon: dict[str, Any] | None, sink: Any) -> None:
     """Every feature of one input, in a fixed order, to `sink` (`_Names` or the model's
     index sink): `one(name)`, `many(names)`, `put(own(prefix, w))` for a word's own features
-    (`_word_names`, which the index sink caches per word) and `lexicon(words, lexicon)` for
-    the verb-dictionary hints. The order fixes the order of the float sums when the model
+    (`_word_names`, which the index sink caches per word), `between(words)` for the words
+    between source and target (`_between_names`, cached per word too) and
+    `lexicon(words, lexicon)` for the verb-dictionary hints. The order fixes the order of the float sums when the model
     scores, so scores do not depend on the sink."""
     one, many = sink.one, sink.many
     words, src_words, tgt_words, s_pos, t_pos, trig = _collapse(item)
@@ -218,15 +238,7 @@ def _emit_spans(words: list[str], src_words: list[str], tgt_words: list[str], s_
         one("order:" + ("ST" if s_pos < t_pos else "TS"))
         between = words[lo + 1: hi]
         one(f"gap:{min(len(between), 12) // 3}")
-        for w in between:
-            put(own("m", w))
-            if w[0].isalpha():
-                one("ms:" + _stem(w))
-                put(own("mc", w))
-            if w in _NEG:
-                one("neg:between")
-            if w in _MODAL:
-                one("modal:between")
+        sink.between(between)
         for a, b in pairwise(between):
             one(f"mb:{a} {b}")
     if s_pos >= 0:
@@ -552,6 +564,20 @@ class _Indices:
 
     def lexicon(self, words: list[str], _lexicon: dict[str, Any]) -> None:
         self.out.extend(self._lexicon_ids(words))
+
+    def between(self, words: list[str]) -> None:
+        """The indices of `_between_names` of each word in turn, cached per word."""
+        cache = self._cache.get("between")
+        if cache is None:
+            self._cache["between"] = cache = {}
+        get, put = cache.get, self.put
+        for w in words:
+            hit = get(w)
+            if hit is None:
+                hit = tuple([i for i in map(self._get, _between_names(w)) if i is not None])
+                if len(cache) < _WORD_CACHE:
+                    cache[w] = hit
+            put(hit)
 
     def words(self, prefix: str, words: list[str]) -> None:
         """`put(own(prefix, w))` for each word in turn, with one call for all the words the

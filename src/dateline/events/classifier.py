@@ -863,21 +863,29 @@ class EventClassifier:
         penta = None
         if "penta" in self.heads:
             penta_classes = self.heads["penta"]["classes"]
-            penta = [int(penta_classes[j]) for j in main[:, self._cols["penta"]].argmax(axis=1)]
+            penta = [int(penta_classes[j])
+                     for j in main[:, self._cols["penta"]].argmax(axis=1).tolist()]
         best = probs.argmax(axis=1).tolist()
         types = [self.classes[j] for j in best]
         # the mode heads score only the candidates of a type that has one (each reads its own)
         modes: list[str | None] = [None] * len(items)
         which = [i for i, t in enumerate(types) if t in self.mode_heads]
         if which:
-            offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]])
-            sub = np.concatenate([idx[offsets[i]:offsets[i] + lengths[i]] for i in which])
+            chosen = np.zeros(len(items), dtype=bool)
+            chosen[which] = True
+            sub = idx[np.repeat(chosen, lengths)]  # their indices, back to back, in order
             m = self._main.stop
             scores = self._linear(sub, lengths[which], slice(m, len(self._b)))
-            for i, row in zip(which, scores):
-                cols = self._cols["mode:" + types[i]]
-                j = int(row[cols.start - m:cols.stop - m].argmax())
-                modes[i] = self.mode_heads[types[i]]["classes"][j] or None
+            # one argmax per mode head over its own candidates' rows (numpy's, as before)
+            rows_of: dict[str, list[int]] = {}
+            for k, i in enumerate(which):
+                rows_of.setdefault(types[i], []).append(k)
+            for etype, rows in rows_of.items():
+                cols = self._cols["mode:" + etype]
+                classes = self.mode_heads[etype]["classes"]
+                picks = scores[rows, cols.start - m:cols.stop - m].argmax(axis=1).tolist()
+                for k, j in zip(rows, picks):
+                    modes[which[k]] = classes[j] or None
         out = []
         # float32 to Python floats in one call per batch (the same values float() gives)
         for i, (etype, row) in enumerate(zip(types, probs.tolist())):

@@ -178,6 +178,8 @@ class _View:
 
     def head_of(self, ts: int, te: int) -> int:
         """Compressed index of the head of tokens ts..te (a parse where there is one)."""
+        if te - ts == 1:
+            return ts  # one token heads itself, parsed or not (the rules below agree)
         orig = self.orig
         lo, hi = orig[ts], orig[te - 1]
         if all(self.dep[k] for k in range(ts, te)):
@@ -257,13 +259,13 @@ def find_mentions(doc: Document, sdoc: spacy.tokens.Doc,
     mentions = compose(toks, matches, day, is_metonym, is_attributive, is_plural)
     used = {m.group for m in mentions if m.group}
     group_ids = count(max(used) + 1 if used else 1)
-    mentions = coref.surnames(toks, mentions)
+    mentions = coref.surnames(toks, mentions, view.norm)
     for m in mentions:
         m.extra["head"] = head = view.head_of(m.ts, m.te)
         m.extra["dep"] = deps[head]
     _one_country_story(mentions)
     coref.descriptions(toks, mentions, view.sent)
-    mentions = coref.pronouns(toks, mentions, view.sent, group_ids)
+    mentions = coref.pronouns(toks, mentions, view.sent, group_ids, view.norm)
     return _finish(doc, view, mentions)
 
 

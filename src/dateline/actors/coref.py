@@ -4,6 +4,7 @@ resolved to an earlier full mention of the same person or group."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import compress
 
 from dateline.actors.matching import Token
 from dateline.actors.mentions import Mention
@@ -41,8 +42,11 @@ def copy_from(target: Mention, ts: int, te: int, kind: str) -> Mention:
                    plural=target.plural, ref=target, name_tokens=target.name_tokens)
 
 
-def surnames(toks: Sequence[Token], mentions: list[Mention]) -> list[Mention]:
-    """Later 'Nielsen' / 'Navarrete Prida' mentions of a person named in full earlier."""
+def surnames(toks: Sequence[Token], mentions: list[Mention],
+             norms: Sequence[str] | None = None) -> list[Mention]:
+    """Later 'Nielsen' / 'Navarrete Prida' mentions of a person named in full earlier.
+
+    `norms` are the tokens' folded forms when the caller has them as a list already."""
     persons = [m for m in mentions if m.kind == "person" and len(m.name_tokens) >= 2]
     if not persons:
         return mentions
@@ -58,7 +62,10 @@ def surnames(toks: Sequence[Token], mentions: list[Mention]) -> list[Mention]:
     n = len(toks)
     # a surname is capitalised and one of the name's words: scan only such tokens
     words = {w for m in order for w in m.name_tokens}
-    candidates = [k for k, t in enumerate(toks) if t.cap and t.norm in words]
+    if norms is None:
+        norms = [t.norm for t in toks]
+    # the word test first, in one pass over the forms: few tokens are a name's words
+    candidates = [k for k in compress(range(n), map(words.__contains__, norms)) if toks[k].cap]
     c = 0
     i = 0
     while c < len(candidates):
@@ -158,8 +165,10 @@ def descriptions(toks: Sequence[Token], mentions: list[Mention],
 
 
 def pronouns(toks: Sequence[Token], mentions: list[Mention], sent_of: Sequence[int],
-             group_ids) -> list[Mention]:
-    """he/she/they resolved to the nearest fitting earlier person (or group) mention."""
+             group_ids, norms: Sequence[str] | None = None) -> list[Mention]:
+    """he/she/they resolved to the nearest fitting earlier person (or group) mention.
+
+    `norms` are the tokens' folded forms when the caller has them as a list already."""
     covered = set()
     for m in mentions:
         covered.update(range(m.ts, m.te))
@@ -167,11 +176,13 @@ def pronouns(toks: Sequence[Token], mentions: list[Mention], sent_of: Sequence[i
     ordered = sorted(mentions, key=lambda m: m.ts)
     k = 0
     history: list[Mention] = []  # mentions before the current token, pronouns included
-    for i in [j for j, t in enumerate(toks) if t.norm in PRONOUNS]:
+    if norms is None:
+        norms = [t.norm for t in toks]
+    for i in list(compress(range(len(norms)), map(PRONOUNS.__contains__, norms))):
         while k < len(ordered) and ordered[k].ts < i:
             history.append(ordered[k])
             k += 1
-        norm = toks[i].norm
+        norm = norms[i]
         if i in covered:
             continue
         if norm in _THEY:

@@ -575,14 +575,33 @@ def _name_table(sdoc: Any) -> tuple[Any, tuple[frozenset[int], ...]]:
     """The document's tokens as rows of _NAME_ATTRS (numpy, once per document), and the
     hashes the proper-noun runs test against: proper-noun tags, article particles,
     hyphens, words and entity types that are never places."""
+    global _NAME_HASHES
     memo = _TAGS.of(sdoc)
     got = memo.get("names")
     if got is None:
         strings = sdoc.vocab.strings  # a few of these words and labels are spaCy symbols
-        hashes = tuple(frozenset(strings[w] for w in words) for words in (
-            ("NNP", "NNPS"), _ARTICLES, ("-", "\u2011"), _NOT_PLACE_WORDS, _NOT_PLACE_ENTS))
-        got = memo["names"] = (sdoc.to_array(_NAME_ATTRS).reshape(len(sdoc), 7), hashes)
+        if _NAME_HASHES is None or _NAME_HASHES[0] is not strings:
+            # the same for every story of a vocabulary: made once (one entry, ~4 KB)
+            _NAME_HASHES = (strings, tuple(frozenset(strings[w] for w in words) for words in (
+                ("NNP", "NNPS"), _ARTICLES, ("-", "\u2011"), _NOT_PLACE_WORDS,
+                _NOT_PLACE_ENTS)))
+        got = memo["names"] = (sdoc.to_array(_NAME_ATTRS).reshape(len(sdoc), 7),
+                               _NAME_HASHES[1])
     return got
+
+
+_NAME_HASHES: tuple[Any, tuple[frozenset[int], ...]] | None = None
+
+
+def _run_text(sdoc: Any, text: str | None, start: int, end: int, lo: int, hi: int) -> str:
+    """The text of tokens lo..hi (chars start..end): a slice of the noted story text where it
+    holds no whitespace but single plain spaces (the parse's text differs from the story's
+    in odd spaces only), else Span.text (which joins the tokens again)."""
+    if text is not None:
+        name = text[start:end]
+        if " ".join(name.split()) == name:
+            return name
+    return sdoc[lo:hi].text
 
 
 def _sentence_candidates(sdoc: Any, sent: Any, places: list[PlaceMention]
@@ -613,7 +632,7 @@ def _sentence_candidates(sdoc: Any, sent: Any, places: list[PlaceMention]
         if not any(rows[k - lo][5] in not_place_ents for k in run) and not any(
                 rows[k - lo][4] in not_place for k in run) and not any(
                 s < end and start < e for s, e in taken):
-            name = sdoc[run[0]:run[-1] + 1].text  # Doc.text rebuilds the whole text
+            name = _run_text(sdoc, text, start, end, run[0], run[-1] + 1)
             extra.append(PlaceMention(start, end, name, _resolve_name(name), "PROPN"))
         run.clear()
 

@@ -533,13 +533,16 @@ _NOT_PLACE_LABELS = {"PERSON", "ORG", "NORP", "WORK_OF_ART", "LANGUAGE", "EVENT"
 def _analysed_ranges(sdoc: Any) -> list[tuple[int, int]]:
     """Char ranges of the sentences that carry a parse and entities (merged when adjacent)."""
     out: list[tuple[int, int]] = []
-    for sent in sdoc.sents:
-        if not sent[0].dep_:
+    if not len(sdoc):
+        return out
+    # the sentences as sentence_bounds reads them (Doc.sents builds every Span again)
+    for (lo, _), (start_char, end_char) in zip(_sentences(sdoc), _sentence_chars(sdoc)):
+        if not sdoc[lo].dep_:
             continue
-        if out and out[-1][1] >= sent.start_char - 2:
-            out[-1] = (out[-1][0], sent.end_char)
+        if out and out[-1][1] >= start_char - 2:
+            out[-1] = (out[-1][0], end_char)
         else:
-            out.append((sent.start_char, sent.end_char))
+            out.append((start_char, end_char))
     return out
 
 
@@ -848,9 +851,28 @@ def sentence_bounds(tok: Any) -> tuple[int, int]:
     memo = _SENTS.of(tok.doc)
     starts = memo.get("starts")
     if starts is None:
-        bounds = [(s.start, s.end) for s in tok.doc.sents]
-        memo["bounds"], starts = bounds, memo.setdefault("starts", [b[0] for b in bounds])
+        _sentences(tok.doc)
+        starts = memo["starts"]
     return memo["bounds"][bisect_right(starts, tok.i) - 1]
+
+
+def _sentences(sdoc: Any) -> list[tuple[int, int]]:
+    """(start, end) token indices of the document's sentences (read once per document, with
+    their character offsets: see `_sentence_chars`)."""
+    memo = _SENTS.of(sdoc)
+    bounds = memo.get("bounds")
+    if bounds is None:
+        sents = list(sdoc.sents)
+        memo["chars"] = [(s.start_char, s.end_char) for s in sents]
+        bounds = memo["bounds"] = [(s.start, s.end) for s in sents]
+        memo["starts"] = [b[0] for b in bounds]
+    return bounds
+
+
+def _sentence_chars(sdoc: Any) -> list[tuple[int, int]]:
+    """(start, end) character offsets of the document's sentences, as `_sentences` lists them."""
+    _sentences(sdoc)
+    return _SENTS.of(sdoc)["chars"]
 
 
 def has_parse(sdoc: Any) -> bool:

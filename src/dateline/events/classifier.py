@@ -15,7 +15,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from itertools import pairwise
+from itertools import chain, pairwise
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -592,9 +592,11 @@ class _Indices:
         cache = self._cache.get(prefix)
         if cache is None:
             self._cache[prefix] = cache = {}
-        get, put, own = cache.get, self.put, self.own
-        for w, hit in zip(words, [get(w) for w in words]):
-            put(hit if hit is not None else own(prefix, w))
+        hits = [cache.get(w) for w in words]
+        if None in hits:
+            hits = [hit if hit is not None else self.own(prefix, w)
+                    for w, hit in zip(words, hits)]
+        self.put(chain.from_iterable(hits))  # one extend for all the words, in order
 
 
 class EventClassifier:
@@ -824,21 +826,20 @@ class EventClassifier:
         verbs = self.lexicon.get("verbs", {})
         get = self.vocab.get
         phrases = self._phrases
-        per_word = []
-        for w in words:
-            hit = cache.get(w)
-            if hit is None:
-                stem = _stem(w)
-                types = verbs.get(stem)
-                pv = [get("pv:" + t) for t in types] if types else []
-                hit = (stem, bool(types), tuple(i for i in pv if i is not None))
-                if len(cache) < _WORD_CACHE:
-                    cache[w] = hit
-            per_word.append(hit)
+        per_word = [cache.get(w) for w in words]  # the cached words in one pass
+        if None in per_word:
+            for k, w in enumerate(words):
+                if per_word[k] is None:
+                    stem = _stem(w)
+                    types = verbs.get(stem)
+                    pv = [get("pv:" + t) for t in types] if types else []
+                    hit = per_word[k] = (stem, bool(types), tuple(i for i in pv if i is not None))
+                    if len(cache) < _WORD_CACHE:
+                        cache[w] = hit
         out: list[int] = []
-        for k, (stem, known, pv) in enumerate(per_word):
-            if not known:
-                continue
+        # the few dictionary verbs (a sentence has ~2 in ~30 words), found in one pass
+        for k in [k for k, hit in enumerate(per_word) if hit[1]]:
+            stem, _, pv = per_word[k]
             out.extend(pv)
             objects = phrases.get(stem)
             if objects:

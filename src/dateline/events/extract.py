@@ -347,6 +347,18 @@ def _lemma(strings: Any, h: int) -> str:
     return lemma
 
 
+# dependency label hash -> label: the parser's few dozen labels (a StringStore lookup
+# decodes a new string every time)
+_LABELS: dict[int, str] = {}
+
+
+def _label(strings: Any, h: int) -> str:
+    label = strings[h]
+    if len(_LABELS) < 1_000:
+        _LABELS[h] = label
+    return label
+
+
 class _Words:
     """One sentence's tokens read once: lower-case forms, lemmas, heads and labels.
 
@@ -391,7 +403,8 @@ class _Words:
             kids: list[list[int]] = [[] for _ in range(n)]
             strings = self.doc.vocab.strings
             block = self.table[start:self.end]
-            self.dep = [strings[h] for h in block[:, 3].tolist()]
+            labels = _LABELS
+            self.dep = [labels.get(h) or _label(strings, h) for h in block[:, 3].tolist()]
             rel = block[:, 0].astype("int64").tolist()  # head offsets, stored as uint64
             heads = [k + r for k, r in enumerate(rel)]  # sentence positions
             for k, h in enumerate(heads):

@@ -90,3 +90,18 @@ def test_matching_skips_only_what_cannot_match(nlp):
                 [(m.start, m.end, m.entry) for m in want]
             found += len(got)
     assert found >= 10
+
+
+def test_words_past_the_cache_bound_are_made_per_story(nlp, monkeypatch):
+    import dateline.actors as actors_mod
+
+    monkeypatch.setattr(actors_mod, "_STRINGS", {})
+    monkeypatch.setattr(actors_mod, "_STRINGS_BOUND", 5)
+    for text in TEXTS:
+        sdoc = nlp(text)
+        view = _View(sdoc)
+        want = make_tokens([t.text for t in sdoc if not t.is_space])
+        assert [(t.norm, t.text, t.cap) for t in view.toks] == \
+            [(t.norm, t.text, t.cap) for t in want]
+        assert view.norm == [t.norm for t in want]
+    assert len(actors_mod._STRINGS) == 5

@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import count
+from itertools import count, islice
 from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -99,9 +99,12 @@ def _lowercase_doc(toks: list[Token]) -> bool:
     return caps < 0.02 * min(len(toks), 400)
 
 
-# spaCy string hash -> our token (text, folded form, capitalised) and label names; shared
-# across stories because the vocabulary repeats.
+# spaCy string hash -> our token (text, folded form, capitalised), shared across stories
+# because the vocabulary repeats: the first _STRINGS_BOUND words met (~1.3 MiB; a Guardian
+# story meets ~30 words new to the sample's first 250 stories, a long run many more), the
+# rest made per story. A Token is a function of its string: what is kept changes no result.
 _STRINGS: dict[int, Token] = {}
+_STRINGS_BOUND = 8_000
 _TEXT_OF = attrgetter("text")
 _NORM_OF = attrgetter("norm")
 
@@ -155,15 +158,18 @@ class _View:
         sub = arr[kept]  # one gather of the non-space rows
         orths = sub[:, 0].tolist()
         strings = sdoc.vocab.strings
-        if len(_STRINGS) > 500_000:  # a bound for long-running processes
-            _STRINGS.clear()
-        for h in set(orths).difference(_STRINGS):
-            _STRINGS[h] = make_tokens([strings[h]])[0]
+        missing = set(orths).difference(_STRINGS)
+        made = dict(zip(missing, make_tokens([strings[h] for h in missing])))
+        room = _STRINGS_BOUND - len(_STRINGS)
+        if made and room > 0:  # the first words met stay: most are a language's common ones
+            _STRINGS.update(made if len(made) <= room else islice(made.items(), room))
         # tags, labels and entity types named in numpy: no Python int per 64-bit hash
         tags, deps, ents = _LABEL_TABLE.names(sub[:, (1, 2, 7)], strings)
         self.orig: list[int] = kept.tolist()
         # map() over a bound getter: the per-token lists without a Python frame per token
-        self.toks: list[Token] = list(map(_STRINGS.__getitem__, orths))
+        # the words the cache had no room for are read from this story's own tokens
+        self.toks: list[Token] = list(map(made.get, orths, map(_STRINGS.get, orths))) \
+            if len(made) > room else list(map(_STRINGS.__getitem__, orths))
         self.text: list[str] = list(map(_TEXT_OF, self.toks))
         self.norm: list[str] = list(map(_NORM_OF, self.toks))
         self.idx: list[int] = sub[:, 6].tolist()

@@ -18,7 +18,7 @@ _COMMON = frozenset({
 NAMED_KINDS = frozenset({"person", "org", "country", "capital", "place"})
 
 
-@dataclass
+@dataclass(slots=True)  # slots: the actors stage keeps thousands (see actors._STRINGS)
 class Token:
     """What matching needs from a token: folded form, surface and whether it is capitalised."""
 
@@ -28,8 +28,13 @@ class Token:
 
 
 def make_tokens(texts: Sequence[str]) -> list[Token]:
-    return [Token(fold(t), t, bool(t[:1]) and (t[:1].isupper() or t[:1].isdigit()))
-            for t in texts]
+    """Tokens of surface strings (a folded form equal to its surface shares its string)."""
+    out = []
+    for t in texts:
+        norm = fold(t)
+        out.append(Token(t if norm == t else norm, t,
+                         bool(t[:1]) and (t[:1].isupper() or t[:1].isdigit())))
+    return out
 
 
 @dataclass

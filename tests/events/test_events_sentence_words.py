@@ -73,3 +73,35 @@ def test_selection_arrays_list_the_selecting_forms_and_cue_counts() -> None:
     assert hits == [t.i for t in doc if t.lower_ in forms] and words.index("arrested") in hits
     cue = [t.lower_ in _ACTOR_WORDS or t.is_title or (t.is_upper and len(t) > 1) for t in doc]
     assert cues == [sum(cue[:k]) for k in range(len(doc) + 1)]
+
+
+MODAL_TEXT = ("Officials said the government would not release the prisoners if the rebels "
+              "attacked. Russia refused to meet, and Iran will probably sign the deal. "
+              "\"We are to hold talks,\" she said, adding that talks could fail. Police "
+              "did not hold talks with the protesters, who planned to march on Monday.")
+
+
+def test_modality_from_the_word_table_equals_the_token_reading() -> None:
+    """modality.read over the sentence's word table gives the Token path's reading for
+    every token (negation, future, hypothesis, the reporting verb, quotes)."""
+    from dateline.events import modality
+    from dateline.events.extract import _quote_spans
+
+    sdoc = nlp.parse(MODAL_TEXT)
+    table = _doc_table(sdoc)
+    quotes = _quote_spans(MODAL_TEXT)
+    seen = set()
+    for sent in sdoc.sents:
+        words = _Words(sent, table)
+        for tok in sent:
+            plain = modality.read(tok, quotes)
+            fast = modality.read(tok, quotes, words)
+            assert fast.modality == plain.modality, tok.text
+            assert fast.quoted == plain.quoted
+            assert (fast.reported_by is None) == (plain.reported_by is None)
+            if plain.reported_by is not None:
+                assert fast.reported_by.i == plain.reported_by.i
+            m = plain.modality
+            seen.add((m.negated, m.future, m.hypothetical, plain.reported_by is not None,
+                      plain.quoted))
+    assert len(seen) >= 4  # the text exercises several readings

@@ -347,8 +347,8 @@ def _lemma(strings: Any, h: int) -> str:
     return lemma
 
 
-# dependency label hash -> label: the parser's few dozen labels (a StringStore lookup
-# decodes a new string every time)
+# label id -> label, for dependency labels, parts of speech and tags (a few hundred at
+# most): a StringStore lookup decodes a new string every time
 _LABELS: dict[int, str] = {}
 
 
@@ -366,8 +366,8 @@ class _Words:
     new Token object on every ``doc[i]``, so re-reading them per trigger was most of the cost.
     """
 
-    __slots__ = ("_flat", "_forms", "dep", "doc", "end", "kids", "lemma", "lower", "start",
-                 "table")
+    __slots__ = ("_flat", "_forms", "closed", "dep", "doc", "end", "heads", "kids", "lemma",
+                 "lower", "start", "table")
 
     def __init__(self, sent, table: Any) -> None:
         """`table`: the document's `_doc_table`."""
@@ -387,6 +387,8 @@ class _Words:
         self.lemma = [lemmas.get(h) or _lemma(strings, h) for h in block[:, 2].tolist()]
         self.dep: list[str] | None = None
         self.kids: list[list[int]] | None = None
+        self.heads: list[int] | None = None  # sentence positions (see _tree)
+        self.closed = False  # whether every head lies inside the sentence (see _tree)
         self._flat: list[str] | None = None
         self._forms: frozenset[str] | None = None
 
@@ -407,11 +409,25 @@ class _Words:
             self.dep = [labels.get(h) or _label(strings, h) for h in block[:, 3].tolist()]
             rel = block[:, 0].astype("int64").tolist()  # head offsets, stored as uint64
             heads = [k + r for k, r in enumerate(rel)]  # sentence positions
+            closed = True
             for k, h in enumerate(heads):
                 if h != k and 0 <= h < n:
                     kids[h].append(k)
+                elif h != k:
+                    closed = False
+            self.heads, self.closed = heads, closed
             self.kids = kids
         return self.kids
+
+    def pos(self, k: int) -> str:
+        """Token.pos_ of sentence position k."""
+        h = int(self.table[self.start + k, 4])
+        return _LABELS.get(h) or _label(self.doc.vocab.strings, h)
+
+    def tag(self, k: int) -> str:
+        """Token.tag_ of sentence position k."""
+        h = int(self.table[self.start + k, 5])
+        return _LABELS.get(h) or _label(self.doc.vocab.strings, h)
 
     def following(self, tok, n: int = 3) -> tuple[str, ...]:
         """The lower-case forms of the n tokens after `tok` (past the sentence's end too)."""
@@ -446,8 +462,9 @@ class _Words:
 
 
 def _doc_table(sdoc) -> Any:
-    """Per token: head offset, lower-case hash, lemma hash, label hash (one numpy call)."""
-    return sdoc.to_array(["HEAD", "LOWER", "LEMMA", "DEP"])
+    """Per token: head offset, lower-case hash, lemma hash, label, part of speech and tag
+    (one numpy call)."""
+    return sdoc.to_array(["HEAD", "LOWER", "LEMMA", "DEP", "POS", "TAG"])
 
 
 def _context_words(trigger, words: _Words) -> tuple[list[tuple[str, str]], list[str]]:
@@ -545,7 +562,7 @@ def _candidates(sent, index: MentionIndex, quotes: list[tuple[int, int]],
         if tok.tag_ == "VBG" and not roles.actors and tok.dep_ not in ("ROOT", "ccomp", "xcomp") \
                 and not any(c.dep_ in ("aux", "auxpass") for c in tok.children):
             continue  # a bare gerund naming a topic: "issues such as fighting organized crime"
-        reading = modmod.read(tok, quotes)
+        reading = modmod.read(tok, quotes, words)
         prior = 0.62 if (pattern or entry.source == "dateline") else 0.48
         if entry.pos == "NOUN":
             prior -= 0.08

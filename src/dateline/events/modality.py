@@ -6,6 +6,7 @@ Works on the dependency parse around the trigger; `historical` is left to the da
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from dateline.records import Modality
 
@@ -48,13 +49,22 @@ def _governors(tok, limit: int = 4):
         dep = t.dep_
         t = t.head
         yield dep, t
-        if dep not in ("xcomp", "dobj", "pobj", "prep", "pcomp", "conj", "ccomp", "nsubjpass",
-                       "attr", "acomp", "advcl", "oprd"):
+        if dep not in _CHAIN:
             return
 
 
-def read(trigger, quote_spans: list[tuple[int, int]] | None = None) -> Reading:
-    """Modality of the event whose trigger is `trigger` (a spaCy token)."""
+_CHAIN = frozenset({"xcomp", "dobj", "pobj", "prep", "pcomp", "conj", "ccomp", "nsubjpass",
+                    "attr", "acomp", "advcl", "oprd"})  # complements `_governors` climbs
+
+
+def read(trigger, quote_spans: list[tuple[int, int]] | None = None,
+         words: Any = None) -> Reading:
+    """Modality of the event whose trigger is `trigger` (a spaCy token). `words`: its
+    sentence's word table (events.extract._Words), read instead of Tokens where given."""
+    if words is not None:
+        words._tree()
+        if words.closed:
+            return _read_words(trigger, quote_spans, words)
     mod = Modality()
     reading = Reading(mod)
     clause = [trigger]
@@ -103,6 +113,70 @@ def read(trigger, quote_spans: list[tuple[int, int]] | None = None) -> Reading:
                 elif low in _HYPO_MODALS:
                     mod.hypothetical = True
         if dep not in ("xcomp", "conj"):
+            break
+    if quote_spans:
+        pos = trigger.idx
+        reading.quoted = any(s <= pos < e for s, e in quote_spans)
+    return reading
+
+
+def _read_words(trigger, quote_spans: list[tuple[int, int]] | None, words: Any) -> Reading:
+    """`read` from the sentence's word table: the same steps over sentence positions (a Token
+    built per child and per label read made most of its cost)."""
+    mod = Modality()
+    reading = Reading(mod)
+    kids, dep, heads, low, lemmas = words.kids, words.dep, words.heads, words.lower, words.lemma
+    k = trigger.i - words.start
+    clause = [k]
+    if words.pos(k) in ("NOUN", "PROPN") and dep[k] in ("dobj", "nsubjpass", "attr"):
+        clause.append(heads[k])
+    if dep[k] == "conj" and words.pos(heads[k]) in ("VERB", "AUX"):
+        clause.append(heads[k])
+    for t in clause:
+        for c in kids[t]:
+            lc, dc = low[c], dep[c]
+            if dc == "neg" or (dc == "det" and lc == "no") or \
+                    (dc == "advmod" and lc in ("never", "not")):
+                mod.negated = True
+            if dc == "aux" or words.tag(c) == "MD":
+                if lc in _FUTURE_MODALS:
+                    mod.future = True
+                elif lc in _HYPO_MODALS:
+                    mod.hypothetical = True
+            if dc == "mark" and lc in _CONDITION_MARKS:
+                mod.hypothetical = True
+            if dc == "advcl" and any(dep[g] == "mark" and low[g] in _CONDITION_MARKS
+                                     for g in kids[c]):
+                mod.hypothetical = True
+    t = clause[-1]
+    for _ in range(4):  # `_governors`
+        if heads[t] == t:
+            break
+        d = dep[t]
+        gov = t = heads[t]
+        lemma = lemmas[gov] or low[gov].lower()
+        if words.pos(gov) in ("VERB", "AUX", "ADJ"):
+            if d == "ccomp" and lemma in SPEECH_VERBS:
+                reading.reported_by = words.doc[words.start + gov]
+                break
+            if lemma in _NEG_GOVERNORS or any(dep[c] == "neg" for c in kids[gov]):
+                mod.negated = mod.negated or lemma in _NEG_GOVERNORS or d in ("xcomp", "dobj")
+            if lemma in _HYPO_GOVERNORS and d in ("xcomp", "dobj", "ccomp"):
+                mod.hypothetical = True
+            if lemma in _FUTURE_GOVERNORS and d in ("xcomp", "ccomp"):
+                mod.future = True
+            if lemma == "be" and d == "xcomp":
+                mod.future = True
+            for c in kids[gov]:
+                if dep[c] in ("aux", "auxpass") or words.tag(c) == "MD":
+                    lc = low[c]
+                    if lc in _FUTURE_MODALS:
+                        mod.future = True
+                    elif lc in _HYPO_MODALS:
+                        mod.hypothetical = True
+            if d not in ("xcomp", "conj"):
+                break
+        if d not in _CHAIN:
             break
     if quote_spans:
         pos = trigger.idx

@@ -105,3 +105,28 @@ def test_modality_from_the_word_table_equals_the_token_reading() -> None:
             seen.add((m.negated, m.future, m.hypothetical, plain.reported_by is not None,
                       plain.quoted))
     assert len(seen) >= 4  # the text exercises several readings
+
+
+def test_mentions_under_from_the_word_table_equals_the_token_walk() -> None:
+    """roles.mentions_under over the sentence's word table finds the Token walk's mentions,
+    in the same order, for every token (possessives, role adjectives, 'of'/'from')."""
+    from dateline import actors
+    from dateline.events import roles
+    from dateline.records import Document
+
+    text = ("Mexico's Interior Secretary and officials from the United States met police "
+            "chiefs of Tijuana. Assad's backers in Russia sent military aid to the Syrian "
+            "army, and the rebels attacked a convoy of the Turkish forces near Idlib.")
+    sdoc = nlp.parse(text)
+    index = roles.MentionIndex(actors.find_mentions(Document(text=text), sdoc))
+    table = _doc_table(sdoc)
+    hits = 0
+    for sent in sdoc.sents:
+        words = _Words(sent, table)
+        for tok in sent:
+            index.words = None
+            plain = roles.mentions_under(tok, index)
+            index.words = words
+            assert roles.mentions_under(tok, index) == plain, tok.text
+            hits += len(plain) > 1
+    assert hits  # some phrase holds more than one mention

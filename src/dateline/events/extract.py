@@ -507,7 +507,7 @@ def _candidates(sent, index: MentionIndex, quotes: list[tuple[int, int]],
     out = []
     used: set[int] = set()
     forms = lex.forms
-    words = _Words(sent, table)
+    words = index.words = _Words(sent, table)  # the roles read it too (mentions_under)
     at = index.by_token.get
     start = words.start
     for k, (low, lemma) in enumerate(zip(words.lower, words.lemma)):

@@ -48,6 +48,9 @@ class MentionIndex:
                  quotes: list[tuple[int, int]] | None = None) -> None:
         self.mentions = mentions
         self.by_token: dict[int, int] = {}
+        # The word table (events.extract._Words) of the sentence whose triggers are being
+        # read, set by the candidate loop: `mentions_under` walks it instead of Tokens.
+        self.words: Any = None
         for k, m in enumerate(mentions):
             if quotes and _quoted_antecedent(m, mentions, quotes):
                 continue
@@ -85,6 +88,11 @@ def _rank(m: Any) -> int:
 
 def mentions_under(tok, index: MentionIndex) -> list[int]:
     """Mentions inside the noun phrase headed by `tok` (compounds, appositions, 'of' phrases)."""
+    words = index.words
+    if words is not None and words.start <= tok.i < words.end:
+        words._tree()
+        if words.closed:
+            return _mentions_under_words(tok, index, words)
     found: list[int] = []
     stack = [tok]
     seen = set()
@@ -107,6 +115,42 @@ def mentions_under(tok, index: MentionIndex) -> list[int]:
             if dep == "prep" and c.lower_ in _NP_PREPS or dep not in _STOP_DEPS:
                 stack.append(c)
     return found
+
+
+def _mentions_under_words(tok, index: MentionIndex, words: Any) -> list[int]:
+    """`mentions_under` over the sentence's word table (children, labels, forms by sentence
+    position): the same walk without a Token per child (Token.children scans the span)."""
+    kids, dep, low, heads, start = words.kids, words.dep, words.lower, words.heads, words.start
+    doc = words.doc
+    at = index.by_token.get
+    found: list[int] = []
+    stack = [tok.i - start]
+    seen = set()
+    while stack:
+        t = stack.pop()
+        if t in seen:
+            continue
+        seen.add(t)
+        k = at(start + t)
+        if k is not None and k not in found:
+            found.append(k)
+        for c in kids[t]:
+            d = dep[c]
+            if d == "poss" and k is None and at(start + c) is not None:
+                continue  # "Assad's backers" are not Assad; "Mexico's Navarrete Prida" is him
+            if d == "amod" and k is None and _role_at_i(start + c, index) \
+                    and doc[start + c].is_lower:
+                continue  # "military aid", "police reform": an adjective, not a party
+            if d == "conj" and heads[c] < c and _stranded_verb(doc[start + c]) is not None:
+                continue  # the next clause's subject, hung here by the parser
+            if d == "prep" and low[c] in _NP_PREPS or d not in _STOP_DEPS:
+                stack.append(c)
+    return found
+
+
+def _role_at_i(i: int, index: MentionIndex) -> bool:
+    k = index.by_token.get(i)
+    return k is not None and getattr(index.mentions[k], "kind", None) == "role"
 
 
 def _role_at(tok, index: MentionIndex) -> bool:

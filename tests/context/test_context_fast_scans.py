@@ -14,7 +14,9 @@ PIECES = ["Two ", "two", "TWO", "a dozen", "A DOZEN", "dozens", "tWeNtY", "fifty
           "Night", "weekend", "yesterday,", "Jan", "June", "Mon", "Tuesday", "Friday", "May ",
           "Sept.", "ago", "YEAR", "Morning", "é", "É", "\u00a0", " ", ",", ".", "-", "x", "İ",
           "ı", "ſix", "K", "١٢", "²", "th", "and", "the ", "The ", "Al-", "Town", "City",
-          "District", " capital", "Syrian ", "village of ", "de ", "'", "’", "Ab"]
+          "District", " capital", "Syrian ", "village of ", "de ", "'", "’", "Ab", "Tal",
+          "Tall ", "Tell-", "Beni ", "Ain", "_Al ", "in ", "into  ", "towards\n", "Xto ",
+          "around", "Sheikh-", "éel "]
 
 
 def _texts(n: int = 3000) -> list[str]:
@@ -51,6 +53,13 @@ REFERENCE = {
     "_CAPS_RE": re.compile(r"\b[A-Z][a-zà-ÿ'’-]+(?: [A-Z][a-zà-ÿ'’-]+){0,2}"),
     "_CAPITAL_RE": re.compile(
         r"\b[Tt]he (?P<name>(?P<who>[A-Z][a-z]+(?: [A-Z][a-z]+)?) capital)\b"),
+    "_PREFIXED_PLACE_RE": re.compile(
+        r"\b(?P<name>(?:Al|al|El|el|Deir|Tal|Tall|Tell|Beit|Kafr|Kfar|Ain|Khan|Bab|Wadi|Jabal|"
+        r"Jebel|Ras|Bir|Tel|Umm|Qasr|Sheikh|Bani|Beni)[- ][A-Z][\w'’-]+"
+        r"(?: (?:Al|al|el)?-?[A-Z][\w'’-]+)?)"),
+    "_LOCATIVE_NAME_RE": re.compile(
+        r"\b(?:in|at|near|outside|inside|from|to|into|across|around|towards?)\s+"
+        r"(?P<name>[A-Z][a-zà-ÿ'’-]+(?: [A-Z][a-zà-ÿ'’-]+){0,2})"),
 }
 
 

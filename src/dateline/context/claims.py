@@ -91,6 +91,19 @@ def _value(raw: str, scale: str | None) -> float:
 _SENT_END = re.compile(r"[.!?][\"”’]?\s+(?=[A-Z“\"])|\n")
 
 
+# Compiled once: re.search(pattern, ...) looks its pattern up in re's cache on every call.
+_ARTICLE_RE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+_HE_SHE_RE = re.compile(r"\b(?:he|she)\b", re.IGNORECASE)
+_AGED_BEFORE_RE = re.compile(r"\b(?:aged?|ages)\s$", re.IGNORECASE)
+_NUMBER_BEFORE_RE = re.compile(r"\b(?:No\.|number|page|article|section|route|flight|at)\s$",
+                               re.IGNORECASE)
+_EVERY_RE = re.compile(r"\b(?:each|every|a|per)\s+(?P<u>year|day|month|week)\b|"
+                       r"\b(?P<adv>annually|daily|monthly|weekly|yearly)\b", re.IGNORECASE)
+_APPROX_BEFORE_RE = re.compile(r"(?:an average of|a total of|an estimated|some|about|around|"
+                               r"nearly|almost|more than|over|at least|up to|roughly)\s+$",
+                               re.IGNORECASE)
+
+
 def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
     """Start and end of the sentence holding `pos` (paragraph breaks end sentences)."""
     lo = max(0, pos - 400)
@@ -119,8 +132,7 @@ def _attribution(text: str, s: int, e: int, mentions: list[Any] | None
             name_span = (s + m2.start(g), s + m2.end(g))
     if name_span is None:
         return None
-    name = re.sub(r"^(?:the|a|an)\s+", "", text[name_span[0]:name_span[1]].strip(),
-                  flags=re.IGNORECASE)
+    name = _ARTICLE_RE.sub("", text[name_span[0]:name_span[1]].strip())
     if not name or name.lower() in _NOT_SOURCE or len(name) < 2:
         return None
     actor = None
@@ -133,8 +145,7 @@ def _attribution(text: str, s: int, e: int, mentions: list[Any] | None
         kind = "study"
     elif kind in ("report", "data", "figures", "estimate", "estimates", "census", "statistics"):
         kind = "report"
-    elif akind in ("person", "title") or (akind is None and re.search(
-            r"\b(?:he|she)\b", name, re.IGNORECASE)):
+    elif akind in ("person", "title") or (akind is None and _HE_SHE_RE.search(name)):
         kind = "person"
     elif akind in ("org", "role", "country") or _ORG_WORDS.search(name):
         kind = "org"
@@ -202,12 +213,11 @@ def find_claims(text: str, sdoc: Any = None, mentions: list[Any] | None = None,
             raw = m.group("cv")
             if _YEAR_RE.match(raw) and not m.group("cs"):
                 continue
-            if _AGE_RE.match(text[end:end + 12]) or re.search(
-                    r"\b(?:aged?|ages)\s$", text[max(0, start - 6):start], re.IGNORECASE):
+            if _AGE_RE.match(text[end:end + 12]) or _AGED_BEFORE_RE.search(
+                    text[max(0, start - 6):start]):
                 continue
-            if text[max(0, start - 1):start] in ("#", "№") or re.search(
-                    r"\b(?:No\.|number|page|article|section|route|flight|at)\s$",
-                    text[max(0, start - 9):start], re.IGNORECASE):
+            if text[max(0, start - 1):start] in ("#", "№") or _NUMBER_BEFORE_RE.search(
+                    text[max(0, start - 9):start]):
                 continue
             value = _value(raw, m.group("cs"))
         else:
@@ -236,9 +246,8 @@ def find_claims(text: str, sdoc: Any = None, mentions: list[Any] | None = None,
         clause_end = clause.start() if clause and clause.start() > noun_end else e
         what_text = text[end:clause_end].strip(" ,.")
         per = None
-        pm = _PER_RE.search(text[noun_end:clause_end]) or re.search(
-            r"\b(?:each|every|a|per)\s+(?P<u>year|day|month|week)\b|\b(?P<adv>annually|daily|"
-            r"monthly|weekly|yearly)\b", text[noun_end:clause_end], re.IGNORECASE)
+        pm = _PER_RE.search(text[noun_end:clause_end]) or _EVERY_RE.search(
+            text[noun_end:clause_end])
         if pm:
             u = pm.group("u") or {"annually": "year", "daily": "day", "monthly": "month",
                                   "weekly": "week", "yearly": "year"}[pm.group("adv").lower()]
@@ -252,9 +261,7 @@ def find_claims(text: str, sdoc: Any = None, mentions: list[Any] | None = None,
         if m.group("word") and attributed is None:
             continue  # "two American men": a spelled-out count with no source is not a claim
         claim_start = start
-        pre = re.search(r"(?:an average of|a total of|an estimated|some|about|around|nearly|"
-                        r"almost|more than|over|at least|up to|roughly)\s+$", text[s:start],
-                        re.IGNORECASE)
+        pre = _APPROX_BEFORE_RE.search(text[s:start])
         if pre:
             claim_start = s + pre.start()
         clause_end = claim_start + len(text[claim_start:clause_end].rstrip(" ,."))

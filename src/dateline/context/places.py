@@ -283,6 +283,13 @@ def _admin1_rows() -> list[dict[str, str]]:
     return list(csv.DictReader(lines, delimiter="\t"))
 
 
+# compiled once: re.sub(pattern, ...) looks its pattern up in re's cache on every call
+_LEADING_THE_RE = re.compile(r"^(?:the )", re.IGNORECASE)
+_SUFFIX_RE = re.compile(r"(?:'s|’s|\s+(?:province|governorate|state|district|region|city|"
+                        r"county|town|village|capital))$", re.IGNORECASE)
+_ADMIN1_SUFFIX_RE = re.compile(r"(?:province|governorate|state|region)$", re.IGNORECASE)
+
+
 def resolve_place(name: str, *, countries: set[str] | frozenset[str] = frozenset(),
                   admin1s: set[str] | frozenset[str] = frozenset(),
                   hint: str | None = None) -> Place | None:
@@ -292,7 +299,7 @@ def resolve_place(name: str, *, countries: set[str] | frozenset[str] = frozenset
     a qualifier written next to the name ("California" in "San Diego, California").
     """
     gaz = gazetteer()
-    name = re.sub(r"^(?:the )", "", name.strip(), flags=re.IGNORECASE)
+    name = _LEADING_THE_RE.sub("", name.strip())
     cands = gaz.candidates(name)
     wants_admin1 = False
     capital = _CAPITAL_OF_RE.match(name) if not cands else None
@@ -301,12 +308,10 @@ def resolve_place(name: str, *, countries: set[str] | frozenset[str] = frozenset
         return capital_of(iso3)
     if not cands:
         # "Mexico's", "Baghdad province": try without a possessive or a generic suffix.
-        bare = re.sub(r"(?:'s|’s|\s+(?:province|governorate|state|district|region|city|"
-                      r"county|town|village|capital))$", "", name, flags=re.IGNORECASE)
+        bare = _SUFFIX_RE.sub("", name)
         if bare != name:
             cands = gaz.candidates(bare)
-            wants_admin1 = bool(re.search(r"(?:province|governorate|state|region)$", name,
-                                          flags=re.IGNORECASE))
+            wants_admin1 = bool(_ADMIN1_SUFFIX_RE.search(name))
         if not cands:
             return None
     capitals = _capital_ids([p for p, _ in cands])
@@ -499,9 +504,14 @@ _LOWER_SUFFIX_RE = re.compile(
     rf"the (?<!\wthe )(?P<name>{_NAME}) (?:district|province|governorate|neighbou?rhood|region|"
     r"county|camp|village|town|municipality|suburb|area|refugee camp)\b")
 # Names that are places by their form: Arabic/Kurdish/Hebrew place prefixes.
+# The prefixes grouped by first letter, each letter followed by the word boundary before it
+# (`X(?<!\w.)` for `\bX`, as above): the regex engine skips ahead to those letters. No two
+# prefixes can both match before "[- ]", so their order within a group does not matter.
 _PREFIXED_PLACE_RE = re.compile(
-    r"\b(?P<name>(?:Al|al|El|el|Deir|Tal|Tall|Tell|Beit|Kafr|Kfar|Ain|Khan|Bab|Wadi|Jabal|Jebel|"
-    r"Ras|Bir|Tel|Umm|Qasr|Sheikh|Bani|Beni)[- ][A-Z][\w'’-]+(?: (?:Al|al|el)?-?[A-Z][\w'’-]+)?)")
+    r"(?P<name>(?:A(?<!\w.)(?:l|in)|a(?<!\w.)l|E(?<!\w.)l|e(?<!\w.)l|D(?<!\w.)eir|"
+    r"T(?<!\w.)(?:al|all|ell|el)|B(?<!\w.)(?:eit|ab|ir|ani|eni)|K(?<!\w.)(?:afr|far|han)|"
+    r"W(?<!\w.)adi|J(?<!\w.)(?:abal|ebel)|R(?<!\w.)as|U(?<!\w.)mm|Q(?<!\w.)asr|"
+    r"S(?<!\w.)heikh)[- ][A-Z][\w'’-]+(?: (?:Al|al|el)?-?[A-Z][\w'’-]+)?)")
 # A capitalised name after a locative preposition: a candidate place even when no gazetteer
 # knows it (the learned locator decides how far to trust it).
 _CAPS_AFTER_PREP_RE = re.compile(
@@ -518,8 +528,9 @@ _NOT_PLACE_WORDS = {"congress", "parliament", "senate", "court", "government", "
                     "house", "white", "english", "arabic", "christmas", "ramadan",
                     "easter", "god", "allah", "president", "prime", "mr", "mrs", "ms", "dr"}
 # After a locative preposition a gazetteer name is a place even when it is a small town.
-_LOCATIVE_NAME_RE = re.compile(
-    r"\b(?:in|at|near|outside|inside|from|to|into|across|around|towards?)\s+"
+_LOCATIVE_NAME_RE = re.compile(  # grouped by first letter, as _PREFIXED_PLACE_RE
+    r"(?:i(?<!\w.)(?:n|nside|nto)|a(?<!\w.)(?:t|cross|round)|n(?<!\w.)ear|o(?<!\w.)utside|"
+    r"f(?<!\w.)rom|t(?<!\w.)(?:o|owards?))\s+"
     r"(?P<name>[A-Z][a-zà-ÿ'’-]+(?: [A-Z][a-zà-ÿ'’-]+){0,2})")
 _CAPS_RE = re.compile(r"[A-Z](?<!\w.)[a-zà-ÿ'’-]+(?: [A-Z][a-zà-ÿ'’-]+){0,2}")
 # "the Venezuelan capital" (resolve_place finds the country's capital), unless the capital is

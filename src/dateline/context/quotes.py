@@ -309,7 +309,7 @@ def _emit(text: str, cands: list[_Candidate], group: list[_Part],
         if pieces and pieces[-1].endswith(",") and seg[:1].islower():
             pieces[-1] = pieces[-1][:-1]
         pieces.append(seg)
-    body = re.sub(r"\s*\n\s*[“\"]?", " ", " ".join(pieces)).strip()
+    body = _LINE_BREAK_RE.sub(" ", " ".join(pieces)).strip()
     start, end = group[0].start, group[-1].end
     speaker = _speaker(text, cands, group, paras, last)
     return [Quote(text=body, start=start, end=end, speaker=speaker)]
@@ -363,11 +363,16 @@ def _speaker(text: str, cands: list[_Candidate], group: list[_Part],
     return None
 
 
+# compiled once: re.sub(pattern, ...) looks its pattern up in re's cache on every call
+_LINE_BREAK_RE = re.compile(r"\s*\n\s*[“\"]?")
+_HE_SHE_THEY_RE = re.compile(r"\b(?:he|she|they)\b", re.IGNORECASE)
+
+
 def _subject(text: str, cands: list[_Candidate], start: int, end: int) -> Actor | None:
     """The first speaker-like mention of a sentence stretch (its subject, in news prose)."""
     inside = _within(cands, start, end)
     if not inside:
-        words = re.findall(r"\b(?:he|she|they)\b", text[start:end], re.IGNORECASE)
+        words = _HE_SHE_THEY_RE.search(text[start:end])  # any one: findall listed them all
         return _last_person_before(cands, start) if words else None
     best = min(inside, key=lambda c: (c.start, _rank(c)))
     # Prefer a person or title mention over a preceding role/org ("US official Nielsen").

@@ -130,3 +130,31 @@ def test_mentions_under_from_the_word_table_equals_the_token_walk() -> None:
             assert roles.mentions_under(tok, index) == plain, tok.text
             hits += len(plain) > 1
     assert hits  # some phrase holds more than one mention
+
+
+def test_roles_from_the_word_table_equal_the_token_walk() -> None:
+    """verb_roles/noun_roles (whose deeper-recipient walk and mention walk read the word
+    table when the index holds it) give the Token path's roles for every token."""
+    from dateline import actors
+    from dateline.events import roles
+    from dateline.records import Document
+
+    text = ("Russia will withdraw its troops from Ukraine, the Kremlin said. The UN launched "
+            "an investigation into the Syrian army. An appeal filed by Amnesty International "
+            "was rejected. Ministers discussed issues such as organized crime and met in "
+            "Berlin with officials from Mexico. At the talks in Lima, Chile and Peru signed "
+            "a pact. Police stopped military aid to the rebels and arrested Ivan Petrov.")
+    sdoc = nlp.parse(text)
+    index = roles.MentionIndex(actors.find_mentions(Document(text=text), sdoc))
+    table = _doc_table(sdoc)
+    found = 0
+    for sent in sdoc.sents:
+        words = _Words(sent, table)
+        for tok in sent:
+            for read in (roles.verb_roles, roles.noun_roles):
+                index.words = None
+                plain = read(tok, index)
+                index.words = words
+                assert read(tok, index) == plain, (read.__name__, tok.text)
+                found += bool(plain.recipients)
+    assert found  # the text has recipients to find

@@ -429,6 +429,11 @@ class _Words:
         h = int(self.table[self.start + k, 5])
         return _LABELS.get(h) or _label(self.doc.vocab.strings, h)
 
+    def ent(self, k: int) -> str:
+        """Token.ent_type_ of sentence position k ("" outside entities)."""
+        h = int(self.table[self.start + k, 6])
+        return (_LABELS.get(h) or _label(self.doc.vocab.strings, h)) if h else ""
+
     def following(self, tok, n: int = 3) -> tuple[str, ...]:
         """The lower-case forms of the n tokens after `tok` (past the sentence's end too)."""
         k = tok.i - self.start
@@ -462,9 +467,9 @@ class _Words:
 
 
 def _doc_table(sdoc) -> Any:
-    """Per token: head offset, lower-case hash, lemma hash, label, part of speech and tag
-    (one numpy call)."""
-    return sdoc.to_array(["HEAD", "LOWER", "LEMMA", "DEP", "POS", "TAG"])
+    """Per token: head offset, lower-case hash, lemma hash, label, part of speech, tag and
+    entity type (one numpy call)."""
+    return sdoc.to_array(["HEAD", "LOWER", "LEMMA", "DEP", "POS", "TAG", "ENT_TYPE"])
 
 
 def _context_words(trigger, words: _Words) -> tuple[list[tuple[str, str]], list[str]]:

@@ -474,6 +474,12 @@ def _deeper_recipients(roles: Roles, starts: list, verb, index: MentionIndex) ->
         return
     taken = {(a.name or a.text, a.country, a.sector) for a in roles.actors}
     taken_spans = list(roles.actor_spans)
+    words = index.words
+    if words is not None and words.start <= verb.i < words.end:
+        words._tree()
+        if words.closed:
+            _deeper_on_words(roles, starts, verb, index, words, taken, taken_spans)
+            return
     frontier = list(verb.children) + starts[1:]
     seen = {verb.i}
     for _ in range(_DEEPER_HOPS):
@@ -504,6 +510,59 @@ def _deeper_recipients(roles: Roles, starts: list, verb, index: MentionIndex) ->
                 proper.append(t)  # a name the tagger sees where NER did not run or missed it
             else:
                 nxt.extend(t.children)
+        if found and _replace_plain(roles, _fill([], found, index, set()), taken, taken_spans):
+            roles.located = any(_in_place_phrase(t, verb) for t in found)
+            return
+        if proper and _replace_plain(roles, _names(proper), taken, taken_spans):
+            roles.located = any(_in_place_phrase(t, verb) for t in proper)
+            return
+        frontier = nxt
+
+
+def _deeper_on_words(roles: Roles, starts: list, verb, index: MentionIndex, words: Any,
+                     taken: set, taken_spans: list) -> None:
+    """The walk of `_deeper_recipients` over the sentence's word table (sentence positions;
+    a Token is built only for a party found and for the rare checks that read more)."""
+    kids, dep, low, lemma, heads = words.kids, words.dep, words.lower, words.lemma, words.heads
+    start, doc = words.start, words.doc
+    at = index.by_token.get
+    v = verb.i - start
+    frontier = kids[v] + [t.i - start for t in starts[1:]]
+    seen = {v}
+    for _ in range(_DEEPER_HOPS):
+        found, proper, nxt = [], [], []
+        for t in frontier:
+            d = dep[t]
+            if t in seen or d in _NOT_DEEPER:
+                continue
+            if d in ("prep", "agent") and low[t] in _NOT_DEEPER_PREPS:
+                continue
+            # (only a sentence's first token opens it: `_fronted` needs is_sent_start)
+            if d == "prep" and t == 0 and t < v and _fronted(doc[start], verb) \
+                    or d == "conj" and heads[t] < t and _stranded_verb(doc[start + t]):
+                continue  # 'At the talks in Lima, Chile and Peru signed': no party in there
+            if d in ("dobj", "obj") and (
+                    lemma[heads[t]] or low[heads[t]].lower()) in TOPIC_OBJECT_VERBS:
+                continue  # a topic is no party: "discussed issues such as organized crime"
+            pos = words.pos(t)
+            if pos in ("VERB", "AUX") and (d == "conj" or d == "advcl" and not any(
+                    dep[c] == "aux" and low[c] == "to" for c in kids[t])):
+                continue  # another clause ('after he posted ...'), unless a purpose ('to help')
+            if d == "amod" and _role_at_i(start + t, index) and at(start + heads[t]) is None \
+                    and doc[start + t].is_lower:
+                continue  # "military aid": an adjective, not a party
+            seen.add(t)
+            if low[t] in _OWN_ASSETS and any(dep[c] == "poss" and low[c] in _OWN
+                                             for c in kids[t]):
+                nxt.extend(kids[t])  # the actor's own troops (`_own_asset`): further on
+                continue
+            ent = words.ent(t)
+            if at(start + t) is not None or ent in _PARTY_ENTITIES:
+                found.append(doc[start + t])
+            elif d == "pobj" and pos == "PROPN" and not ent:
+                proper.append(doc[start + t])  # a name the tagger sees where NER missed it
+            else:
+                nxt.extend(kids[t])
         if found and _replace_plain(roles, _fill([], found, index, set()), taken, taken_spans):
             roles.located = any(_in_place_phrase(t, verb) for t in found)
             return

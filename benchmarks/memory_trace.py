@@ -163,13 +163,14 @@ def main() -> None:
     pipeline._StoreSessions.finish = wrap("finish", pipeline._StoreSessions.finish)
     if args.replay:
         import dateline.store as store_module
-        from dateline.store import clustering
+        from dateline.store import clustering, dedup
 
         # The steps inside a store batch and a clustering.
         for name in ("insert_keys", "_near", "_region_of", "_make_region", "_region_pairs",
-                     "_assign", "_greedy", "_assignment_tables", "_write", "rebuild",
-                     "provisional"):
+                     "_assign", "_greedy", "_assignment_tables", "_write", "rebuild"):
             setattr(clustering, name, wrap(name, getattr(clustering, name)))
+        # a batch's singleton events (looked up from dedup when a batch is written)
+        dedup.provisional_clusters = wrap("provisional_clusters", dedup.provisional_clusters)
         store_module.open_store = wrap("open_store", store_module.open_store)
         for name in ("write_batch", "close", "cluster_pending"):
             setattr(store_module.Store, name,

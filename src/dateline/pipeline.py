@@ -466,6 +466,9 @@ class _StoreSessions:
         """Store a batch; cluster the backlog when it is large enough, or ``final``."""
         from dateline.store.allocator import trim_heap
 
+        # What coding the batch freed goes back first: DuckDB allocates through its own
+        # jemalloc, so glibc's free pages would sit under the store's peak, unused.
+        trim_heap()
         with self._open() as store:
             result = store.write_batch(batch, defer_clustering=True)
             self.backlog += result.events

@@ -56,3 +56,35 @@ def test_without_jemalloc_or_glibc_nothing_fails(monkeypatch):
     allocator.purge()
     assert allocator.retained_bytes() is None
     assert allocator.trim_heap() is False
+
+
+def test_closing_a_writable_store_returns_its_freed_pages_first(tmp_path, jemalloc,
+                                                                 monkeypatch):
+    """Closing checkpoints: the pages the session freed go back before it allocates."""
+    retained_at_close = []
+    real = allocator.purge
+    monkeypatch.setattr(allocator, "purge", lambda: real() or retained_at_close.append(
+        allocator.retained_bytes()))
+    store = open_store(tmp_path / "s.duckdb")
+    store.con.execute("SET threads = 1")
+    _churn(store.con)
+    assert allocator.retained_bytes() > 8 * 2**20
+    store.close()
+    assert retained_at_close and retained_at_close[0] < 2**20
+    with open_store(tmp_path / "s.duckdb", read_only=True):
+        pass  # a reader's close does not touch the process-wide allocator
+    assert len(retained_at_close) == 1
+
+
+def test_the_writer_trims_the_coders_heap_before_it_opens_the_store(tmp_path, monkeypatch):
+    """glibc's free pages go back before the batch's DuckDB peak, not only after it."""
+    from dateline import pipeline
+    from dateline.store import allocator as alloc
+
+    order = []
+    monkeypatch.setattr(alloc, "trim_heap", lambda: order.append("trim") or True)
+    sessions = pipeline._StoreSessions(str(tmp_path / "s.duckdb"), wait=0)
+    real_open = sessions._open
+    monkeypatch.setattr(sessions, "_open", lambda: order.append("open") or real_open())
+    sessions.write_batch([])
+    assert order[:2] == ["trim", "open"] and order[-1] == "trim"

@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import count, islice
+from itertools import compress, count, islice
 from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -313,9 +313,7 @@ def _add_ner_people(text_of_doc: str, matches: list, view: _View) -> list:
 
     text, tag, n = view.text, view.tag, len(view.text)
     ents = []  # PERSON entities as (start, end) over the non-space tokens
-    for k, label in enumerate(view.ent):
-        if label != "PERSON":
-            continue
+    for k in compress(count(), map("PERSON".__eq__, view.ent)):  # one pass, no frame a token
         if view.ent_begins[k] or not ents or ents[-1][1] != k:
             ents.append([k, k + 1])
         else:
@@ -356,17 +354,20 @@ def _finish(doc: Document, view: _View, mentions: list[Mention]) -> list[ActorMe
     mentions.sort(key=lambda m: (m.ts, m.te, m.kind == "pronoun"))
     index = {id(m): k for k, m in enumerate(mentions)}
     out = []
+    idx, words, orig, story = view.idx, view.text, view.orig, doc.text
     for m in mentions:
-        start = view.idx[m.ts]
-        end = view.idx[m.te - 1] + len(view.text[m.te - 1])
-        text = doc.text[start:end]
+        ts, te = m.ts, m.te
+        start = idx[ts]
+        end = idx[te - 1] + len(words[te - 1])
+        text = story[start:end]
         ref = m.ref
         while ref is not None and id(ref) not in index and ref.ref is not None:
             ref = ref.ref
+        head = m.extra.get("head")
         out.append(ActorMention(
             start=start, end=end, text=text, actor=_actor(m, text, start, end), kind=m.kind,
-            token_start=view.orig[m.ts], token_end=view.orig[m.te - 1] + 1,
-            head=view.orig[m.extra["head"] if "head" in m.extra else view.head_of(m.ts, m.te)],
+            token_start=orig[ts], token_end=orig[te - 1] + 1,
+            head=orig[head if head is not None else view.head_of(ts, te)],
             group=m.group,
             antecedent=index.get(id(ref)) if ref is not None else None))
     return out

@@ -562,7 +562,7 @@ def _candidates(sent, index: MentionIndex, quotes: list[tuple[int, int]],
                 _take_actors(roles, occasion)
         if not roles.actors and not roles.recipients:
             continue  # precision: no participant in the clause, no event
-        if entry.pos == "VERB" and not roles.actors and has_explicit_subject(tok):
+        if entry.pos == "VERB" and not roles.actors and has_explicit_subject(tok, index):
             continue  # "firearms cross the border into Mexico": the doer is no actor
         if tok.tag_ == "VBG" and not roles.actors and tok.dep_ not in ("ROOT", "ccomp", "xcomp") \
                 and not any(c.dep_ in ("aux", "auxpass") for c in tok.children):

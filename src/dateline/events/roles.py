@@ -86,13 +86,22 @@ def _rank(m: Any) -> int:
     return _SPECIFICITY.get(getattr(m, "kind", "role"), 5)
 
 
-def mentions_under(tok, index: MentionIndex) -> list[int]:
-    """Mentions inside the noun phrase headed by `tok` (compounds, appositions, 'of' phrases)."""
-    words = index.words
+def _table_for(tok, index: MentionIndex | None) -> Any:
+    """The word table on `index` when `tok` is in its sentence (and the sentence's tree is
+    its own: every head inside it), else None (read through Tokens)."""
+    words = index.words if index is not None else None
     if words is not None and words.start <= tok.i < words.end:
         words._tree()
         if words.closed:
-            return _mentions_under_words(tok, index, words)
+            return words
+    return None
+
+
+def mentions_under(tok, index: MentionIndex) -> list[int]:
+    """Mentions inside the noun phrase headed by `tok` (compounds, appositions, 'of' phrases)."""
+    words = _table_for(tok, index)
+    if words is not None:
+        return _mentions_under_words(tok, index, words)
     found: list[int] = []
     stack = [tok]
     seen = set()
@@ -231,12 +240,15 @@ def _copy(actor: Actor, m: Any) -> Actor:
     return a
 
 
-def _subjects(verb) -> tuple[list, list]:
+def _subjects(verb, words: Any = None) -> tuple[list, list]:
     """(active subjects, passive subjects) of a verb, inheriting through control and coordination.
 
     "sat down to discuss" and "attacked and killed" share the subject; a bare gerund
-    ("fighting crime" in a list of topics) does not inherit one.
+    ("fighting crime" in a list of topics) does not inherit one. `words`: the sentence's
+    word table (`_table_for`), read instead of Tokens where given.
     """
+    if words is not None:
+        return _subjects_on_words(verb, words)
     v = verb
     for _ in range(4):
         subj, psubj = [], []
@@ -269,6 +281,37 @@ def _subjects(verb) -> tuple[list, list]:
     return _stranded_subjects(v), []
 
 
+def _subjects_on_words(verb, words: Any) -> tuple[list, list]:
+    """`_subjects` over the sentence's word table: the same climb by sentence position, a
+    Token built only for the subjects found."""
+    kids, dep, low, heads, start, doc = (words.kids, words.dep, words.lower, words.heads,
+                                         words.start, words.doc)
+    v = verb.i - start
+    for _ in range(4):
+        subj = [c for c in kids[v] if dep[c] in ("nsubj", "csubj")]
+        psubj = [c for c in kids[v] if dep[c] in ("nsubjpass", "csubjpass")]
+        if subj or psubj:
+            return [doc[start + c] for c in subj], [doc[start + c] for c in psubj]
+        head = heads[v]
+        if head == v:
+            break
+        dv = dep[v]
+        if dv in ("xcomp", "acomp") or (dv == "conj" and words.pos(head) in ("VERB", "AUX")):
+            v = head
+        elif dv == "advcl" and words.tag(v) == "VB" and any(
+                dep[c] == "aux" and low[c] == "to" for c in kids[v]):
+            v = head  # purpose clause: "met to discuss"
+        elif dv == "advcl" and words.tag(v) == "VBG" and v > head \
+                and words.pos(head) in ("VERB", "AUX"):
+            v = head  # participle clause: "X said ..., accusing Y of ..."
+        elif dv == "acl" and words.tag(v) == "VBG" and dep[head] == "dobj" \
+                and words.pos(heads[head]) == "VERB":
+            v = heads[head]  # "X filed a lawsuit accusing Y"
+        else:
+            break
+    return _stranded_subjects(doc[start + v]), []
+
+
 def _fronted(prep, verb) -> bool:
     """A phrase opening the sentence on a common noun and set off by a comma ('At the summit
     in Lima, ...'): it names the occasion, no party ('In Colombia, ...' may: a name)."""
@@ -286,7 +329,7 @@ def occasion_roles(noun, index: MentionIndex) -> Roles | None:
     verb = prep.head
     if verb.pos_ != "VERB" or not _fronted(prep, verb):
         return None
-    subj, _ = _subjects(verb)
+    subj, _ = _subjects(verb, _table_for(verb, index))
     return _fill(subj, [], index, set()) if subj else None
 
 
@@ -340,9 +383,10 @@ def _speaker(verb) -> list:
     return [c for c in v.head.children if c.dep_ == "nsubj" and c.pos_ != "PRON"]
 
 
-def has_explicit_subject(verb) -> bool:
-    """Whether the verb's clause names a subject (actor or not) in active voice."""
-    subj, _ = _subjects(verb)
+def has_explicit_subject(verb, index: MentionIndex | None = None) -> bool:
+    """Whether the verb's clause names a subject (actor or not) in active voice (`index`:
+    the story's, whose word table is read where it holds the verb's sentence)."""
+    subj, _ = _subjects(verb, _table_for(verb, index))
     return bool(subj)
 
 
@@ -383,7 +427,7 @@ def _own_asset(obj) -> bool:
 
 def verb_roles(verb, index: MentionIndex) -> Roles:
     """Roles of a verbal trigger: subject -> actor, object / with / against / to -> recipient."""
-    subj, psubj = _subjects(verb)
+    subj, psubj = _subjects(verb, _table_for(verb, index))
     if subj and all(t.lower_ in _SELF_PRONOUNS and index.at(t.i) is None for t in subj):
         subj = _speaker(verb) or subj
     actor_toks = list(subj)
@@ -474,12 +518,10 @@ def _deeper_recipients(roles: Roles, starts: list, verb, index: MentionIndex) ->
         return
     taken = {(a.name or a.text, a.country, a.sector) for a in roles.actors}
     taken_spans = list(roles.actor_spans)
-    words = index.words
-    if words is not None and words.start <= verb.i < words.end:
-        words._tree()
-        if words.closed:
-            _deeper_on_words(roles, starts, verb, index, words, taken, taken_spans)
-            return
+    words = _table_for(verb, index)
+    if words is not None:
+        _deeper_on_words(roles, starts, verb, index, words, taken, taken_spans)
+        return
     frontier = list(verb.children) + starts[1:]
     seen = {verb.i}
     for _ in range(_DEEPER_HOPS):
@@ -661,7 +703,7 @@ def noun_roles(noun, index: MentionIndex) -> Roles:
     if not actor_toks and noun.dep_ in ("dobj", "attr", "nsubjpass") and head.pos_ in ("VERB",
                                                                                      "AUX") \
             and (head.lemma_ or head.lower_).lower() not in _COUNTER_VERBS:
-        subj, _ = _subjects(head)
+        subj, _ = _subjects(head, _table_for(head, index))
         actor_toks.extend(subj)
         for c in head.children:
             if c.dep_ == "prep" and c.lower_ in RECIPIENT_PREPS and not _fronted(c, head):

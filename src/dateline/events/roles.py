@@ -437,6 +437,38 @@ def verb_roles(verb, index: MentionIndex) -> Roles:
     lemma = (verb.lemma_ or verb.lower_).lower()
     if psubj and (lemma in _STATIVE or verb.lower_ in _STATIVE):
         actor_toks, recip_toks = list(psubj), []
+    words = _table_for(verb, index)
+    if words is not None:  # the same reading over the sentence's word table
+        preps, kids = _verb_slots_on_words(verb, words, lemma, actor_toks, recip_toks)
+    else:
+        preps, kids = _verb_slots(verb, lemma, actor_toks, recip_toks)
+    roles = _fill(actor_toks, recip_toks, index, preps)
+    if not roles.recipients:
+        # "agreed to provide Sri Lanka with ...", "threatened to impose sanctions on X": the
+        # party of an intent or demand is the recipient of its complement
+        for c in kids:
+            if c.dep_ == "xcomp" and c.pos_ == "VERB":
+                _take_recipients(roles, verb_roles(c, index))
+    if not roles.recipients and verb.pos_ == "VERB":
+        # "demanded that the government resign", "warned that Iran would ...": the party
+        # addressed is the subject of the complement clause
+        subj_toks = [g for c in kids if c.dep_ == "ccomp"
+                     and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+                     for g in c.children if g.dep_ in ("nsubj", "nsubjpass")]
+        if subj_toks:
+            _take_recipients(roles, _fill([], subj_toks, index, set()))
+    starts = [verb]
+    if verb.dep_ in ("advcl", "xcomp") and verb.head.i != verb.i and any(
+            c.dep_ == "aux" and c.lower_ == "to" for c in kids):
+        # "summoned the ambassador to complain": the purpose's party is the summoned one
+        starts.extend(c for c in verb.head.children if c.dep_ in ("dobj", "dative"))
+    _deeper_recipients(roles, starts, verb, index)
+    return roles
+
+
+def _verb_slots(verb, lemma: str, actor_toks: list, recip_toks: list) -> tuple[set, list]:
+    """The object and prepositional slots of a verb, appended to `actor_toks`/`recip_toks`;
+    returns (the recipients' prepositions, the verb's children)."""
     preps: set[str] = set()
     kids = list(verb.children)  # read once: every pass over .children builds new Tokens
     if not any(c.dep_ in ("dobj", "obj") for c in kids):
@@ -474,28 +506,70 @@ def verb_roles(verb, index: MentionIndex) -> Roles:
                 if cc.dep_ == "prep" and cc.lower_ in RECIPIENT_PREPS:
                     recip_toks.extend(_pobjs(cc))
                     preps.add(cc.lower_)
-    roles = _fill(actor_toks, recip_toks, index, preps)
-    if not roles.recipients:
-        # "agreed to provide Sri Lanka with ...", "threatened to impose sanctions on X": the
-        # party of an intent or demand is the recipient of its complement
-        for c in kids:
-            if c.dep_ == "xcomp" and c.pos_ == "VERB":
-                _take_recipients(roles, verb_roles(c, index))
-    if not roles.recipients and verb.pos_ == "VERB":
-        # "demanded that the government resign", "warned that Iran would ...": the party
-        # addressed is the subject of the complement clause
-        subj_toks = [g for c in kids if c.dep_ == "ccomp"
-                     and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
-                     for g in c.children if g.dep_ in ("nsubj", "nsubjpass")]
-        if subj_toks:
-            _take_recipients(roles, _fill([], subj_toks, index, set()))
-    starts = [verb]
-    if verb.dep_ in ("advcl", "xcomp") and verb.head.i != verb.i and any(
-            c.dep_ == "aux" and c.lower_ == "to" for c in kids):
-        # "summoned the ambassador to complain": the purpose's party is the summoned one
-        starts.extend(c for c in verb.head.children if c.dep_ in ("dobj", "dative"))
-    _deeper_recipients(roles, starts, verb, index)
-    return roles
+    return preps, kids
+
+
+def _pobjs_on_words(p: int, words: Any) -> list[int]:
+    """`_pobjs` by sentence position over the word table."""
+    kids, dep, low, heads = words.kids, words.dep, words.lower, words.heads
+    start, doc = words.start, words.doc
+    out = [c for c in kids[p] if dep[c] in ("pobj", "pcomp")]
+    for c in list(out):
+        out.extend(cc for cc in kids[c] if dep[cc] == "conj" and (
+            heads[cc] >= cc or _stranded_verb(doc[start + cc]) is None))
+        for cc in kids[c]:
+            if dep[cc] == "prep" and low[cc] in ("with", "between", "against"):
+                out.extend(g for g in kids[cc] if dep[g] == "pobj")
+    return out
+
+
+def _verb_slots_on_words(verb, words: Any, lemma: str, actor_toks: list,
+                         recip_toks: list) -> tuple[set, list]:
+    """`_verb_slots` over the sentence's word table (Tokens built for the slots found only);
+    the children come back as Tokens, in order."""
+    kids, dep, low, start, doc = words.kids, words.dep, words.lower, words.start, words.doc
+    v = verb.i - start
+    mine = kids[v]
+
+    def toks(ps: list[int]) -> list:
+        return [doc[start + x] for x in ps]
+
+    preps: set[str] = set()
+    if not any(dep[c] in ("dobj", "obj") for c in mine):
+        # "attacked and killed the rebels": the shared object hangs off the last verb
+        for c in mine:
+            if dep[c] == "conj" and words.pos(c) == "VERB":
+                recip_toks.extend(toks([g for g in kids[c] if dep[g] == "dobj"]))
+    for c in mine:
+        d = dep[c]
+        if d == "agent":
+            actor_toks.extend(toks(_pobjs_on_words(c, words)))
+        elif d in ("dobj", "dative", "obj"):
+            if lemma not in TOPIC_OBJECT_VERBS and not (low[c] in _OWN_ASSETS and any(
+                    dep[g] == "poss" and low[g] in _OWN for g in kids[c])):
+                recip_toks.append(doc[start + c])
+            for cc in kids[c]:
+                if dep[cc] == "prep" and low[cc] in _OBJECT_PREPS:
+                    objs = _pobjs_on_words(cc, words)
+                    recip_toks.extend(toks(objs))
+                    if objs:
+                        preps.add(low[cc])
+        elif d == "prep" and low[c] in RECIPIENT_PREPS and not (
+                c == 0 and c < v and _fronted(doc[start], verb)):  # (see _deeper_on_words)
+            objs = _pobjs_on_words(c, words)
+            recip_toks.extend(toks(objs))
+            if objs:
+                preps.add(low[c])
+        elif d == "prep" and low[c] in _CALL_PREPS:
+            recip_toks.extend(toks([g for o in _pobjs_on_words(c, words) for cc in kids[o]
+                                    if dep[cc] == "prep" and low[cc] in ("against", "on", "to")
+                                    for g in _pobjs_on_words(cc, words)]))
+        elif d == "prt":
+            for cc in kids[c]:
+                if dep[cc] == "prep" and low[cc] in RECIPIENT_PREPS:
+                    recip_toks.extend(toks(_pobjs_on_words(cc, words)))
+                    preps.add(low[cc])
+    return preps, toks(mine)
 
 
 # Dependents that lead away from the trigger's own participants: the subject's side, other

@@ -442,14 +442,18 @@ def null_features(trigger: Any, rows: list[tuple[PlaceMention, dict[str, float]]
     return out
 
 
-def _sentence_words(trigger: Any) -> set[str]:
-    """The words of the trigger's sentence (one set per sentence and document)."""
+def _sentence_words(trigger: Any) -> tuple[str, ...]:
+    """The distinct words of the trigger's sentence, sorted (one tuple per sentence and
+    document). Sorted, not a set's order: a set of strings iterates in an order that
+    depends on the process's hash seed, and the no-place score sums these words' weights
+    in this order, so its last bits, and a tie, would differ between runs and workers."""
     lo, hi = sentence_bounds(trigger)
     memo = _SENT_WORDS.of(trigger.doc)
     words = memo.get(lo)
     if words is None:
         # Span.text of the sentence only (Doc.text would join the whole story).
-        words = memo[lo] = set(_WORD_RE.findall(_region_text(trigger.doc, lo, hi)[0].lower()))
+        words = memo[lo] = tuple(sorted(set(
+            _WORD_RE.findall(_region_text(trigger.doc, lo, hi)[0].lower()))))
     return words
 
 
@@ -485,7 +489,7 @@ def _clause_flags(trigger: Any) -> tuple[bool, bool, bool]:
 
 
 def _null_clause(trigger: Any, rows: list[tuple[PlaceMention, dict[str, float]]]
-                 ) -> tuple[dict[str, float], set[str]]:
+                 ) -> tuple[dict[str, float], tuple[str, ...]]:
     """The no-place features but the sentence's words, and those words."""
     n_att = sum(1 for _, f in rows if f.get("attached=True"))
     strong_att = any(f.get("attached=True") and any(

@@ -24,6 +24,7 @@ from __future__ import annotations
 import importlib
 import logging
 import re
+import string
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache, partial
@@ -86,6 +87,7 @@ def load(name: str | None = None):
         nlp.max_length = max(nlp.max_length, 5_000_000)
         _use_numpy_gemm(nlp)
         _use_fast_lexeme_getters(nlp)
+        _use_plain_word_shortcut(nlp)
         from dateline.inference import cache_embeddings, speed_up_prediction
 
         speed_up_prediction(nlp)  # prediction skips thinc's backprop work (same output)
@@ -243,6 +245,45 @@ def _use_fast_lexeme_getters(nlp) -> None:
         nlp.vocab.lex_attr_getters = _fast_lexeme_getters(dict(nlp.vocab.lex_attr_getters))
     except (ImportError, AttributeError):  # another spaCy layout: keep its getters
         log.debug("lexeme getters left as spaCy's", exc_info=True)
+
+
+def _plain(text: str) -> bool:
+    """Whether a chunk is ASCII letters only ("Mayorkas", "said")."""
+    return text.isascii() and text.isalpha()
+
+
+# Strings a tokenizer's affix rules are checked on before the shortcut below is used: every
+# one- and two-letter string; a rule that matched any of them (another language's rules, say)
+# keeps the tokenizer as it was.
+_PLAIN_PROBES = tuple(a + b for a in ("", *string.ascii_letters) for b in string.ascii_letters)
+
+
+def _use_plain_word_shortcut(nlp) -> None:
+    """Skip the tokenizer's affix rules for chunks of ASCII letters only, which none of the
+    English rules can split: every prefix, suffix and infix rule needs punctuation, a symbol
+    or a digit (tests/test_nlp_plain_words.py checks every string of up to three letters and
+    every letter run of the corpora). Searching those regular expressions was ~85 % of the
+    time spaCy takes to tokenize a word it has not cached (py-spy); special cases such as
+    "cannot" are looked up before the rules, so they still apply. Tokens are the same."""
+    tok = nlp.tokenizer
+    prefix, suffix, infix = tok.prefix_search, tok.suffix_search, tok.infix_finditer
+    if prefix is None or suffix is None or infix is None:
+        return
+    if any(prefix(w) or suffix(w) or next(iter(infix(w)), None) for w in _PLAIN_PROBES):
+        log.debug("affix rules match plain words: tokenizer left as it is")
+        return
+
+    def prefix_search(text: str):
+        return None if _plain(text) else prefix(text)
+
+    def suffix_search(text: str):
+        return None if _plain(text) else suffix(text)
+
+    def infix_finditer(text: str):
+        return () if _plain(text) else infix(text)
+
+    tok.prefix_search, tok.suffix_search = prefix_search, suffix_search
+    tok.infix_finditer = infix_finditer
 
 
 @contextmanager

@@ -81,9 +81,75 @@ MODAL_TEXT = ("Officials said the government would not release the prisoners if 
               "did not hold talks with the protesters, who planned to march on Monday.")
 
 
+def _token_reading(trigger, quote_spans):
+    """The definition of modality.read, over spaCy Tokens: negation, modals and conditions
+    in the trigger's clause, then up to four governing verbs through complements."""
+    from dateline.events import modality as m
+    from dateline.records import Modality
+
+    mod = Modality()
+    reading = m.Reading(mod)
+    clause = [trigger]
+    if trigger.pos_ in ("NOUN", "PROPN") and trigger.dep_ in ("dobj", "nsubjpass", "attr"):
+        clause.append(trigger.head)
+    if trigger.dep_ == "conj" and trigger.head.pos_ in ("VERB", "AUX"):
+        clause.append(trigger.head)
+    for t in clause:
+        for c in t.children:
+            low, dep = c.lower_, c.dep_
+            if dep == "neg" or (dep == "det" and low == "no") or \
+                    (dep == "advmod" and low in ("never", "not")):
+                mod.negated = True
+            if dep == "aux" or c.tag_ == "MD":
+                if low in m._FUTURE_MODALS:
+                    mod.future = True
+                elif low in m._HYPO_MODALS:
+                    mod.hypothetical = True
+            if dep == "mark" and low in m._CONDITION_MARKS:
+                mod.hypothetical = True
+            if dep == "advcl" and any(g.dep_ == "mark" and g.lower_ in m._CONDITION_MARKS
+                                      for g in c.children):
+                mod.hypothetical = True
+    governors, t = [], clause[-1]
+    for _ in range(4):
+        if t.head.i == t.i:
+            break
+        dep, t = t.dep_, t.head
+        governors.append((dep, t))
+        if dep not in m._CHAIN:
+            break
+    for dep, gov in governors:
+        lemma = (gov.lemma_ or gov.lower_).lower()
+        if gov.pos_ not in ("VERB", "AUX", "ADJ"):
+            continue
+        if dep == "ccomp" and lemma in m.SPEECH_VERBS:
+            reading.reported_by = gov
+            break
+        if lemma in m._NEG_GOVERNORS or any(c.dep_ == "neg" for c in gov.children):
+            mod.negated = mod.negated or lemma in m._NEG_GOVERNORS or dep in ("xcomp", "dobj")
+        if lemma in m._HYPO_GOVERNORS and dep in ("xcomp", "dobj", "ccomp"):
+            mod.hypothetical = True
+        if lemma in m._FUTURE_GOVERNORS and dep in ("xcomp", "ccomp"):
+            mod.future = True
+        if lemma == "be" and dep == "xcomp":
+            mod.future = True
+        for c in gov.children:
+            if c.dep_ in ("aux", "auxpass") or c.tag_ == "MD":
+                if c.lower_ in m._FUTURE_MODALS:
+                    mod.future = True
+                elif c.lower_ in m._HYPO_MODALS:
+                    mod.hypothetical = True
+        if dep not in ("xcomp", "conj"):
+            break
+    if quote_spans:
+        reading.quoted = any(s <= trigger.idx < e for s, e in quote_spans)
+    return reading
+
+
 def test_modality_from_the_word_table_equals_the_token_reading() -> None:
-    """modality.read over the sentence's word table gives the Token path's reading for
-    every token (negation, future, hypothesis, the reporting verb, quotes)."""
+    """modality.read, over the sentence's word table and over the whole story's, gives the
+    Token reading for every token (negation, future, hypothesis, the reporting verb,
+    quotes)."""
     from dateline.events import modality
     from dateline.events.extract import _quote_spans
 
@@ -94,18 +160,17 @@ def test_modality_from_the_word_table_equals_the_token_reading() -> None:
     for sent in sdoc.sents:
         words = _Words(sent, table)
         for tok in sent:
-            plain = modality.read(tok, quotes)
-            fast = modality.read(tok, quotes, words)
-            assert fast.modality == plain.modality, tok.text
-            assert fast.quoted == plain.quoted
-            assert (fast.reported_by is None) == (plain.reported_by is None)
-            if plain.reported_by is not None:
-                assert fast.reported_by.i == plain.reported_by.i
+            plain = _token_reading(tok, quotes)
+            for fast in (modality.read(tok, quotes, words), modality.read(tok, quotes)):
+                assert fast.modality == plain.modality, tok.text
+                assert fast.quoted == plain.quoted
+                assert (fast.reported_by is None) == (plain.reported_by is None)
+                if plain.reported_by is not None:
+                    assert fast.reported_by.i == plain.reported_by.i
             m = plain.modality
             seen.add((m.negated, m.future, m.hypothetical, plain.reported_by is not None,
                       plain.quoted))
     assert len(seen) >= 4  # the text exercises several readings
-
 
 def test_mentions_under_from_the_word_table_equals_the_token_walk() -> None:
     """roles.mentions_under over the sentence's word table finds the Token walk's mentions,

@@ -626,13 +626,23 @@ def _deeper_recipients(roles: Roles, starts: list, verb, index: MentionIndex) ->
                 proper.append(t)  # a name the tagger sees where NER did not run or missed it
             else:
                 nxt.extend(t.children)
-        if found and _replace_plain(roles, _fill([], found, index, set()), taken, taken_spans):
-            roles.located = any(_in_place_phrase(t, verb) for t in found)
-            return
-        if proper and _replace_plain(roles, _names(proper), taken, taken_spans):
-            roles.located = any(_in_place_phrase(t, verb) for t in proper)
+        if _take_deeper(roles, found, proper, verb, index, taken, taken_spans):
             return
         frontier = nxt
+
+
+def _take_deeper(roles: Roles, found: list, proper: list, verb, index: MentionIndex,
+                 taken: set, taken_spans: list) -> bool:
+    """One depth of the deeper-recipient walk found `found` (tokens of named parties) and
+    `proper` (bare proper nouns): the first that gives a party replaces the plain recipients
+    and says whether they sit in a place phrase. Whether it did."""
+    if found and _replace_plain(roles, _fill([], found, index, set()), taken, taken_spans):
+        roles.located = any(_in_place_phrase(t, verb) for t in found)
+        return True
+    if proper and _replace_plain(roles, _names(proper), taken, taken_spans):
+        roles.located = any(_in_place_phrase(t, verb) for t in proper)
+        return True
+    return False
 
 
 def _deeper_on_words(roles: Roles, starts: list, verb, index: MentionIndex, words: Any,
@@ -679,11 +689,7 @@ def _deeper_on_words(roles: Roles, starts: list, verb, index: MentionIndex, word
                 proper.append(doc[start + t])  # a name the tagger sees where NER missed it
             else:
                 nxt.extend(kids[t])
-        if found and _replace_plain(roles, _fill([], found, index, set()), taken, taken_spans):
-            roles.located = any(_in_place_phrase(t, verb) for t in found)
-            return
-        if proper and _replace_plain(roles, _names(proper), taken, taken_spans):
-            roles.located = any(_in_place_phrase(t, verb) for t in proper)
+        if _take_deeper(roles, found, proper, verb, index, taken, taken_spans):
             return
         frontier = nxt
 

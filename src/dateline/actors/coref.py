@@ -43,10 +43,9 @@ def copy_from(target: Mention, ts: int, te: int, kind: str) -> Mention:
 
 
 def surnames(toks: Sequence[Token], mentions: list[Mention],
-             norms: Sequence[str] | None = None) -> list[Mention]:
+             norms: Sequence[str]) -> list[Mention]:
     """Later 'Nielsen' / 'Navarrete Prida' mentions of a person named in full earlier.
-
-    `norms` are the tokens' folded forms when the caller has them as a list already."""
+    `norms`: the tokens' folded forms (the story view's list)."""
     persons = [m for m in mentions if m.kind == "person" and len(m.name_tokens) >= 2]
     if not persons:
         return mentions
@@ -62,8 +61,6 @@ def surnames(toks: Sequence[Token], mentions: list[Mention],
     n = len(toks)
     # a surname is capitalised and one of the name's words: scan only such tokens
     words = {w for m in order for w in m.name_tokens}
-    if norms is None:
-        norms = [t.norm for t in toks]
     # the word test first, in one pass over the forms: few tokens are a name's words
     candidates = [k for k in compress(range(n), map(words.__contains__, norms)) if toks[k].cap]
     c = 0
@@ -165,10 +162,9 @@ def descriptions(toks: Sequence[Token], mentions: list[Mention],
 
 
 def pronouns(toks: Sequence[Token], mentions: list[Mention], sent_of: Sequence[int],
-             group_ids, norms: Sequence[str] | None = None) -> list[Mention]:
+             group_ids, norms: Sequence[str]) -> list[Mention]:
     """he/she/they resolved to the nearest fitting earlier person (or group) mention.
-
-    `norms` are the tokens' folded forms when the caller has them as a list already."""
+    `norms`: the tokens' folded forms (the story view's list)."""
     covered = set()
     for m in mentions:
         covered.update(range(m.ts, m.te))
@@ -176,8 +172,6 @@ def pronouns(toks: Sequence[Token], mentions: list[Mention], sent_of: Sequence[i
     ordered = sorted(mentions, key=lambda m: m.ts)
     k = 0
     history: list[Mention] = []  # mentions before the current token, pronouns included
-    if norms is None:
-        norms = [t.norm for t in toks]
     for i in list(compress(range(len(norms)), map(PRONOUNS.__contains__, norms))):
         while k < len(ordered) and ordered[k].ts < i:
             history.append(ordered[k])

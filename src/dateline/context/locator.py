@@ -185,7 +185,10 @@ def _describe(sdoc: Any, others: list[PlaceMention], full: bool = False) -> list
         while deps[e] == "conj" and heads[e] != e:
             e = heads[e]
         e_dep, e_head = deps[e], heads[e]
-        # _first_prep and _admissible (places) read from the parse table
+        # Admissible: a place that can be where the event happened, not a subject naming an
+        # actor ("Tehran captured"), an affiliation ("the Secretary of ... of the United
+        # States") or a nationality ("a U.S. patrol"); the introducing preposition as
+        # places._first_prep reads it, here from the parse table.
         first_prep = None
         if deps[r] == "pobj" and deps[heads[r]] == "prep":
             first_prep = sdoc[heads[r]].lower_

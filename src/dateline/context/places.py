@@ -859,12 +859,8 @@ def ancestor_ids(tok: Any) -> tuple[int, ...]:
 def sentence_bounds(tok: Any) -> tuple[int, int]:
     """(start, end) token indices of a token's sentence; Token.sent rescans the document on
     every call, so the boundaries are read once per document."""
-    memo = _SENTS.of(tok.doc)
-    starts = memo.get("starts")
-    if starts is None:
-        _sentences(tok.doc)
-        starts = memo["starts"]
-    return memo["bounds"][bisect_right(starts, tok.i) - 1]
+    bounds = _sentences(tok.doc)
+    return bounds[bisect_right(_SENTS.of(tok.doc)["starts"], tok.i) - 1]
 
 
 def _sentences(sdoc: Any) -> list[tuple[int, int]]:
@@ -944,24 +940,6 @@ def _first_prep(tok: Any) -> str | None:
     if tok.dep_ in ("compound", "poss"):
         return "mod"
     return None
-
-
-def _admissible(sdoc: Any, trigger: Any, pm: PlaceMention) -> bool:
-    """False for places that cannot be where the event happened: a subject naming an actor
-    ("Tehran captured"), an affiliation ("the Secretary of ... of the United States"), a
-    nationality ("a U.S. patrol")."""
-    root = place_root(sdoc, pm)
-    if root is None:
-        return False
-    eff = root
-    while eff.dep_ == "conj" and eff.head is not eff:
-        eff = eff.head
-    if eff.dep_ in _ACTOR_DEPS or (eff.dep_ == "pobj" and eff.head.dep_ == "agent"):
-        return False
-    prep = _first_prep(root)
-    if prep == "of" and not _of_place(root):
-        return False
-    return not (prep == "mod" and pm.place is not None and pm.place.feature == "country")
 
 
 def locate(sdoc: Any, trigger: Any, places: list[PlaceMention],

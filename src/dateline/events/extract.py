@@ -419,20 +419,22 @@ class _Words:
             self.kids = kids
         return self.kids
 
+    def _label_at(self, k: int, column: int) -> str:
+        """The label of sentence position k in a `_doc_table` column ("" where none)."""
+        h = int(self.table[self.start + k, column])
+        return (_LABELS.get(h) or _label(self.doc.vocab.strings, h)) if h else ""
+
     def pos(self, k: int) -> str:
         """Token.pos_ of sentence position k."""
-        h = int(self.table[self.start + k, 4])
-        return _LABELS.get(h) or _label(self.doc.vocab.strings, h)
+        return self._label_at(k, 4)
 
     def tag(self, k: int) -> str:
         """Token.tag_ of sentence position k."""
-        h = int(self.table[self.start + k, 5])
-        return _LABELS.get(h) or _label(self.doc.vocab.strings, h)
+        return self._label_at(k, 5)
 
     def ent(self, k: int) -> str:
         """Token.ent_type_ of sentence position k ("" outside entities)."""
-        h = int(self.table[self.start + k, 6])
-        return (_LABELS.get(h) or _label(self.doc.vocab.strings, h)) if h else ""
+        return self._label_at(k, 6)
 
     def following(self, tok, n: int = 3) -> tuple[str, ...]:
         """The lower-case forms of the n tokens after `tok` (past the sentence's end too)."""

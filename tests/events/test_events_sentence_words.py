@@ -147,21 +147,24 @@ def _token_reading(trigger, quote_spans):
 
 
 def test_modality_from_the_word_table_equals_the_token_reading() -> None:
-    """modality.read, over the sentence's word table and over the whole story's, gives the
-    Token reading for every token (negation, future, hypothesis, the reporting verb,
-    quotes)."""
+    """modality.read, over the sentence's word table, the token's own sentence's (none given)
+    and the whole story's, gives the Token reading for every token (negation, future,
+    hypothesis, the reporting verb, quotes)."""
     from dateline.events import modality
     from dateline.events.extract import _quote_spans
 
     sdoc = nlp.parse(MODAL_TEXT)
     table = _doc_table(sdoc)
     quotes = _quote_spans(MODAL_TEXT)
+    story = _Words(sdoc[:], table, story=True)
+    story._tree()
     seen = set()
     for sent in sdoc.sents:
         words = _Words(sent, table)
         for tok in sent:
             plain = _token_reading(tok, quotes)
-            for fast in (modality.read(tok, quotes, words), modality.read(tok, quotes)):
+            for fast in (modality.read(tok, quotes, words), modality.read(tok, quotes),
+                         modality._read_words(tok, quotes, story)):
                 assert fast.modality == plain.modality, tok.text
                 assert fast.quoted == plain.quoted
                 assert (fast.reported_by is None) == (plain.reported_by is None)
@@ -171,55 +174,3 @@ def test_modality_from_the_word_table_equals_the_token_reading() -> None:
             seen.add((m.negated, m.future, m.hypothetical, plain.reported_by is not None,
                       plain.quoted))
     assert len(seen) >= 4  # the text exercises several readings
-
-def test_mentions_under_from_the_word_table_equals_the_token_walk() -> None:
-    """roles.mentions_under over the sentence's word table finds the Token walk's mentions,
-    in the same order, for every token (possessives, role adjectives, 'of'/'from')."""
-    from dateline import actors
-    from dateline.events import roles
-    from dateline.records import Document
-
-    text = ("Mexico's Interior Secretary and officials from the United States met police "
-            "chiefs of Tijuana. Assad's backers in Russia sent military aid to the Syrian "
-            "army, and the rebels attacked a convoy of the Turkish forces near Idlib.")
-    sdoc = nlp.parse(text)
-    index = roles.MentionIndex(actors.find_mentions(Document(text=text), sdoc))
-    table = _doc_table(sdoc)
-    hits = 0
-    for sent in sdoc.sents:
-        words = _Words(sent, table)
-        for tok in sent:
-            index.words = None
-            plain = roles.mentions_under(tok, index)
-            index.words = words
-            assert roles.mentions_under(tok, index) == plain, tok.text
-            hits += len(plain) > 1
-    assert hits  # some phrase holds more than one mention
-
-
-def test_roles_from_the_word_table_equal_the_token_walk() -> None:
-    """verb_roles/noun_roles (whose deeper-recipient walk and mention walk read the word
-    table when the index holds it) give the Token path's roles for every token."""
-    from dateline import actors
-    from dateline.events import roles
-    from dateline.records import Document
-
-    text = ("Russia will withdraw its troops from Ukraine, the Kremlin said. The UN launched "
-            "an investigation into the Syrian army. An appeal filed by Amnesty International "
-            "was rejected. Ministers discussed issues such as organized crime and met in "
-            "Berlin with officials from Mexico. At the talks in Lima, Chile and Peru signed "
-            "a pact. Police stopped military aid to the rebels and arrested Ivan Petrov.")
-    sdoc = nlp.parse(text)
-    index = roles.MentionIndex(actors.find_mentions(Document(text=text), sdoc))
-    table = _doc_table(sdoc)
-    found = 0
-    for sent in sdoc.sents:
-        words = _Words(sent, table)
-        for tok in sent:
-            for read in (roles.verb_roles, roles.noun_roles):
-                index.words = None
-                plain = read(tok, index)
-                index.words = words
-                assert read(tok, index) == plain, (read.__name__, tok.text)
-                found += bool(plain.recipients)
-    assert found  # the text has recipients to find

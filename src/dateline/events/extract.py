@@ -367,11 +367,13 @@ class _Words:
     """
 
     __slots__ = ("_flat", "_forms", "closed", "dep", "doc", "end", "heads", "kids", "lemma",
-                 "lower", "start", "table")
+                 "lower", "start", "story", "table")
 
-    def __init__(self, sent, table: Any) -> None:
-        """`table`: the document's `_doc_table`."""
+    def __init__(self, sent, table: Any, story: bool = False) -> None:
+        """`table`: the document's `_doc_table`; `story`: `sent` is the whole story (many
+        sentences), not one sentence."""
         self.start, self.end = sent.start, sent.end
+        self.story = story
         self.doc = sent.doc
         self.table = table
         # the strings behind the hashes, as Token.lower_ / .lemma_ read them, without a
@@ -418,6 +420,10 @@ class _Words:
             self.heads, self.closed = heads, closed
             self.kids = kids
         return self.kids
+
+    def opens(self, k: int) -> bool:
+        """Whether position k starts a sentence (Token.is_sent_start)."""
+        return k == 0 or self.story and bool(self.doc[self.start + k].is_sent_start)
 
     def _label_at(self, k: int, column: int) -> str:
         """The label of sentence position k in a `_doc_table` column ("" where none)."""
@@ -472,6 +478,24 @@ def _doc_table(sdoc) -> Any:
     """Per token: head offset, lower-case hash, lemma hash, label, part of speech, tag and
     entity type (one numpy call)."""
     return sdoc.to_array(["HEAD", "LOWER", "LEMMA", "DEP", "POS", "TAG", "ENT_TYPE"])
+
+
+def _words_for(tok, words: _Words | None) -> _Words:
+    """A word table that holds `tok`'s whole tree: `words` where it holds `tok` and its
+    sentence's tree stays inside it, else `tok`'s own sentence's, else the whole story's
+    (whose tree never leaves it)."""
+    if words is not None and words.start <= tok.i < words.end:
+        words._tree()
+        if words.closed:
+            return words
+    table = words.table if words is not None else _doc_table(tok.doc)
+    own = _Words(tok.sent, table)
+    own._tree()
+    if own.closed:
+        return own
+    story = _Words(tok.doc[:], table, story=True)
+    story._tree()
+    return story
 
 
 def _context_words(trigger, words: _Words) -> tuple[list[tuple[str, str]], list[str]]:

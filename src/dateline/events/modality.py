@@ -45,21 +45,10 @@ def read(trigger, quote_spans: list[tuple[int, int]] | None = None,
          words: Any = None) -> Reading:
     """Modality of the event whose trigger is `trigger` (a spaCy token). `words`: its
     sentence's word table (events.extract._Words), as the events stage has it; without one,
-    or where the sentence's tree reaches outside it, the whole story's table is read."""
-    if words is not None:
-        words._tree()
-    if words is None or not words.closed:
-        words = _story_words(trigger.doc)
-    return _read_words(trigger, quote_spans, words)
+    the trigger's own sentence's is read, or the whole story's where that tree leaves it."""
+    from dateline.events.extract import _words_for  # extract imports this module
 
-
-def _story_words(doc) -> Any:
-    """The whole story as one word table (its tree never leaves it)."""
-    from dateline.events.extract import _doc_table, _Words  # extract imports this module
-
-    words = _Words(doc[:], _doc_table(doc))
-    words._tree()
-    return words
+    return _read_words(trigger, quote_spans, _words_for(trigger, words))
 
 
 def _read_words(trigger, quote_spans: list[tuple[int, int]] | None, words: Any) -> Reading:

@@ -49,8 +49,10 @@ class MentionIndex:
         self.mentions = mentions
         self.by_token: dict[int, int] = {}
         # The word table (events.extract._Words) of the sentence whose triggers are being
-        # read, set by the candidate loop: `mentions_under` walks it instead of Tokens.
+        # read, set by the candidate loop; `other`: the last table read for a token outside
+        # it (the reporting verb of an earlier sentence), kept for the calls that follow.
         self.words: Any = None
+        self.other: Any = None
         for k, m in enumerate(mentions):
             if quotes and _quoted_antecedent(m, mentions, quotes):
                 continue
@@ -87,48 +89,30 @@ def _rank(m: Any) -> int:
 
 
 def _table_for(tok, index: MentionIndex | None) -> Any:
-    """The word table on `index` when `tok` is in its sentence (and the sentence's tree is
-    its own: every head inside it), else None (read through Tokens)."""
-    words = index.words if index is not None else None
-    if words is not None and words.start <= tok.i < words.end:
-        words._tree()
-        if words.closed:
-            return words
-    return None
+    """The word table (events.extract._Words) to read `tok`'s tree on: the one on `index`
+    (the candidate loop's sentence) where it holds `tok`, else `tok`'s own sentence's (or
+    the whole story's where that tree leaves the sentence), kept on `index` for the calls
+    that follow."""
+    from dateline.events.extract import _words_for  # extract imports this module
+
+    if index is None:
+        return _words_for(tok, None)
+    for words in (index.words, index.other):
+        if words is not None and words.start <= tok.i < words.end:
+            words._tree()
+            if words.closed:
+                return words
+    index.other = _words_for(tok, index.words)
+    return index.other
 
 
 def mentions_under(tok, index: MentionIndex) -> list[int]:
-    """Mentions inside the noun phrase headed by `tok` (compounds, appositions, 'of' phrases)."""
+    """Mentions inside the noun phrase headed by `tok` (compounds, appositions, 'of' phrases).
+
+    Walks the word table's children, labels and forms by position (a Token per child, as
+    Token.children builds them, was most of its cost); the Token walk it equals is the
+    definition in tests/events/test_events_roles_words.py."""
     words = _table_for(tok, index)
-    if words is not None:
-        return _mentions_under_words(tok, index, words)
-    found: list[int] = []
-    stack = [tok]
-    seen = set()
-    while stack:
-        t = stack.pop()
-        if t.i in seen:
-            continue
-        seen.add(t.i)
-        k = index.at(t.i)
-        if k is not None and k not in found:
-            found.append(k)
-        for c in t.children:
-            dep = c.dep_  # read once: each read looks the label up again
-            if dep == "poss" and index.at(t.i) is None and index.at(c.i) is not None:
-                continue  # "Assad's backers" are not Assad; "Mexico's Navarrete Prida" is him
-            if dep == "amod" and index.at(t.i) is None and c.is_lower and _role_at(c, index):
-                continue  # "military aid", "police reform": an adjective, not a party
-            if dep == "conj" and _stranded_verb(c) is not None:
-                continue  # the next clause's subject, hung here by the parser
-            if dep == "prep" and c.lower_ in _NP_PREPS or dep not in _STOP_DEPS:
-                stack.append(c)
-    return found
-
-
-def _mentions_under_words(tok, index: MentionIndex, words: Any) -> list[int]:
-    """`mentions_under` over the sentence's word table (children, labels, forms by sentence
-    position): the same walk without a Token per child (Token.children scans the span)."""
     kids, dep, low, heads, start = words.kids, words.dep, words.lower, words.heads, words.start
     doc = words.doc
     at = index.by_token.get
@@ -159,11 +143,6 @@ def _mentions_under_words(tok, index: MentionIndex, words: Any) -> list[int]:
 
 def _role_at_i(i: int, index: MentionIndex) -> bool:
     k = index.by_token.get(i)
-    return k is not None and getattr(index.mentions[k], "kind", None) == "role"
-
-
-def _role_at(tok, index: MentionIndex) -> bool:
-    k = index.at(tok.i)
     return k is not None and getattr(index.mentions[k], "kind", None) == "role"
 
 
@@ -240,50 +219,13 @@ def _copy(actor: Actor, m: Any) -> Actor:
     return a
 
 
-def _subjects(verb, words: Any = None) -> tuple[list, list]:
+def _subjects(verb, words: Any) -> tuple[list, list]:
     """(active subjects, passive subjects) of a verb, inheriting through control and coordination.
 
     "sat down to discuss" and "attacked and killed" share the subject; a bare gerund
-    ("fighting crime" in a list of topics) does not inherit one. `words`: the sentence's
-    word table (`_table_for`), read instead of Tokens where given.
+    ("fighting crime" in a list of topics) does not inherit one. Climbs the word table
+    `words` (`_table_for(verb, ...)`) by position; a Token is built only for the subjects.
     """
-    if words is not None:
-        return _subjects_on_words(verb, words)
-    v = verb
-    for _ in range(4):
-        subj, psubj = [], []
-        for c in v.children:  # one pass: spaCy builds a new Token per child per pass
-            dep = c.dep_
-            if dep in ("nsubj", "csubj"):
-                subj.append(c)
-            elif dep in ("nsubjpass", "csubjpass"):
-                psubj.append(c)
-        if subj or psubj:
-            return subj, psubj
-        head = v.head
-        if head.i == v.i:
-            break
-        inherits = v.dep_ in ("xcomp", "acomp") or (
-            v.dep_ == "conj" and head.pos_ in ("VERB", "AUX"))
-        if inherits:
-            v = head
-        elif v.dep_ == "advcl" and v.tag_ == "VB" and any(
-                c.dep_ == "aux" and c.lower_ == "to" for c in v.children):
-            v = head  # purpose clause: "met to discuss"
-        elif v.dep_ == "advcl" and v.tag_ == "VBG" and v.i > head.i \
-                and head.pos_ in ("VERB", "AUX"):
-            v = head  # participle clause: "X said ..., accusing Y of ..."
-        elif v.dep_ == "acl" and v.tag_ == "VBG" and head.dep_ == "dobj" \
-                and head.head.pos_ == "VERB":
-            v = head.head  # "X filed a lawsuit accusing Y", "sent a letter threatening to"
-        else:
-            break
-    return _stranded_subjects(v), []
-
-
-def _subjects_on_words(verb, words: Any) -> tuple[list, list]:
-    """`_subjects` over the sentence's word table: the same climb by sentence position, a
-    Token built only for the subjects found."""
     kids, dep, low, heads, start, doc = (words.kids, words.dep, words.lower, words.heads,
                                          words.start, words.doc)
     v = verb.i - start
@@ -306,7 +248,7 @@ def _subjects_on_words(verb, words: Any) -> tuple[list, list]:
             v = head  # participle clause: "X said ..., accusing Y of ..."
         elif dv == "acl" and words.tag(v) == "VBG" and dep[head] == "dobj" \
                 and words.pos(heads[head]) == "VERB":
-            v = heads[head]  # "X filed a lawsuit accusing Y"
+            v = heads[head]  # "X filed a lawsuit accusing Y", "sent a letter threatening to"
         else:
             break
     return _stranded_subjects(doc[start + v]), []
@@ -318,6 +260,13 @@ def _fronted(prep, verb) -> bool:
     return prep.i < verb.i and prep.is_sent_start and any(
         c.dep_ == "pobj" and c.pos_ == "NOUN" for c in prep.children) and any(
         t.text == "," for t in prep.doc[prep.i + 1:verb.i])
+
+
+def _fronted_at(p: int, v: int, words: Any) -> bool:
+    """`_fronted` for the preposition and verb at word-table positions p and v (a Token
+    built only for a preposition that opens its sentence)."""
+    return p < v and words.opens(p) and _fronted(words.doc[words.start + p],
+                                                 words.doc[words.start + v])
 
 
 def occasion_roles(noun, index: MentionIndex) -> Roles | None:
@@ -385,20 +334,25 @@ def _speaker(verb) -> list:
 
 def has_explicit_subject(verb, index: MentionIndex | None = None) -> bool:
     """Whether the verb's clause names a subject (actor or not) in active voice (`index`:
-    the story's, whose word table is read where it holds the verb's sentence)."""
+    the story's, whose word tables are read: see `_table_for`)."""
     subj, _ = _subjects(verb, _table_for(verb, index))
     return bool(subj)
 
 
-def _pobjs(prep) -> list:
-    out = [c for c in prep.children if c.dep_ in ("pobj", "pcomp")]
+def _pobjs(p: int, words: Any) -> list[int]:
+    """The objects of the preposition at word-table position p (positions): its pobj/pcomp,
+    their conjuncts, and the objects of a 'with'/'between'/'against' inside them."""
+    kids, dep, low, heads = words.kids, words.dep, words.lower, words.heads
+    start, doc = words.start, words.doc
+    out = [c for c in kids[p] if dep[c] in ("pobj", "pcomp")]
     for c in list(out):
-        out.extend(cc for cc in c.children if cc.dep_ == "conj" and _stranded_verb(cc) is None)
+        out.extend(cc for cc in kids[c] if dep[cc] == "conj" and (
+            heads[cc] >= cc or _stranded_verb(doc[start + cc]) is None))
         # "committed to a relationship with Mexico": the party is inside the object
-        for cc in c.children:
+        for cc in kids[c]:
             # ... and "called for sanctions against X"
-            if cc.dep_ == "prep" and cc.lower_ in ("with", "between", "against"):
-                out.extend(g for g in cc.children if g.dep_ == "pobj")
+            if dep[cc] == "prep" and low[cc] in ("with", "between", "against"):
+                out.extend(g for g in kids[cc] if dep[g] == "pobj")
     return out
 
 
@@ -419,15 +373,17 @@ _OWN_ASSETS = frozenset({"troops", "forces", "soldiers", "army", "weapons", "arm
 _OWN = frozenset({"its", "their", "his", "her", "our"})
 
 
-def _own_asset(obj) -> bool:
-    """Whether a verb's object is the actor's own people or arms ('its troops')."""
-    return obj.lower_ in _OWN_ASSETS and any(
-        c.dep_ == "poss" and c.lower_ in _OWN for c in obj.children)
+def _own_asset(k: int, words: Any) -> bool:
+    """Whether the word at table position k is the actor's own people or arms ('its troops')."""
+    low, dep = words.lower, words.dep
+    return low[k] in _OWN_ASSETS and any(dep[g] == "poss" and low[g] in _OWN
+                                         for g in words.kids[k])
 
 
 def verb_roles(verb, index: MentionIndex) -> Roles:
     """Roles of a verbal trigger: subject -> actor, object / with / against / to -> recipient."""
-    subj, psubj = _subjects(verb, _table_for(verb, index))
+    words = _table_for(verb, index)
+    subj, psubj = _subjects(verb, words)
     if subj and all(t.lower_ in _SELF_PRONOUNS and index.at(t.i) is None for t in subj):
         subj = _speaker(verb) or subj
     actor_toks = list(subj)
@@ -437,11 +393,7 @@ def verb_roles(verb, index: MentionIndex) -> Roles:
     lemma = (verb.lemma_ or verb.lower_).lower()
     if psubj and (lemma in _STATIVE or verb.lower_ in _STATIVE):
         actor_toks, recip_toks = list(psubj), []
-    words = _table_for(verb, index)
-    if words is not None:  # the same reading over the sentence's word table
-        preps, kids = _verb_slots_on_words(verb, words, lemma, actor_toks, recip_toks)
-    else:
-        preps, kids = _verb_slots(verb, lemma, actor_toks, recip_toks)
+    preps, kids = _verb_slots(verb, words, lemma, actor_toks, recip_toks)
     roles = _fill(actor_toks, recip_toks, index, preps)
     if not roles.recipients:
         # "agreed to provide Sri Lanka with ...", "threatened to impose sanctions on X": the
@@ -466,67 +418,11 @@ def verb_roles(verb, index: MentionIndex) -> Roles:
     return roles
 
 
-def _verb_slots(verb, lemma: str, actor_toks: list, recip_toks: list) -> tuple[set, list]:
-    """The object and prepositional slots of a verb, appended to `actor_toks`/`recip_toks`;
-    returns (the recipients' prepositions, the verb's children)."""
-    preps: set[str] = set()
-    kids = list(verb.children)  # read once: every pass over .children builds new Tokens
-    if not any(c.dep_ in ("dobj", "obj") for c in kids):
-        # "attacked and killed the rebels": the shared object hangs off the last verb
-        for c in kids:
-            if c.dep_ == "conj" and c.pos_ == "VERB":
-                recip_toks.extend(g for g in c.children if g.dep_ == "dobj")
-    for c in kids:
-        dep = c.dep_  # read once: each read looks the label up again
-        if dep == "agent":
-            actor_toks.extend(_pobjs(c))
-        elif dep in ("dobj", "dative", "obj"):
-            if lemma not in TOPIC_OBJECT_VERBS and not _own_asset(c):
-                recip_toks.append(c)
-            # "impose sanctions on X", "launched an attack against X"
-            for cc in c.children:
-                if cc.dep_ == "prep" and cc.lower_ in _OBJECT_PREPS:
-                    objs = _pobjs(cc)
-                    recip_toks.extend(objs)
-                    if objs:
-                        preps.add(cc.lower_)
-        elif dep == "prep" and c.lower_ in RECIPIENT_PREPS and not _fronted(c, verb):
-            objs = _pobjs(c)
-            recip_toks.extend(objs)
-            if objs:
-                preps.add(c.lower_)
-        elif dep == "prep" and c.lower_ in _CALL_PREPS:
-            # the thing called for is no party; whom it is against is
-            recip_toks.extend(g for o in _pobjs(c) for cc in o.children
-                              if cc.dep_ == "prep" and cc.lower_ in ("against", "on", "to")
-                              for g in _pobjs(cc))
-        elif dep == "prt":
-            # phrasal verbs: "sat down with X"
-            for cc in c.children:
-                if cc.dep_ == "prep" and cc.lower_ in RECIPIENT_PREPS:
-                    recip_toks.extend(_pobjs(cc))
-                    preps.add(cc.lower_)
-    return preps, kids
-
-
-def _pobjs_on_words(p: int, words: Any) -> list[int]:
-    """`_pobjs` by sentence position over the word table."""
-    kids, dep, low, heads = words.kids, words.dep, words.lower, words.heads
-    start, doc = words.start, words.doc
-    out = [c for c in kids[p] if dep[c] in ("pobj", "pcomp")]
-    for c in list(out):
-        out.extend(cc for cc in kids[c] if dep[cc] == "conj" and (
-            heads[cc] >= cc or _stranded_verb(doc[start + cc]) is None))
-        for cc in kids[c]:
-            if dep[cc] == "prep" and low[cc] in ("with", "between", "against"):
-                out.extend(g for g in kids[cc] if dep[g] == "pobj")
-    return out
-
-
-def _verb_slots_on_words(verb, words: Any, lemma: str, actor_toks: list,
-                         recip_toks: list) -> tuple[set, list]:
-    """`_verb_slots` over the sentence's word table (Tokens built for the slots found only);
-    the children come back as Tokens, in order."""
+def _verb_slots(verb, words: Any, lemma: str, actor_toks: list,
+                recip_toks: list) -> tuple[set, list]:
+    """The object and prepositional slots of a verb, appended to `actor_toks`/`recip_toks`,
+    read on the word table `words` (Tokens built for the slots found only); returns (the
+    recipients' prepositions, the verb's children as Tokens, in order)."""
     kids, dep, low, start, doc = words.kids, words.dep, words.lower, words.start, words.doc
     v = verb.i - start
     mine = kids[v]
@@ -543,31 +439,32 @@ def _verb_slots_on_words(verb, words: Any, lemma: str, actor_toks: list,
     for c in mine:
         d = dep[c]
         if d == "agent":
-            actor_toks.extend(toks(_pobjs_on_words(c, words)))
+            actor_toks.extend(toks(_pobjs(c, words)))
         elif d in ("dobj", "dative", "obj"):
-            if lemma not in TOPIC_OBJECT_VERBS and not (low[c] in _OWN_ASSETS and any(
-                    dep[g] == "poss" and low[g] in _OWN for g in kids[c])):
+            if lemma not in TOPIC_OBJECT_VERBS and not _own_asset(c, words):
                 recip_toks.append(doc[start + c])
+            # "impose sanctions on X", "launched an attack against X"
             for cc in kids[c]:
                 if dep[cc] == "prep" and low[cc] in _OBJECT_PREPS:
-                    objs = _pobjs_on_words(cc, words)
+                    objs = _pobjs(cc, words)
                     recip_toks.extend(toks(objs))
                     if objs:
                         preps.add(low[cc])
-        elif d == "prep" and low[c] in RECIPIENT_PREPS and not (
-                c == 0 and c < v and _fronted(doc[start], verb)):  # (see _deeper_on_words)
-            objs = _pobjs_on_words(c, words)
+        elif d == "prep" and low[c] in RECIPIENT_PREPS and not _fronted_at(c, v, words):
+            objs = _pobjs(c, words)
             recip_toks.extend(toks(objs))
             if objs:
                 preps.add(low[c])
         elif d == "prep" and low[c] in _CALL_PREPS:
-            recip_toks.extend(toks([g for o in _pobjs_on_words(c, words) for cc in kids[o]
+            # the thing called for is no party; whom it is against is
+            recip_toks.extend(toks([g for o in _pobjs(c, words) for cc in kids[o]
                                     if dep[cc] == "prep" and low[cc] in ("against", "on", "to")
-                                    for g in _pobjs_on_words(cc, words)]))
+                                    for g in _pobjs(cc, words)]))
         elif d == "prt":
+            # phrasal verbs: "sat down with X"
             for cc in kids[c]:
                 if dep[cc] == "prep" and low[cc] in RECIPIENT_PREPS:
-                    recip_toks.extend(toks(_pobjs_on_words(cc, words)))
+                    recip_toks.extend(toks(_pobjs(cc, words)))
                     preps.add(low[cc])
     return preps, toks(mine)
 
@@ -587,45 +484,54 @@ _DEEPER_HOPS = 6
 def _deeper_recipients(roles: Roles, starts: list, verb, index: MentionIndex) -> None:
     """No named recipient in the usual slots: the nearest named party further down the
     trigger's own phrases ('withdraw its troops from X', 'an investigation into X', 'an appeal
-    filed by X'); it replaces plain noun-phrase recipients, which are no party."""
+    filed by X'); it replaces plain noun-phrase recipients, which are no party.
+
+    Walks the word table by position (a Token built only for a party found and for the rare
+    checks that read more); the Token walk it equals is the definition in
+    tests/events/test_events_roles_words.py."""
     if any((a.start, a.end) not in roles.plain for a in roles.recipients):
         return
     taken = {(a.name or a.text, a.country, a.sector) for a in roles.actors}
     taken_spans = list(roles.actor_spans)
     words = _table_for(verb, index)
-    if words is not None:
-        _deeper_on_words(roles, starts, verb, index, words, taken, taken_spans)
-        return
-    frontier = list(verb.children) + starts[1:]
-    seen = {verb.i}
+    kids, dep, low, lemma, heads = words.kids, words.dep, words.lower, words.lemma, words.heads
+    start, doc = words.start, words.doc
+    at = index.by_token.get
+    v = verb.i - start
+    frontier = kids[v] + [t.i - start for t in starts[1:]]
+    seen = {v}
     for _ in range(_DEEPER_HOPS):
         found, proper, nxt = [], [], []
         for t in frontier:
-            dep = t.dep_  # read once: each read looks the label up again
-            if t.i in seen or dep in _NOT_DEEPER:
+            d = dep[t]
+            if t in seen or d in _NOT_DEEPER:
                 continue
-            if dep in ("prep", "agent") and t.lower_ in _NOT_DEEPER_PREPS:
+            if d in ("prep", "agent") and low[t] in _NOT_DEEPER_PREPS:
                 continue
-            if dep == "prep" and _fronted(t, verb) or dep == "conj" and _stranded_verb(t):
+            if d == "prep" and _fronted_at(t, v, words) \
+                    or d == "conj" and heads[t] < t and _stranded_verb(doc[start + t]):
                 continue  # 'At the talks in Lima, Chile and Peru signed': no party in there
-            if dep in ("dobj", "obj") and (
-                    t.head.lemma_ or t.head.lower_).lower() in TOPIC_OBJECT_VERBS:
+            if d in ("dobj", "obj") and (
+                    lemma[heads[t]] or low[heads[t]].lower()) in TOPIC_OBJECT_VERBS:
                 continue  # a topic is no party: "discussed issues such as organized crime"
-            if t.pos_ in ("VERB", "AUX") and (dep == "conj" or dep == "advcl" and not any(
-                    c.dep_ == "aux" and c.lower_ == "to" for c in t.children)):
+            pos = words.pos(t)
+            if pos in ("VERB", "AUX") and (d == "conj" or d == "advcl" and not any(
+                    dep[c] == "aux" and low[c] == "to" for c in kids[t])):
                 continue  # another clause ('after he posted ...'), unless a purpose ('to help')
-            if dep == "amod" and t.is_lower and _role_at(t, index) \
-                    and index.at(t.head.i) is None:
+            if d == "amod" and _role_at_i(start + t, index) and at(start + heads[t]) is None \
+                    and doc[start + t].is_lower:
                 continue  # "military aid": an adjective, not a party
-            seen.add(t.i)
-            if _own_asset(t):
-                nxt.extend(t.children)  # the actor's own troops: the party is further on
-            elif index.at(t.i) is not None or t.ent_type_ in _PARTY_ENTITIES:
-                found.append(t)
-            elif dep == "pobj" and t.pos_ == "PROPN" and not t.ent_type_:
-                proper.append(t)  # a name the tagger sees where NER did not run or missed it
+            seen.add(t)
+            if _own_asset(t, words):
+                nxt.extend(kids[t])  # the actor's own troops: the party is further on
+                continue
+            ent = words.ent(t)
+            if at(start + t) is not None or ent in _PARTY_ENTITIES:
+                found.append(doc[start + t])
+            elif d == "pobj" and pos == "PROPN" and not ent:
+                proper.append(doc[start + t])  # a name the tagger sees where NER missed it
             else:
-                nxt.extend(t.children)
+                nxt.extend(kids[t])
         if _take_deeper(roles, found, proper, verb, index, taken, taken_spans):
             return
         frontier = nxt
@@ -643,55 +549,6 @@ def _take_deeper(roles: Roles, found: list, proper: list, verb, index: MentionIn
         roles.located = any(_in_place_phrase(t, verb) for t in proper)
         return True
     return False
-
-
-def _deeper_on_words(roles: Roles, starts: list, verb, index: MentionIndex, words: Any,
-                     taken: set, taken_spans: list) -> None:
-    """The walk of `_deeper_recipients` over the sentence's word table (sentence positions;
-    a Token is built only for a party found and for the rare checks that read more)."""
-    kids, dep, low, lemma, heads = words.kids, words.dep, words.lower, words.lemma, words.heads
-    start, doc = words.start, words.doc
-    at = index.by_token.get
-    v = verb.i - start
-    frontier = kids[v] + [t.i - start for t in starts[1:]]
-    seen = {v}
-    for _ in range(_DEEPER_HOPS):
-        found, proper, nxt = [], [], []
-        for t in frontier:
-            d = dep[t]
-            if t in seen or d in _NOT_DEEPER:
-                continue
-            if d in ("prep", "agent") and low[t] in _NOT_DEEPER_PREPS:
-                continue
-            # (only a sentence's first token opens it: `_fronted` needs is_sent_start)
-            if d == "prep" and t == 0 and t < v and _fronted(doc[start], verb) \
-                    or d == "conj" and heads[t] < t and _stranded_verb(doc[start + t]):
-                continue  # 'At the talks in Lima, Chile and Peru signed': no party in there
-            if d in ("dobj", "obj") and (
-                    lemma[heads[t]] or low[heads[t]].lower()) in TOPIC_OBJECT_VERBS:
-                continue  # a topic is no party: "discussed issues such as organized crime"
-            pos = words.pos(t)
-            if pos in ("VERB", "AUX") and (d == "conj" or d == "advcl" and not any(
-                    dep[c] == "aux" and low[c] == "to" for c in kids[t])):
-                continue  # another clause ('after he posted ...'), unless a purpose ('to help')
-            if d == "amod" and _role_at_i(start + t, index) and at(start + heads[t]) is None \
-                    and doc[start + t].is_lower:
-                continue  # "military aid": an adjective, not a party
-            seen.add(t)
-            if low[t] in _OWN_ASSETS and any(dep[c] == "poss" and low[c] in _OWN
-                                             for c in kids[t]):
-                nxt.extend(kids[t])  # the actor's own troops (`_own_asset`): further on
-                continue
-            ent = words.ent(t)
-            if at(start + t) is not None or ent in _PARTY_ENTITIES:
-                found.append(doc[start + t])
-            elif d == "pobj" and pos == "PROPN" and not ent:
-                proper.append(doc[start + t])  # a name the tagger sees where NER missed it
-            else:
-                nxt.extend(kids[t])
-        if _take_deeper(roles, found, proper, verb, index, taken, taken_spans):
-            return
-        frontier = nxt
 
 
 _PLACE_PREPS = frozenset({"in", "at", "near", "inside", "outside", "across", "throughout"})
@@ -768,30 +625,37 @@ _COUNTER_VERBS = frozenset({"stop", "end", "prevent", "halt", "condemn", "denoun
 
 def noun_roles(noun, index: MentionIndex) -> Roles:
     """Roles of a nominal trigger: possessor / 'by' / light-verb subject -> actor."""
-    actor_toks, recip_toks, preps = [], [], set()
-    for c in noun.children:
-        if c.dep_ == "poss" or c.dep_ in ("compound", "amod") and index.at(c.i) is not None:
-            actor_toks.append(c)
-        elif c.dep_ == "prep" and c.lower_ == "by":
-            actor_toks.extend(_pobjs(c))
-        elif c.dep_ == "prep" and c.lower_ in _NOUN_RECIPIENT_PREPS:
-            objs = _pobjs(c)
-            recip_toks.extend(objs)
+    words = _table_for(noun, index)
+    kids, dep, low, lemma, heads = words.kids, words.dep, words.lower, words.lemma, words.heads
+    start, doc = words.start, words.doc
+    at = index.by_token.get
+    n = noun.i - start
+    actor, recip, preps = [], [], set()
+    for c in kids[n]:
+        d = dep[c]
+        if d == "poss" or d in ("compound", "amod") and at(start + c) is not None:
+            actor.append(c)
+        elif d == "prep" and low[c] == "by":
+            actor.extend(_pobjs(c, words))
+        elif d == "prep" and low[c] in _NOUN_RECIPIENT_PREPS:
+            objs = _pobjs(c, words)
+            recip.extend(objs)
             if objs:
-                preps.add(c.lower_)
-    head = noun.head
-    if not actor_toks and noun.dep_ in ("dobj", "attr", "nsubjpass") and head.pos_ in ("VERB",
-                                                                                     "AUX") \
-            and (head.lemma_ or head.lower_).lower() not in _COUNTER_VERBS:
-        subj, _ = _subjects(head, _table_for(head, index))
+                preps.add(low[c])
+    actor_toks = [doc[start + x] for x in actor]
+    h = heads[n]
+    if not actor and dep[n] in ("dobj", "attr", "nsubjpass") \
+            and words.pos(h) in ("VERB", "AUX") \
+            and (lemma[h] or low[h].lower()) not in _COUNTER_VERBS:
+        subj, _ = _subjects(doc[start + h], words)
         actor_toks.extend(subj)
-        for c in head.children:
-            if c.dep_ == "prep" and c.lower_ in RECIPIENT_PREPS and not _fronted(c, head):
-                objs = _pobjs(c)
-                recip_toks.extend(objs)
+        for c in kids[h]:
+            if dep[c] == "prep" and low[c] in RECIPIENT_PREPS and not _fronted_at(c, h, words):
+                objs = _pobjs(c, words)
+                recip.extend(objs)
                 if objs:
-                    preps.add(c.lower_)
-    roles = _fill(actor_toks, recip_toks, index, preps)
+                    preps.add(low[c])
+    roles = _fill(actor_toks, [doc[start + x] for x in recip], index, preps)
     _deeper_recipients(roles, [noun], noun, index)
     return roles
 

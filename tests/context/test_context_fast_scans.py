@@ -72,3 +72,28 @@ def test_place_patterns_match_like_their_word_boundary_forms():
                 want = [(m.span(), m.groupdict()) for m in ref.finditer(text, lo, hi)]
                 got = [(m.span(), m.groupdict()) for m in fast.finditer(text, lo, hi)]
                 assert got == want, (name, text)
+
+
+OF_PIECES = [" of ", "of ", " of", "the ", "The ", "village", "villages", "town", "hometown",
+             "downtown", "Town", "city", "neighborhood", "neighbourhood", "neighbouhood",
+             "Al-", "al-", "-", "Foo", "Bar", "Saint", "Al-town", "x", "é", "_", "9", " ",
+             ",", "\n", "de ", "capital", "outskirts", "area", "Ab", "town of ", "city of the ",
+             "village of Al-town", "Foo-village"]
+
+
+def test_of_place_matches_are_the_regex_matches():
+    # "city of Al-town of Foo": the second " of " follows a generic word inside the first
+    # match's name, where finditer never starts
+    rnd = random.Random(7)
+    texts = ["the city of Al-town of Foo and the hometown of Bar", "in the village of Tal Abyad",
+             "the neighbourhood of the Foo, the neighborhood of Bar, the town of de Foo"]
+    texts += ["".join(rnd.choice(OF_PIECES) for _ in range(rnd.randint(1, 30)))
+              for _ in range(4000)]
+    found = 0
+    for text in texts:
+        for lo, hi in ((0, len(text)), (3, max(3, len(text) - 2))):
+            want = [(m.span(), m.groupdict()) for m in places._OF_PLACE_RE.finditer(text, lo, hi)]
+            got = [(m.span(), m.groupdict()) for m in places._of_place_matches(text, lo, hi)]
+            assert got == want, (text, lo, hi)
+            found += len(want)
+    assert found > 1000  # the pieces do make matches

@@ -493,6 +493,12 @@ _GENERIC = (r"village|town|city|district|province|governorate|neighbou?rhood|are
 _NAME_TAIL = r"[\w'’-]+(?:[ -](?:al-|el-|de |del |la )?[A-Z][\w'’-]+){0,3}"  # after a capital
 _NAME = "[A-Z]" + _NAME_TAIL
 _OF_PLACE_RE = re.compile(rf"\b(?:{_GENERIC}) of (?:the )?(?P<name>{_NAME})")
+# Where an _OF_PLACE_RE match can start: before each " of " that follows one of _GENERIC's
+# words. This pattern opens with the literal " of ", which the regex engine skips ahead to;
+# _OF_PLACE_RE opens with \b and an alternation, so its scan tries every position (5x slower).
+_OF_AFTER_GENERIC_RE = re.compile(" of (?:" + "|".join(
+    rf"(?<=\b{word} of )" for g in _GENERIC.split("|")
+    for word in ((g.replace("u?", "u"), g.replace("u?", "")) if "u?" in g else (g,))) + ")")
 # Word boundaries: `(?<!\w.)` right after a first letter is `\b` before it; a pattern that
 # opens with a letter (not `\b`) lets the regex engine skip ahead to that letter instead of
 # trying every position of the text (2-5x faster scans, the same matches).
@@ -563,8 +569,9 @@ def _pattern_places(text: str, blocked: list[tuple[int, int]], lo: int, hi: int
     gazetteer names outside the `blocked` (person, organisation, ...) entity spans."""
     blocked = [(s, e) for s, e in blocked if e > lo and s < hi]
     out: list[PlaceMention] = []
-    for rx in (_OF_PLACE_RE, _SUFFIX_PLACE_RE, _LOWER_SUFFIX_RE):
-        for m in rx.finditer(text, lo, hi):
+    for ms in (_of_place_matches(text, lo, hi), _SUFFIX_PLACE_RE.finditer(text, lo, hi),
+               _LOWER_SUFFIX_RE.finditer(text, lo, hi)):
+        for m in ms:
             out.append(PlaceMention(m.start("name"), m.end("name"), m.group("name"), None, "LOC"))
     for m in _CAPITAL_RE.finditer(text, lo, hi):
         named = _NAMED_NEXT_RE.match(text, m.end())
@@ -602,6 +609,26 @@ def _pattern_places(text: str, blocked: list[tuple[int, int]], lo: int, hi: int
                 continue  # a name inside a person's or an organisation's name
             out.append(PlaceMention(start, end, name, None, "GPE"))
             break
+    return out
+
+
+def _of_place_matches(text: str, lo: int, hi: int) -> list[re.Match[str]]:
+    """`_OF_PLACE_RE.finditer(text, lo, hi)`'s matches, the pattern tried only where one can
+    start: at the generic word before each " of " that `_OF_AFTER_GENERIC_RE` finds."""
+    out = []
+    done = lo  # finditer's next search position
+    for hit in _OF_AFTER_GENERIC_RE.finditer(text, lo, hi):
+        # back over the generic word (lower-case ASCII, after a word boundary: the character
+        # before it is no letter a-z)
+        start = hit.start()
+        while start > 0 and "a" <= text[start - 1] <= "z":
+            start -= 1
+        if start < done:
+            continue  # inside the last match, or before lo: finditer never starts there
+        m = _OF_PLACE_RE.match(text, start, hi)
+        if m is not None:
+            out.append(m)
+            done = m.end()
     return out
 
 

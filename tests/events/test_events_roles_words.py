@@ -238,7 +238,7 @@ def _compare(text: str, counts: dict[str, int]) -> None:
             want_deeper = r.Roles()
             _deeper_recipients(want_deeper, starts, tok, index)
             for words in routes:
-                index.words, index.other = words, None
+                index.words, index.tables = words, []
                 read_on = r._table_for(tok, index)
                 assert read_on.start <= tok.i < read_on.end and read_on.closed
                 counts["other"] += read_on is not words

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
-from bisect import bisect_left
+from bisect import bisect_left, insort
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import compress
@@ -539,6 +539,7 @@ def _candidates(sent, index: MentionIndex, quotes: list[tuple[int, int]],
     used: set[int] = set()
     forms = lex.forms
     words = index.words = _Words(sent, table)  # the roles read it too (mentions_under)
+    insort(index.tables, words, key=lambda w: w.start)  # and for calls after the loop
     at = index.by_token.get
     start = words.start
     for k, (low, lemma) in enumerate(zip(words.lower, words.lemma)):

@@ -7,6 +7,7 @@ for a participant to come from another sentence.
 
 from __future__ import annotations
 
+from bisect import bisect_right, insort
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -49,10 +50,10 @@ class MentionIndex:
         self.mentions = mentions
         self.by_token: dict[int, int] = {}
         # The word table (events.extract._Words) of the sentence whose triggers are being
-        # read, set by the candidate loop; `other`: the last table read for a token outside
-        # it (the reporting verb of an earlier sentence), kept for the calls that follow.
+        # read, set by the candidate loop; `tables`: every sentence table of the story read
+        # so far (by start), for tokens outside it (see `_table_for`).
         self.words: Any = None
-        self.other: Any = None
+        self.tables: list[Any] = []
         for k, m in enumerate(mentions):
             if quotes and _quoted_antecedent(m, mentions, quotes):
                 continue
@@ -90,20 +91,39 @@ def _rank(m: Any) -> int:
 
 def _table_for(tok, index: MentionIndex | None) -> Any:
     """The word table (events.extract._Words) to read `tok`'s tree on: the one on `index`
-    (the candidate loop's sentence) where it holds `tok`, else `tok`'s own sentence's (or
-    the whole story's where that tree leaves the sentence), kept on `index` for the calls
-    that follow."""
-    from dateline.events.extract import _words_for  # extract imports this module
-
+    (the candidate loop's sentence) where it holds `tok`, else the story's table of `tok`'s
+    own sentence (or of the whole story, where that tree leaves the sentence)."""
+    words = index.words if index is not None else None
+    if words is not None and words.start <= tok.i < words.end:
+        if words.kids is None:
+            words._tree()
+        if words.closed:
+            return words
     if index is None:
         return _words_for(tok, None)
-    for words in (index.words, index.other):
-        if words is not None and words.start <= tok.i < words.end:
+    # a token of another sentence (the reporting verb of an event, read after the loop):
+    # the table the loop built for it, or a new one kept for the calls that follow
+    tables = index.tables
+    k = bisect_right(tables, tok.i, key=_start) - 1
+    if k >= 0 and tok.i < tables[k].end:
+        words = tables[k]
+        if words.kids is None:
             words._tree()
-            if words.closed:
-                return words
-    index.other = _words_for(tok, index.words)
-    return index.other
+        if words.closed:
+            return words
+    words = _words_for(tok, index.words)
+    insort(tables, words, key=_start)
+    return words
+
+
+def _start(words: Any) -> int:
+    return words.start
+
+
+def _words_for(tok, words: Any) -> Any:
+    from dateline.events.extract import _words_for  # (extract imports this module)
+
+    return _words_for(tok, words)
 
 
 def mentions_under(tok, index: MentionIndex) -> list[int]:

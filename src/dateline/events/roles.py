@@ -403,46 +403,49 @@ def _own_asset(k: int, words: Any) -> bool:
 def verb_roles(verb, index: MentionIndex) -> Roles:
     """Roles of a verbal trigger: subject -> actor, object / with / against / to -> recipient."""
     words = _table_for(verb, index)
+    kids, dep, low, heads, start, doc = (words.kids, words.dep, words.lower, words.heads,
+                                         words.start, words.doc)
+    v = verb.i - start
     subj, psubj = _subjects(verb, words)
     if subj and all(t.lower_ in _SELF_PRONOUNS and index.at(t.i) is None for t in subj):
         subj = _speaker(verb) or subj
     actor_toks = list(subj)
     recip_toks = list(psubj)
-    if verb.dep_ == "acl" and verb.tag_ == "VBN":
-        recip_toks.append(verb.head)  # "Assad, supported by Russia": Assad is supported
-    lemma = (verb.lemma_ or verb.lower_).lower()
-    if psubj and (lemma in _STATIVE or verb.lower_ in _STATIVE):
+    if dep[v] == "acl" and words.tag(v) == "VBN":
+        recip_toks.append(doc[start + heads[v]])  # "Assad, supported by Russia": Assad is supported
+    lemma = words.lemma[v] or low[v].lower()
+    if psubj and (lemma in _STATIVE or low[v] in _STATIVE):
         actor_toks, recip_toks = list(psubj), []
-    preps, kids = _verb_slots(verb, words, lemma, actor_toks, recip_toks)
+    preps = _verb_slots(verb, words, lemma, actor_toks, recip_toks)
     roles = _fill(actor_toks, recip_toks, index, preps)
     if not roles.recipients:
         # "agreed to provide Sri Lanka with ...", "threatened to impose sanctions on X": the
         # party of an intent or demand is the recipient of its complement
-        for c in kids:
-            if c.dep_ == "xcomp" and c.pos_ == "VERB":
-                _take_recipients(roles, verb_roles(c, index))
-    if not roles.recipients and verb.pos_ == "VERB":
+        for c in kids[v]:
+            if dep[c] == "xcomp" and words.pos(c) == "VERB":
+                _take_recipients(roles, verb_roles(doc[start + c], index))
+    if not roles.recipients and words.pos(v) == "VERB":
         # "demanded that the government resign", "warned that Iran would ...": the party
         # addressed is the subject of the complement clause
-        subj_toks = [g for c in kids if c.dep_ == "ccomp"
-                     and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
-                     for g in c.children if g.dep_ in ("nsubj", "nsubjpass")]
+        subj_toks = [doc[start + g] for c in kids[v] if dep[c] == "ccomp"
+                     and any(dep[m] == "mark" and low[m] == "that" for m in kids[c])
+                     for g in kids[c] if dep[g] in ("nsubj", "nsubjpass")]
         if subj_toks:
             _take_recipients(roles, _fill([], subj_toks, index, set()))
     starts = [verb]
-    if verb.dep_ in ("advcl", "xcomp") and verb.head.i != verb.i and any(
-            c.dep_ == "aux" and c.lower_ == "to" for c in kids):
+    if dep[v] in ("advcl", "xcomp") and heads[v] != v and any(
+            dep[c] == "aux" and low[c] == "to" for c in kids[v]):
         # "summoned the ambassador to complain": the purpose's party is the summoned one
-        starts.extend(c for c in verb.head.children if c.dep_ in ("dobj", "dative"))
+        starts.extend(doc[start + c] for c in kids[heads[v]] if dep[c] in ("dobj", "dative"))
     _deeper_recipients(roles, starts, verb, index)
     return roles
 
 
 def _verb_slots(verb, words: Any, lemma: str, actor_toks: list,
-                recip_toks: list) -> tuple[set, list]:
+                recip_toks: list) -> set[str]:
     """The object and prepositional slots of a verb, appended to `actor_toks`/`recip_toks`,
-    read on the word table `words` (Tokens built for the slots found only); returns (the
-    recipients' prepositions, the verb's children as Tokens, in order)."""
+    read on the word table `words` (Tokens built for the slots found only); returns the
+    recipients' prepositions."""
     kids, dep, low, start, doc = words.kids, words.dep, words.lower, words.start, words.doc
     v = verb.i - start
     mine = kids[v]
@@ -486,7 +489,7 @@ def _verb_slots(verb, words: Any, lemma: str, actor_toks: list,
                 if dep[cc] == "prep" and low[cc] in RECIPIENT_PREPS:
                     recip_toks.extend(toks(_pobjs(cc, words)))
                     preps.add(low[cc])
-    return preps, toks(mine)
+    return preps
 
 
 # Dependents that lead away from the trigger's own participants: the subject's side, other

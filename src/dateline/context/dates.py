@@ -283,14 +283,27 @@ def anchored_matches(text: str, anchor: re.Pattern[str] | Callable[[str], list[i
     done = 0
     starts = (a.start() for a in anchor.finditer(text)) if isinstance(anchor, re.Pattern) \
         else anchor(text)
+    match = pattern.match
     for pos in starts:
         if pos < done:
             continue
-        m = pattern.search(text, max(done, pos - before), min(len(text), pos + after))
-        while m is not None and m.end() <= pos:
-            m = pattern.search(text, m.end(), min(len(text), pos + after))
-        if m is None or m.start() > pos:
-            continue  # a match further on holds a later anchor, whose window finds it
+        end = min(len(text), pos + after)
+        # What `pattern.search` from the window's start would do, position by position, but
+        # only up to the anchor: a match starting after it holds a later anchor, whose window
+        # finds it (a search would try every position to the window's end first).
+        p = max(done, pos - before)
+        m = None
+        while p <= pos:
+            m = match(text, p, end)
+            if m is None:
+                p += 1
+            elif m.end() <= pos:
+                p = m.end()  # the next search starts where this match ends
+                m = None
+            else:
+                break
+        if m is None:
+            continue
         out.append(m)
         done = m.end()
     return out

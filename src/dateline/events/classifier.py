@@ -333,32 +333,84 @@ _MODAL_AUX = frozenset({"will", "would", "could", "may", "might", "should", "mus
 _PREPS = frozenset({"prep", "agent", "dative"})
 
 
+# label / part-of-speech hash -> string (a parser has a few dozen of each): a StringStore
+# lookup decodes a new string every time
+_LABELS: dict[int, str] = {}
+
+
+class DocParse:
+    """A parsed Doc's tokens read once (one `Doc.to_array`): heads by position as a list,
+    char offsets, labels, lemmas and parts of speech in the table, so the parse features
+    walk positions instead of building a spaCy Token per step."""
+
+    ATTRS = ("IDX", "LENGTH", "IS_SPACE", "HEAD", "DEP", "LEMMA", "POS")
+    __slots__ = ("_by_head", "_offsets", "doc", "heads", "table")
+
+    def __init__(self, doc: Any) -> None:
+        self.doc = doc
+        self.table = table = doc.to_array(self.ATTRS)
+        # head offsets are stored as uint64: as int64 they are the signed offsets
+        self.heads: list[int] = (np.arange(len(table), dtype=np.int64)
+                                 + table[:, 3].astype(np.int64)).tolist()
+        self._by_head: list[int] | None = None
+        self._offsets: list[int] | None = None
+
+    def label(self, p: int, column: int) -> str:
+        """The string of position p's label (column 4), lemma (5) or part of speech (6); ""
+        for none."""
+        h = int(self.table[p, column])
+        got = _LABELS.get(h)
+        if got is None:
+            got = self.doc.vocab.strings[h]
+            if column != 5 and len(_LABELS) < 1_000:  # (labels only: lemmas are many)
+                _LABELS[h] = got
+        return got
+
+    def lemma_of(self, p: int) -> str:
+        """Token.lemma_.lower() of position p."""
+        return self.label(p, 5).lower()
+
+    def kids(self, p: int) -> list[int]:
+        """Token.children of position p (positions, in order)."""
+        if self._by_head is None:
+            heads = np.asarray(self.heads, dtype=np.int64)
+            # every position sorted by its head (stable: in order within one head)
+            self._by_head = np.argsort(heads, kind="stable").tolist()
+            self._offsets = [0, *np.cumsum(np.bincount(heads, minlength=len(heads))).tolist()]
+        return [k for k in self._by_head[self._offsets[p]:self._offsets[p + 1]] if k != p]
+
+
 class SentenceTokens:
-    """A parsed sentence's non-space tokens read once from a Doc table (positions, char
-    spans, heads, root), for all its candidates: reading them through Tokens would build a
-    new Token per word for every candidate."""
+    """A parsed sentence's non-space tokens (positions, char spans, heads, root) on its
+    Doc's `DocParse`, for all its candidates: reading them through Tokens would build a new
+    Token per word for every candidate."""
 
-    ATTRS = ("IDX", "LENGTH", "IS_SPACE", "HEAD", "DEP")  # the Doc table it reads
-    __slots__ = ("doc", "ends", "heads", "parsed", "positions", "root", "starts")
+    __slots__ = ("ends", "heads", "parse", "parsed", "positions", "root", "starts")
 
-    def __init__(self, doc: Any, start: int, end: int, table: Any) -> None:
-        """Tokens start..end of `doc`; `table`: ``doc.to_array(SentenceTokens.ATTRS)``."""
-        block = table[start:end]
+    def __init__(self, parse: DocParse, start: int, end: int) -> None:
+        """Tokens start..end of the Doc of `parse`."""
+        block = parse.table[start:end]
         keep = [k for k, space in enumerate(block[:, 2].tolist()) if not space]
         idx, length = block[:, 0].tolist(), block[:, 1].tolist()
-        rel = block[:, 3].astype("int64").tolist()  # head offsets, stored as uint64
-        self.doc = doc
+        self.parse = parse
         self.positions = [start + k for k in keep]
         self.starts = [idx[k] for k in keep]
         self.ends = [idx[k] + length[k] for k in keep]
-        self.heads = [start + k + rel[k] for k in keep]
+        self.heads = [parse.heads[p] for p in self.positions]
         self.parsed = bool(keep) and int(block[keep[0], 4]) != 0
-        root = next((p for p, h in zip(self.positions, self.heads) if p == h),
-                    self.positions[0] if keep else None)
-        self.root = doc[root] if root is not None else None
+        self.root = next((p for p, h in zip(self.positions, self.heads) if p == h),
+                         self.positions[0] if keep else None)
 
-    def head_of(self, a: int, b: int) -> Any | None:
-        """`_span_head` of char span [a, b) (a Token), from the table."""
+    @classmethod
+    def of(cls, tokens: Any) -> SentenceTokens:
+        """The tokens of a parsed Span or Doc."""
+        if hasattr(tokens, "doc") and tokens.doc is not tokens:  # a Span
+            return cls(DocParse(tokens.doc), tokens.start, tokens.end)
+        return cls(DocParse(tokens), 0, len(tokens))
+
+    def head_of(self, a: int, b: int) -> int | None:
+        """The syntactic head of the tokens inside char span [a, b) (a position): the last
+        one whose head lies outside the span (the noun of "the Mexican police")."""
         # the tokens overlapping [a, b) are a run (spans are sorted and disjoint)
         lo = bisect_right(self.ends, a)
         inside = range(lo, max(lo, bisect_left(self.starts, b)))
@@ -367,57 +419,48 @@ class SentenceTokens:
         pos, heads = self.positions, self.heads
         ids = {pos[k] for k in inside}
         tops = [k for k in inside if heads[k] not in ids or heads[k] == pos[k]]
-        return self.doc[pos[(tops or inside)[-1]]]
+        return pos[(tops or inside)[-1]]
 
 
-def _span_head(tokens: Any, a: int, b: int) -> Any | None:
-    """The syntactic head of the tokens inside char span [a, b): the last one whose head
-    lies outside the span (the noun of "the Mexican police")."""
-    inside = [t for t in tokens if t.idx < b and t.idx + len(t) > a]
-    if not inside:
-        return None
-    ids = {t.i for t in inside}
-    tops = [t for t in inside if t.head.i not in ids or t.head.i == t.i]
-    return (tops or inside)[-1]
-
-
-def _ancestors(tok: Any) -> list[Any]:
+def _ancestors(parse: DocParse, p: int) -> list[int]:
+    heads = parse.heads
     out = []
-    while tok.head.i != tok.i and len(out) < 40:
-        tok = tok.head
-        out.append(tok)
+    while heads[p] != p and len(out) < 40:
+        p = heads[p]
+        out.append(p)
     return out
 
 
-def _step(tok: Any) -> str:
+def _step(parse: DocParse, p: int) -> str:
     """One edge of a path: its label, with the preposition's word ("prep_on")."""
-    dep = tok.dep_
-    return f"{dep}_{tok.lemma_.lower()}" if dep in _PREPS else dep
+    dep = parse.label(p, 4)
+    return f"{dep}_{parse.lemma_of(p)}" if dep in _PREPS else dep
 
 
-def _path_up(tok: Any | None, anchor: Any) -> str:
-    """The labels from `tok` up to `anchor` ("nsubj", "pobj<prep_on"), or a fallback."""
-    if tok is None:
+def _path_up(parse: DocParse, p: int | None, anchor: int) -> str:
+    """The labels from `p` up to `anchor` ("nsubj", "pobj<prep_on"), or a fallback."""
+    if p is None:
         return "none"
-    if tok.i == anchor.i:
+    if p == anchor:
         return "self"
+    heads = parse.heads
     steps = []
-    while tok.i != anchor.i:
-        if tok.head.i == tok.i or len(steps) >= 4:
+    while p != anchor:
+        if heads[p] == p or len(steps) >= 4:
             return "far"
-        steps.append(_step(tok))
-        tok = tok.head
+        steps.append(_step(parse, p))
+        p = heads[p]
     return "<".join(steps)
 
 
-def _derived_trigger(sh: Any | None, th: Any | None, root: Any) -> Any:
+def _derived_trigger(parse: DocParse, sh: int | None, th: int | None, root: int) -> int:
     """The word that relates the marked pair: the lowest common ancestor of source and
     target heads, else the nearest verb above the one head there is (the same rule at
     training time, where PLV gives no trigger, and at run time)."""
     if sh is not None and th is not None:
-        t_up = {th.i} | {t.i for t in _ancestors(th)}
-        lca = next((t for t in [sh, *_ancestors(sh)] if t.i in t_up), None)
-        if lca is not None and lca.i not in (sh.i, th.i):
+        t_up = {th, *_ancestors(parse, th)}
+        lca = next((t for t in [sh, *_ancestors(parse, sh)] if t in t_up), None)
+        if lca is not None and lca not in (sh, th):
             return lca
         if lca is not None:
             sh = lca  # one dominates the other: the verb above the pair
@@ -425,69 +468,72 @@ def _derived_trigger(sh: Any | None, th: Any | None, root: Any) -> Any:
     h = sh if sh is not None else th
     if h is None:
         return root
-    ups = _ancestors(h)
-    return next((t for t in ups if t.pos_ in _VERBAL), ups[0] if ups else h)
+    ups = _ancestors(parse, h)
+    return next((t for t in ups if parse.label(t, 6) in _VERBAL), ups[0] if ups else h)
 
 
 def _pair_heads(tokens: Any, source: tuple[int, int] | None, target: tuple[int, int] | None,
-                base: int) -> tuple[Any | None, Any | None, Any] | None:
-    """(source head, target head, derived trigger) tokens; None when not parsed.
+                base: int) -> tuple[int | None, int | None, int] | None:
+    """(source head, target head, derived trigger) positions; None when not parsed.
     `tokens`: a parsed Span or Doc, or its `SentenceTokens`."""
-    if isinstance(tokens, SentenceTokens):
-        if not tokens.parsed:
-            return None
-        sh = tokens.head_of(base + source[0], base + source[1]) if source else None
-        th = tokens.head_of(base + target[0], base + target[1]) if target else None
-        return sh, th, _derived_trigger(sh, th, tokens.root)
-    toks = [t for t in tokens if not t.is_space]
-    if not toks or not toks[0].dep_:
+    if not isinstance(tokens, SentenceTokens):
+        tokens = SentenceTokens.of(tokens)
+    if not tokens.parsed:
         return None
-    sh = _span_head(toks, base + source[0], base + source[1]) if source else None
-    th = _span_head(toks, base + target[0], base + target[1]) if target else None
-    root = next((t for t in toks if t.head.i == t.i), toks[0])
-    return sh, th, _derived_trigger(sh, th, root)
+    sh = tokens.head_of(base + source[0], base + source[1]) if source else None
+    th = tokens.head_of(base + target[0], base + target[1]) if target else None
+    return sh, th, _derived_trigger(tokens.parse, sh, th, tokens.root)
 
 
 def derived_trigger(tokens: Any, source: tuple[int, int] | None,
                     target: tuple[int, int] | None, base: int = 0) -> tuple[int, int] | None:
     """Char span (relative to `base`) of the word parse_features reads as the trigger."""
+    if not isinstance(tokens, SentenceTokens):
+        tokens = SentenceTokens.of(tokens)
     found = _pair_heads(tokens, source, target, base)
     if found is None:
         return None
     g = found[2]
-    return g.idx - base, g.idx - base + len(g)
+    start = int(tokens.parse.table[g, 0]) - base
+    return start, start + int(tokens.parse.table[g, 1])
 
 
 def parse_features(tokens: Any, source: tuple[int, int] | None,
                    target: tuple[int, int] | None, base: int = 0) -> tuple[str, ...]:
-    """Dependency features of a marked pair from its sentence's spaCy tokens (a parsed
-    Span or Doc, or its `SentenceTokens`); `source`/`target` are char spans relative to
-    char `base` of the Doc.
+    """Dependency features of a marked pair from its sentence's parse (a parsed Span or
+    Doc, or its `SentenceTokens`); `source`/`target` are char spans relative to char `base`
+    of the Doc.
 
     The one place these features are made, for training and for the coder alike: the
     derived trigger, the paths from source and target heads to it, its governing verb, its
-    object, particle, prepositions and negation/modal children. () when not parsed.
+    object, particle, prepositions and negation/modal children. () when not parsed. (Read on
+    the Doc's table by position; the Token reading it equals is the definition in
+    tests/events/test_events_sentence_tokens.py.)
     """
+    if not isinstance(tokens, SentenceTokens):
+        tokens = SentenceTokens.of(tokens)
     found = _pair_heads(tokens, source, target, base)
     if found is None:
         return ()
     sh, th, g = found
-    lem = g.lemma_.lower()
-    sp, tp = _path_up(sh, g), _path_up(th, g)
-    out = [f"sx:a:{lem}", f"sx:ap:{g.pos_}", f"sx:sp:{sp}", f"sx:tp:{tp}",
+    parse = tokens.parse
+    label, kids = parse.label, parse.kids
+    lem = parse.lemma_of(g)
+    sp, tp = _path_up(parse, sh, g), _path_up(parse, th, g)
+    out = [f"sx:a:{lem}", f"sx:ap:{label(g, 6)}", f"sx:sp:{sp}", f"sx:tp:{tp}",
            f"sx:asp:{lem}|{sp}", f"sx:atp:{lem}|{tp}",
-           f"sx:sr:{_step(sh) if sh is not None else 'none'}",
-           f"sx:tr:{_step(th) if th is not None else 'none'}"]
+           f"sx:sr:{_step(parse, sh) if sh is not None else 'none'}",
+           f"sx:tr:{_step(parse, th) if th is not None else 'none'}"]
     # The governing verb: "vowed to attack", "urged X to withdraw", "threatened sanctions".
-    gov = next((t for t in _ancestors(g) if t.pos_ in _VERBAL), None)
+    gov = next((t for t in _ancestors(parse, g) if label(t, 6) in _VERBAL), None)
     if gov is not None:
-        glem = gov.lemma_.lower()
-        out += [f"sx:gv:{glem}", f"sx:gva:{glem}|{g.dep_}|{lem}"]
+        glem = parse.lemma_of(gov)
+        out += [f"sx:gv:{glem}", f"sx:gva:{glem}|{label(g, 4)}|{lem}"]
     else:
-        out.append(f"sx:gd:{g.dep_}")
-    for c in g.children:
-        dep = c.dep_
-        clem = c.lemma_.lower()
+        out.append(f"sx:gd:{label(g, 4)}")
+    for c in kids(g):
+        dep = label(c, 4)
+        clem = parse.lemma_of(c)
         if dep == "neg":
             out.append("sx:neg")
         elif dep == "auxpass":
@@ -496,9 +542,9 @@ def parse_features(tokens: Any, source: tuple[int, int] | None,
             out.append(f"sx:aux:{clem}")
         elif dep in ("dobj", "attr", "oprd"):
             # a marked party as the object is its role, not a word ("accused <t>")
-            if th is not None and c.i == th.i:
+            if c == th:
                 clem = "<t>"
-            elif sh is not None and c.i == sh.i:
+            elif c == sh:
                 clem = "<s>"
             out += [f"sx:obj:{clem}", f"sx:ao:{lem}|{clem}"]
         elif dep == "prt":
@@ -507,7 +553,7 @@ def parse_features(tokens: Any, source: tuple[int, int] | None,
             out.append(f"sx:xc:{lem}|{clem}")
         elif dep in _PREPS:
             out.append(f"sx:pr:{lem}|{clem}")
-    if gov is not None and any(c.dep_ == "neg" for c in gov.children):
+    if gov is not None and any(label(c, 4) == "neg" for c in kids(gov)):
         out.append("sx:gneg")
     return tuple(out)
 

@@ -741,18 +741,23 @@ def _classify(cands: list[Candidate], text: str) -> list[Any | None]:
     clf = _classifier()
     if clf is None or not cands:
         return [None] * len(cands)
-    from dateline.events.classifier import ClassifierInput, SentenceTokens, parse_features
+    from dateline.events.classifier import (
+        ClassifierInput,
+        DocParse,
+        SentenceTokens,
+        parse_features,
+    )
 
     items = []
     sentences: dict[int, tuple[tuple[int, int], SentenceTokens | None]] = {}
     sdoc = cands[0].sent.doc
-    table = sdoc.to_array(SentenceTokens.ATTRS) if clf.uses_syntax else None
+    parse = DocParse(sdoc) if clf.uses_syntax else None  # the story's parse, read once
     for c in cands:
         known = sentences.get(c.sent.start)
         if known is None:  # a sentence's bounds and tokens once for all its candidates
             known = sentences[c.sent.start] = (
-                _sentence_bounds(c.sent), None if table is None else
-                SentenceTokens(sdoc, c.sent.start, c.sent.end, table))
+                _sentence_bounds(c.sent), None if parse is None else
+                SentenceTokens(parse, c.sent.start, c.sent.end))
         (s, e), sent_tokens = known
         _, ts, te = _trigger_text(text, c.tokens)
         src = c.roles.actor_spans[0] if c.roles.actor_spans else None

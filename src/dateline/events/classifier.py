@@ -339,26 +339,28 @@ _LABELS: dict[int, str] = {}
 
 
 class DocParse:
-    """A parsed Doc's tokens read once (one `Doc.to_array`): heads by position as a list,
-    char offsets, labels, lemmas and parts of speech in the table, so the parse features
-    walk positions instead of building a spaCy Token per step."""
+    """A parsed Doc's tokens read once (one `Doc.to_array`, one list per column): char
+    offsets, whitespace flags, heads, labels, lemmas and parts of speech by position, so the
+    parse features walk lists instead of building a spaCy Token per step (or reading a
+    numpy element, ~10x a list's)."""
 
     ATTRS = ("IDX", "LENGTH", "IS_SPACE", "HEAD", "DEP", "LEMMA", "POS")
-    __slots__ = ("_by_head", "_offsets", "doc", "heads", "table")
+    __slots__ = ("_by_head", "_offsets", "columns", "doc", "heads")
 
     def __init__(self, doc: Any) -> None:
         self.doc = doc
-        self.table = table = doc.to_array(self.ATTRS)
+        table = doc.to_array(self.ATTRS)
         # head offsets are stored as uint64: as int64 they are the signed offsets
         self.heads: list[int] = (np.arange(len(table), dtype=np.int64)
                                  + table[:, 3].astype(np.int64)).tolist()
+        self.columns: list[list[int]] = table.T.tolist()  # by ATTRS
         self._by_head: list[int] | None = None
         self._offsets: list[int] | None = None
 
     def label(self, p: int, column: int) -> str:
         """The string of position p's label (column 4), lemma (5) or part of speech (6); ""
         for none."""
-        h = int(self.table[p, column])
+        h = self.columns[column][p]
         got = _LABELS.get(h)
         if got is None:
             got = self.doc.vocab.strings[h]
@@ -385,21 +387,26 @@ class SentenceTokens:
     Doc's `DocParse`, for all its candidates: reading them through Tokens would build a new
     Token per word for every candidate."""
 
-    __slots__ = ("ends", "heads", "parse", "parsed", "positions", "root", "starts")
+    __slots__ = ("_root", "ends", "heads", "parse", "parsed", "positions", "starts")
 
     def __init__(self, parse: DocParse, start: int, end: int) -> None:
         """Tokens start..end of the Doc of `parse`."""
-        block = parse.table[start:end]
-        keep = [k for k, space in enumerate(block[:, 2].tolist()) if not space]
-        idx, length = block[:, 0].tolist(), block[:, 1].tolist()
+        idx, length, space = parse.columns[0], parse.columns[1], parse.columns[2]
         self.parse = parse
-        self.positions = [start + k for k in keep]
-        self.starts = [idx[k] for k in keep]
-        self.ends = [idx[k] + length[k] for k in keep]
+        self.positions = [p for p in range(start, end) if not space[p]]
+        self.starts = [idx[p] for p in self.positions]
+        self.ends = [idx[p] + length[p] for p in self.positions]
         self.heads = [parse.heads[p] for p in self.positions]
-        self.parsed = bool(keep) and int(block[keep[0], 4]) != 0
-        self.root = next((p for p, h in zip(self.positions, self.heads) if p == h),
-                         self.positions[0] if keep else None)
+        self.parsed = bool(self.positions) and parse.columns[4][self.positions[0]] != 0
+        self._root: int | None = None
+
+    @property
+    def root(self) -> int | None:
+        """The first token that is its own head (else the first token); None when empty."""
+        if self._root is None and self.positions:
+            self._root = next((p for p, h in zip(self.positions, self.heads) if p == h),
+                              self.positions[0])
+        return self._root
 
     @classmethod
     def of(cls, tokens: Any) -> SentenceTokens:
@@ -453,10 +460,11 @@ def _path_up(parse: DocParse, p: int | None, anchor: int) -> str:
     return "<".join(steps)
 
 
-def _derived_trigger(parse: DocParse, sh: int | None, th: int | None, root: int) -> int:
+def _derived_trigger(tokens: SentenceTokens, sh: int | None, th: int | None) -> int:
     """The word that relates the marked pair: the lowest common ancestor of source and
     target heads, else the nearest verb above the one head there is (the same rule at
     training time, where PLV gives no trigger, and at run time)."""
+    parse = tokens.parse
     if sh is not None and th is not None:
         t_up = {th, *_ancestors(parse, th)}
         lca = next((t for t in [sh, *_ancestors(parse, sh)] if t in t_up), None)
@@ -467,7 +475,7 @@ def _derived_trigger(parse: DocParse, sh: int | None, th: int | None, root: int)
         th = None
     h = sh if sh is not None else th
     if h is None:
-        return root
+        return tokens.root
     ups = _ancestors(parse, h)
     return next((t for t in ups if parse.label(t, 6) in _VERBAL), ups[0] if ups else h)
 
@@ -482,7 +490,7 @@ def _pair_heads(tokens: Any, source: tuple[int, int] | None, target: tuple[int, 
         return None
     sh = tokens.head_of(base + source[0], base + source[1]) if source else None
     th = tokens.head_of(base + target[0], base + target[1]) if target else None
-    return sh, th, _derived_trigger(tokens.parse, sh, th, tokens.root)
+    return sh, th, _derived_trigger(tokens, sh, th)
 
 
 def derived_trigger(tokens: Any, source: tuple[int, int] | None,
@@ -494,8 +502,8 @@ def derived_trigger(tokens: Any, source: tuple[int, int] | None,
     if found is None:
         return None
     g = found[2]
-    start = int(tokens.parse.table[g, 0]) - base
-    return start, start + int(tokens.parse.table[g, 1])
+    start = tokens.parse.columns[0][g] - base
+    return start, start + tokens.parse.columns[1][g]
 
 
 def parse_features(tokens: Any, source: tuple[int, int] | None,

@@ -63,14 +63,22 @@ REFERENCE = {
 }
 
 
+def _found(m: re.Match[str]) -> tuple:
+    return m.end(), [m.span(g) for g in range(1, (m.re.groups or 0) + 1)], m.groupdict()
+
+
 def test_place_patterns_match_like_their_word_boundary_forms():
     for name, ref in REFERENCE.items():
         fast = getattr(places, name)
         assert fast.pattern != ref.pattern and "\\b" in ref.pattern[:3]
+        # _CAPITAL_RE's match opens after its "T" (read behind it): scanned from lo + 1, its
+        # groups and end are the reference's
+        skip = 1 if name == "_CAPITAL_RE" else 0
         for text in _texts(1500):
             for lo, hi in ((0, len(text)), (1, max(1, len(text) - 1))):
-                want = [(m.span(), m.groupdict()) for m in ref.finditer(text, lo, hi)]
-                got = [(m.span(), m.groupdict()) for m in fast.finditer(text, lo, hi)]
+                want = [(m.start(), *_found(m)) for m in ref.finditer(text, lo, hi)]
+                got = [(m.start() - skip, *_found(m))
+                       for m in fast.finditer(text, lo + skip, hi)]
                 assert got == want, (name, text)
 
 
@@ -97,3 +105,22 @@ def test_of_place_matches_are_the_regex_matches():
             assert got == want, (text, lo, hi)
             found += len(want)
     assert found > 1000  # the pieces do make matches
+
+
+def test_capital_pattern_from_each_start():
+    # "The Syrian capital" at, just before and inside the scanned range
+    ref = REFERENCE["_CAPITAL_RE"]
+    rnd = random.Random(13)
+    pieces = ["The ", "the ", "T", "he ", "Xthe ", "Syrian ", "Yemeni Arab ", "capital", " ",
+              "The Syrian capital", ",", "Sanaa", "-", "é"]
+    found = 0
+    for _ in range(3000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 12)))
+        for lo in range(min(len(text), 6)):
+            hi = len(text) - rnd.randrange(3)
+            want = [(m.start(), *_found(m)) for m in ref.finditer(text, lo, hi)]
+            got = [(m.start() - 1, *_found(m))
+                   for m in places._CAPITAL_RE.finditer(text, lo + 1, hi)]
+            assert got == want, (text, lo, hi)
+            found += len(want)
+    assert found > 1000

@@ -540,8 +540,10 @@ _LOCATIVE_NAME_RE = re.compile(  # grouped by first letter, as _PREFIXED_PLACE_R
     r"(?P<name>[A-Z][a-zà-ÿ'’-]+(?: [A-Z][a-zà-ÿ'’-]+){0,2})")
 _CAPS_RE = re.compile(r"[A-Z](?<!\w.)[a-zà-ÿ'’-]+(?: [A-Z][a-zà-ÿ'’-]+){0,2}")
 # "the Venezuelan capital" (resolve_place finds the country's capital), unless the capital is
-# named next ("the Yemeni capital of Sanaa", "the Sudanese capital, Khartoum")
-_CAPITAL_RE = re.compile(r"[Tt](?<!\w.)he (?P<name>(?P<who>[A-Z][a-z]+(?: [A-Z][a-z]+)?) capital)\b")
+# named next ("the Yemeni capital of Sanaa", "the Sudanese capital, Khartoum"). The match opens
+# at "he " (the literal the regex engine skips ahead to), its "T" read behind it: only its
+# groups and end are read, and a scan from lo + 1 keeps that "T" inside the range.
+_CAPITAL_RE = re.compile(r"he (?<=\b[Tt]he )(?P<name>(?P<who>[A-Z][a-z]+(?: [A-Z][a-z]+)?) capital)\b")
 _NAMED_NEXT_RE = re.compile(r",? (?:of )?(?P<next>[A-Z][\w'’-]+)")
 _NOT_PLACE_LABELS = {"PERSON", "ORG", "NORP", "WORK_OF_ART", "LANGUAGE", "EVENT", "PRODUCT",
                      "LAW", "DATE", "TIME"}
@@ -573,7 +575,7 @@ def _pattern_places(text: str, blocked: list[tuple[int, int]], lo: int, hi: int
                _LOWER_SUFFIX_RE.finditer(text, lo, hi)):
         for m in ms:
             out.append(PlaceMention(m.start("name"), m.end("name"), m.group("name"), None, "LOC"))
-    for m in _CAPITAL_RE.finditer(text, lo, hi):
+    for m in _CAPITAL_RE.finditer(text, lo + 1, hi):
         named = _NAMED_NEXT_RE.match(text, m.end())
         if named and named.group("next").lower() not in _NOT_PLACE_WORDS and any(
                 primary for _, primary in gazetteer().candidates(named.group("next"))):

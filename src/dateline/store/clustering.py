@@ -543,11 +543,15 @@ def rebuild(con, cluster_sql: str, keys: bool = True) -> int:
 
 
 # How a fresh mention f finds stored mentions s that could match it, by precision: the
-# finer of the two looks under the coarser one's date key (as in _pairs_sql).
+# finer of the two looks under the coarser one's date key (as in _pairs_sql). A day
+# mention looks under its day and the days either side, unnested into an equi-join key: as
+# a cross join with the three offsets, DuckDB joined it to the other parts' shared `near`
+# without a hash join (a store of 96,000 mentions: 6.2 CPU s a flush, 0.3 s so).
 _HIT_PARTS = {
     "d": "SELECT f.id AS a, s.id AS b, f.qry AS q, s.idx AS x "
-         "FROM f, (VALUES (-1), (0), (1)) t(o), near s WHERE f.rank = 0 AND s.rank = 0 "
-         "AND s.block = f.block AND s.dnum = f.dnum + o",
+         "FROM (SELECT id, block, qry, unnest([dnum - 1, dnum, dnum + 1]) AS dk FROM f "
+         "WHERE rank = 0) f JOIN near s ON s.block = f.block AND s.dnum = f.dk "
+         "WHERE s.rank = 0",
     "m": "SELECT f.id AS a, s.id AS b, f.qry AS q, s.idx AS x FROM f JOIN near s "
          "ON s.block = f.block AND s.ym = f.ym WHERE f.rank = 1 AND s.rank <= 1",
     "y": "SELECT f.id AS a, s.id AS b, f.qry AS q, s.idx AS x FROM f JOIN near s "

@@ -124,6 +124,9 @@ def main() -> None:
     ap.add_argument("--replay", type=Path,
                     help="store the coded documents of this JSONL (`dateline code --out`) "
                          "instead of coding: the store's share alone, step by step")
+    ap.add_argument("--copies", type=int, default=1,
+                    help="with --replay: store the documents this many times, each copy "
+                         "as other stories of a later time (a store 10x larger: --copies 10)")
     args = ap.parse_args()
 
     from dateline import pipeline
@@ -175,7 +178,7 @@ def main() -> None:
         for name in ("write_batch", "close", "cluster_pending"):
             setattr(store_module.Store, name,
                     wrap(f"Store.{name}", getattr(store_module.Store, name)))
-        replay(args.replay, args.batch_size, steps)
+        replay(args.replay, args.batch_size, steps, args.copies)
         sampler.stop()
         report(steps)
         if args.json:
@@ -207,22 +210,49 @@ def main() -> None:
         args.json.write_text(json.dumps(steps))
 
 
-def replay(path: Path, batch_size: int, steps: list[dict]) -> None:
-    """Store already coded documents in batches, as `dateline code` does after coding."""
+def _as_copy(item, copy: int):
+    """Copy number `copy` of a coded document as another story of another time: new
+    document and event ids, and every date YEARS_APART * copy years later (so a store
+    grows in time, as an archive does, instead of piling copies onto the same days)."""
+    from dateline.records import content_id
+
+    if not copy or item.doc is None:
+        return item
+    item.doc.id = content_id(f"{item.doc.id}#{copy}")
+    if item.doc.published:
+        item.doc.published = _later(item.doc.published, copy)
+    for event in item.events:
+        if event.date:
+            event.date = _later(event.date, copy)
+        event.assign_id(item.doc.id)
+    return item
+
+
+YEARS_APART = 3  # the coded sample spans 2017-2019
+
+
+def _later(date: str, copy: int) -> str:
+    return f"{int(date[:4]) + YEARS_APART * copy:04d}{date[4:]}"
+
+
+def replay(path: Path, batch_size: int, steps: list[dict], copies: int = 1) -> None:
+    """Store already coded documents in batches, as `dateline code` does after coding;
+    `copies` times, each copy as other stories of a later time (see _as_copy)."""
     from dateline.pipeline import _StoreSessions
     from dateline.records import CodedDocument
 
     with tempfile.TemporaryDirectory(prefix="dl-trace-") as tmp:
         store = _StoreSessions(str(Path(tmp) / "db.duckdb"), None)
-        batch = []
-        with open(path, encoding="utf-8") as fh:
-            for line in fh:
-                batch.append(CodedDocument.from_json(json.loads(line)))
-                if len(batch) >= batch_size:
-                    store.write_batch(batch)
-                    batch = []
-        if batch:
-            store.write_batch(batch)
+        for copy in range(copies):
+            batch = []
+            with open(path, encoding="utf-8") as fh:
+                for line in fh:
+                    batch.append(_as_copy(CodedDocument.from_json(json.loads(line)), copy))
+                    if len(batch) >= batch_size:
+                        store.write_batch(batch)
+                        batch = []
+            if batch:
+                store.write_batch(batch)
         store.finish()
     with open("/proc/self/status") as fh:
         hwm = next(int(line.split()[1]) / 1024 for line in fh if line.startswith("VmHWM:"))

@@ -311,8 +311,8 @@ def test_role_walks_on_word_tables_equal_the_token_walks() -> None:
 
 
 def test_role_walks_equal_the_token_walks_on_news(shared_dir) -> None:
-    """Four Guardian stories: ~60,000 calls, ~6,000 of them on a table other than the loop's
-    sentence's."""
+    """Four Guardian stories: ~78,000 calls, ~6,500 of them on a table other than the one on
+    the index."""
     path = shared_dir / "data" / "corpora" / "guardian_sample.jsonl.gz"
     with gzip.open(path, "rt", encoding="utf-8") as fh:
         texts = [json.loads(line)["text"] for _, line in zip(range(10), fh)][6:]

@@ -540,7 +540,6 @@ def _candidates(sent, index: MentionIndex, quotes: list[tuple[int, int]],
     used: set[int] = set()
     forms = lex.forms
     words = index.words = _Words(sent, table)  # the roles read it too (mentions_under)
-    insort(index.tables, words, key=lambda w: w.start)  # and for calls after the loop
     at = index.by_token.get
     start = words.start
     lower, lemmas = words.lower, words.lemma
@@ -603,6 +602,10 @@ def _candidates(sent, index: MentionIndex, quotes: list[tuple[int, int]],
         if entry.pos == "NOUN":
             prior -= 0.08
         out.append(Candidate(sent, tok, tokens, entry, coding, pattern, roles, reading, prior))
+    if any(c.reading.reported_by is not None for c in out):
+        # the reporting verb's roles are read after the loop (`_speaker_is_party`): on this
+        # table, kept for it (only then: tables kept alive cost the garbage collector)
+        insort(index.tables, words, key=lambda w: w.start)
     _lend_recipients(out)
     return _merge_chains(out)
 

@@ -13,7 +13,6 @@ from bisect import bisect_left, insort
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import compress
-from operator import or_
 from typing import Any
 
 from dateline import ontology
@@ -542,13 +541,10 @@ def _candidates(sent, index: MentionIndex, quotes: list[tuple[int, int]],
     words = index.words = _Words(sent, table)  # the roles read it too (mentions_under)
     at = index.by_token.get
     start = words.start
-    lower, lemmas = words.lower, words.lemma
-    # the words whose form or lemma the lexicon holds, found without a Python step per word
-    known = forms.__contains__
-    for k in compress(range(len(lower)), map(or_, map(known, lower), map(known, lemmas))):
-        if start + k in used or at(start + k) is not None:
+    for k, (low, lemma) in enumerate(zip(words.lower, words.lemma)):
+        if (low not in forms and lemma not in forms) or start + k in used \
+                or at(start + k) is not None:
             continue
-        low, lemma = lower[k], lemmas[k]
         tok = sent.doc[start + k]
         following = words.following(tok)
         pos = "NOUN" if tok.pos_ == "NOUN" else "VERB"

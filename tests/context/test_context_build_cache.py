@@ -79,3 +79,28 @@ def test_cached_gazetteer_resolves_as_the_built_one(tmp_path, monkeypatch):
     finally:
         places.gazetteer.cache_clear()
         del built
+
+
+def test_a_family_keeps_its_most_recently_used_files(tmp_path, monkeypatch):
+    """One file per model folder, but not without bound: the least recently used go."""
+    import os
+
+    monkeypatch.setenv("DATELINE_CACHE_DIR", str(tmp_path))
+    calls: list[int] = []
+    key = cache.key_of(["model"])
+    for k, name in enumerate(("model-a", "model-b", "model-c")):
+        cache.cached(name, key, _counting_build(calls), family="model-", keep=2)
+        # distinct use times whatever the file system's clock resolution
+        os.utime(tmp_path / f"{name}-{key}.pickle", (1_000_000 + k, 1_000_000 + k))
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"model-b-{key}.pickle",
+                                                         f"model-c-{key}.pickle"]
+    # reading model-b makes it the most recent: a new folder's file then evicts model-c
+    assert cache.cached("model-b", key, _counting_build(calls), family="model-", keep=2)
+    assert len(calls) == 3
+    cache.cached("model-d", key, _counting_build(calls), family="model-", keep=2)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"model-b-{key}.pickle",
+                                                         f"model-d-{key}.pickle"]
+    # another name's files are not the family's
+    cache.cached("thing", key, _counting_build(calls))
+    assert (tmp_path / f"thing-{key}.pickle").exists()
+    assert len(list(tmp_path.glob("model-*"))) == 2

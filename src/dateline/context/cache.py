@@ -19,6 +19,7 @@ import pickle
 import sys
 import tempfile
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -43,8 +44,15 @@ def key_of(parts: Iterable[bytes | str]) -> str:
     return h.hexdigest()[:20]
 
 
-def cached(name: str, key: str, build: Callable[[], Any]) -> Any:
-    """`build()`'s result, read from the cache file for (name, key) when there is one."""
+def cached(name: str, key: str, build: Callable[[], Any], *, family: str | None = None,
+           keep: int = 4) -> Any:
+    """`build()`'s result, read from the cache file for (name, key) when there is one.
+
+    A name keeps one file (its latest key). `family`: a prefix that several names share
+    (the classifier keeps one file per model folder, ~110 MB each): of the family's files
+    only the `keep` most recently used stay, so a cache shared by many installs or trained
+    models does not grow without bound.
+    """
     folder = cache_dir()
     if folder is None:
         return build()
@@ -55,7 +63,11 @@ def cached(name: str, key: str, build: Callable[[], Any]) -> Any:
         # in memory, and no slower for the small ones.
         with open(path, "rb") as fh:
             gc.disable()  # unpickling many small objects: the collector would rescan them all
-            return pickle.load(fh)
+            value = pickle.load(fh)
+        if family is not None:
+            with suppress(OSError):
+                os.utime(path)  # used now: the family's pruning goes by this time
+        return value
     except FileNotFoundError:
         pass
     except Exception as exc:  # noqa: BLE001 - a bad cache file is rebuilt, never fatal
@@ -74,6 +86,21 @@ def cached(name: str, key: str, build: Callable[[], Any]) -> Any:
         for old in folder.glob(f"{name}-*.pickle"):  # earlier versions' files
             if old != path:
                 old.unlink(missing_ok=True)
+        if family is not None:
+            _prune(folder, family, keep)
     except OSError as exc:
         log.info("cannot write cache file %s (%s)", path, exc)
     return value
+
+
+def _prune(folder: Path, family: str, keep: int) -> None:
+    """Remove all but the `keep` most recently used files of a family."""
+    def used(p: Path) -> float:
+        try:
+            return p.stat().st_mtime
+        except OSError:  # removed meanwhile by another process
+            return 0.0
+
+    files = sorted(folder.glob(f"{family}*.pickle"), key=used, reverse=True)
+    for old in files[max(keep, 1):]:
+        old.unlink(missing_ok=True)

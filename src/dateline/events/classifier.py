@@ -762,8 +762,10 @@ class EventClassifier:
                 lexicon = json.loads(lex_path.read_text("utf-8"))
             return cls(vocab, heads, meta, lexicon)
 
-        # One cache file per model folder: a user's model does not evict the shipped one's.
-        return cached("classifier-" + key_of([str(folder.resolve())])[:8], key, build)
+        # One cache file per model folder: a user's model does not evict the shipped one's;
+        # the four most recently used folders' files are kept.
+        return cached("classifier-" + key_of([str(folder.resolve())])[:8], key, build,
+                      family="classifier-", keep=4)
 
     def save(self, folder: str | Path) -> None:
         """Write the model as model.json + weights.npz + vocab.txt (+ lexicon.json)."""

@@ -8,6 +8,7 @@ import random
 
 import numpy as np
 import pytest
+from test_events_sentence_tokens import _span_head  # the definition, over Tokens
 
 from dateline import nlp
 from dateline.events.classifier import (
@@ -101,16 +102,6 @@ def test_mode_picks_equal_argmax_over_each_candidates_own_head(model) -> None:
         assert pred.mode == (head["classes"][int(np.argmax(row[cols]))] or None)
         assert pred.confidence == max(pred.probs.values())
     assert any(p.mode for p in preds)
-
-
-def _span_head(tokens, a: int, b: int):
-    """The definition: the last token inside char span [a, b) whose head lies outside it."""
-    inside = [t for t in tokens if t.idx < b and t.idx + len(t) > a]
-    if not inside:
-        return None
-    ids = {t.i for t in inside}
-    tops = [t for t in inside if t.head.i not in ids or t.head.i == t.i]
-    return (tops or inside)[-1]
 
 
 def test_sentence_tokens_find_the_head_the_token_api_finds() -> None:

@@ -480,12 +480,10 @@ def _derived_trigger(tokens: SentenceTokens, sh: int | None, th: int | None) -> 
     return next((t for t in ups if parse.label(t, 6) in _VERBAL), ups[0] if ups else h)
 
 
-def _pair_heads(tokens: Any, source: tuple[int, int] | None, target: tuple[int, int] | None,
+def _pair_heads(tokens: SentenceTokens, source: tuple[int, int] | None,
+                target: tuple[int, int] | None,
                 base: int) -> tuple[int | None, int | None, int] | None:
-    """(source head, target head, derived trigger) positions; None when not parsed.
-    `tokens`: a parsed Span or Doc, or its `SentenceTokens`."""
-    if not isinstance(tokens, SentenceTokens):
-        tokens = SentenceTokens.of(tokens)
+    """(source head, target head, derived trigger) positions; None when not parsed."""
     if not tokens.parsed:
         return None
     sh = tokens.head_of(base + source[0], base + source[1]) if source else None

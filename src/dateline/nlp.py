@@ -262,9 +262,10 @@ def _use_plain_word_shortcut(nlp) -> None:
     """Skip the tokenizer's affix rules for chunks of ASCII letters only, which none of the
     English rules can split: every prefix, suffix and infix rule needs punctuation, a symbol
     or a digit (tests/test_nlp_plain_words.py checks every string of up to three letters; the
-    27,060 letter runs of the Guardian and India corpora were checked once, speed7_nlp.md). Searching those regular expressions was ~85 % of the
-    time spaCy takes to tokenize a word it has not cached (py-spy); special cases such as
-    "cannot" are looked up before the rules, so they still apply. Tokens are the same."""
+    27,060 letter runs of the Guardian and India corpora were checked once, speed7_nlp.md).
+    Searching those regular expressions was ~85 % of the time spaCy takes to tokenize a word
+    it has not cached (py-spy); special cases such as "cannot" are looked up before the
+    rules, so they still apply. Tokens are the same."""
     tok = nlp.tokenizer
     prefix, suffix, infix = tok.prefix_search, tok.suffix_search, tok.infix_finditer
     if prefix is None or suffix is None or infix is None:

@@ -1,9 +1,8 @@
 """The roles stage reads the parse on word tables (events.extract._Words); each of its walks
 (and verb_roles, noun_roles whole) equals its definition over spaCy Tokens, kept here, on
-every token of real news stories and
-on every table a token can be read on: the candidate loop's sentence, the token's own
-sentence (a token outside the loop's sentence, e.g. a reporting verb read after the loop),
-and the whole story."""
+every token of real news stories and on every table a token can be read on: the candidate
+loop's sentence, the token's own sentence (a token outside the loop's sentence, e.g. a
+reporting verb read after the loop), and the whole story."""
 
 from __future__ import annotations
 

@@ -88,3 +88,58 @@ def test_the_writer_trims_the_coders_heap_before_it_opens_the_store(tmp_path, mo
     monkeypatch.setattr(sessions, "_open", lambda: order.append("open") or real_open())
     sessions.write_batch([])
     assert order[:2] == ["trim", "open"] and order[-1] == "trim"
+
+
+def _decay(name: bytes) -> int:
+    import ctypes
+
+    value, size = ctypes.c_ssize_t(0), ctypes.c_size_t(ctypes.sizeof(ctypes.c_ssize_t))
+    assert allocator.mallctl()(name, ctypes.byref(value), ctypes.byref(size), None, 0) == 0
+    return value.value
+
+
+def test_inside_eager_release_freed_pages_go_back_at_once(tmp_path, jemalloc):
+    with open_store(tmp_path / "s.duckdb") as store:
+        store.con.execute("SET threads = 1")
+        default = _decay(b"arenas.dirty_decay_ms")
+        assert default != 0  # jemalloc's own setting keeps pages for a while
+        with allocator.eager_release():
+            assert _decay(b"arenas.dirty_decay_ms") == 0
+            assert _decay(b"arena.0.dirty_decay_ms") == 0
+            assert _decay(b"arena.0.muzzy_decay_ms") == 0
+            _churn(store.con)
+            assert allocator.retained_bytes() < 2**20
+        # outside the block jemalloc keeps freed pages again, as it did before
+        assert _decay(b"arenas.dirty_decay_ms") == default
+        assert _decay(b"arena.0.dirty_decay_ms") == default
+        _churn(store.con)
+        assert allocator.retained_bytes() > 8 * 2**20
+
+
+def test_the_stores_writes_run_with_eager_release(tmp_path, jemalloc, monkeypatch):
+    """A batch's inserts and a clustering free and take pages statement after statement:
+    each write transaction returns them as they are freed; reads do not."""
+    from test_store_deferred_clustering import stories
+
+    from dateline.store import clustering, dedup
+
+    seen = []
+    real_insert_keys = clustering.insert_keys
+    real_provisional = dedup.provisional_clusters
+    monkeypatch.setattr(clustering, "insert_keys", lambda *a: seen.append(
+        ("cluster", _decay(b"arenas.dirty_decay_ms"))) or real_insert_keys(*a))
+    monkeypatch.setattr(dedup, "provisional_clusters", lambda *a: seen.append(
+        ("batch", _decay(b"arenas.dirty_decay_ms"))) or real_provisional(*a))
+    with open_store(tmp_path / "s.duckdb") as store:
+        store.write_batch(stories(1, 20), defer_clustering=True)
+        store.cluster_pending()
+        assert store.known_ids(["x"]) == set()
+        assert _decay(b"arenas.dirty_decay_ms") != 0
+    assert ("batch", 0) in seen and ("cluster", 0) in seen
+
+
+def test_eager_release_restores_the_settings_when_the_block_fails(jemalloc):
+    default = _decay(b"arenas.muzzy_decay_ms")
+    with pytest.raises(RuntimeError), allocator.eager_release():
+        raise RuntimeError("a failed write")
+    assert _decay(b"arenas.muzzy_decay_ms") == default

@@ -8,8 +8,10 @@ caller's), so nothing was purged until its connection closed: every statement of
 clustering left its freed pages resident and the next one took new pages. Measured on 640
 coded stories replayed into a store (benchmarks/results/scale.md, session 4): clustering
 9,584 mentions +61 MiB over its start, +33 MiB with the pages purged after every
-statement. Decay 0 (every free returns its pages) costs ~15 % of the store's CPU, so the
-clustering instead purges at its few phase boundaries (:func:`purge`).
+statement. So the clustering purges at its few phase boundaries (:func:`purge`), and
+every write transaction of the store runs with decay 0 (:func:`eager_release`: every
+free returns its pages at once), which session 4 had measured at ~15 % of the store's CPU
+and session 9 could not tell apart from noise (benchmarks/results/memory9.md).
 
 All of it is process-wide, touches DuckDB's own allocations only (Python, numpy and Arrow
 use their own allocators), and does nothing where DuckDB has no jemalloc (macOS, Windows
@@ -21,6 +23,8 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import glob
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 _mallctl_fn: list = []  # [the function or None], looked up once
@@ -96,3 +100,57 @@ def purge() -> None:
     control = mallctl()
     if control is not None:
         control(b"arena.4096.purge", None, None, None, 0)  # 4096: MALLCTL_ARENAS_ALL
+
+
+# jemalloc's two decay settings, dirty (freed, still resident) then muzzy (lazily freed: a
+# kernel without memory pressure leaves those pages in the resident size as well).
+_DECAYS = (b"dirty_decay_ms", b"muzzy_decay_ms")
+
+
+def _decay_names(control) -> list[bytes]:
+    """The decay settings of every arena that exists, and the default for new arenas."""
+    count, size = ctypes.c_uint(0), ctypes.c_size_t(ctypes.sizeof(ctypes.c_uint))
+    if control(b"arenas.narenas", ctypes.byref(count), ctypes.byref(size), None, 0):
+        return []
+    return [b"arenas." + d for d in _DECAYS] + [
+        b"arena.%d.%s" % (i, d) for i in range(count.value) for d in _DECAYS]
+
+
+def _swap_decay(control, values: dict[bytes, int]) -> dict[bytes, int]:
+    """Set each named decay (ms); returns the values they had (an arena not yet in use
+    answers neither read nor write and is left out)."""
+    old = {}
+    for name, value in values.items():
+        before, size = ctypes.c_ssize_t(0), ctypes.c_size_t(ctypes.sizeof(ctypes.c_ssize_t))
+        new = ctypes.c_ssize_t(value)
+        if not control(name, ctypes.byref(before), ctypes.byref(size), ctypes.byref(new),
+                       ctypes.sizeof(new)):
+            old[name] = before.value
+    return old
+
+
+@contextmanager
+def eager_release() -> Iterator[None]:
+    """Inside the block, DuckDB's jemalloc returns every page as soon as it is freed
+    (decay 0, for every arena and for arenas made meanwhile); the settings are restored
+    after it.
+
+    A write transaction frees and takes pages statement after statement; with the default
+    decay (1 s) its freed pages stay resident beside the ones the next statement takes. 640
+    coded stories replayed into a store: the writer's peak 273-276 -> 255-256 MiB with
+    every write in such a block (benchmarks/results/memory9.md). Returning pages costs
+    CPU, so only the store's writes run so, not its readers.
+    """
+    control = mallctl()
+    if control is None:
+        yield
+        return
+    saved = _swap_decay(control, dict.fromkeys(_decay_names(control), 0))
+    try:
+        yield
+    finally:
+        # an arena made inside the block takes the default it would have had
+        defaults = {d: saved.get(b"arenas." + d) for d in _DECAYS}
+        _swap_decay(control, {name: saved.get(name, defaults[name.rsplit(b".", 1)[1]])
+                              for name in _decay_names(control)
+                              if saved.get(name, defaults[name.rsplit(b".", 1)[1]]) is not None})

@@ -58,7 +58,9 @@ _BASE_TAGS = frozenset({"NN", "NNP", "JJ", "VB", "VBP", "RB"})
 _DASHES = frozenset({"—", "–", "--", "-"})
 
 SentenceFilter = Callable[["object"], bool]
-_CACHE_LIMIT = 100_000  # (word, tag, dependency) entries kept by _Morphology
+# (word, tag, dependency) entries kept by _Morphology before it starts afresh: ~100 B each
+# with their lemmas, so ~4 MiB at most (the Guardian sample's 249 stories hold ~28,500)
+_CACHE_LIMIT = 40_000
 # Tokens analysed at once (see _analyse). The parser's precomputed hidden layer holds ~6 KB
 # a token while a batch is parsed: at 2,500 a long story's full batches took +14 MiB (NER
 # +11), at 1,000 +8 (+4.5), no more than an ordinary story's (memory bar of #7); the CPU

@@ -61,7 +61,7 @@ def test_the_word_memo_starts_over_when_full(monkeypatch):
     monkeypatch.setattr(topics, "_ENTRIES", {})
     want = _every_word_scan(TEXT)
     assert context_hits(TEXT) == want
-    for k in range(200_001 - len(topics._SEEN)):
+    for k in range(topics._SEEN_BOUND + 1 - len(topics._SEEN)):
         topics._SEEN.add(f"w{k}")  # full: the next new words reset the memo
     assert context_hits(TEXT + " Refugees") == _every_word_scan(TEXT + " Refugees")
     assert len(topics._SEEN) < 1000

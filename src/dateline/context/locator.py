@@ -562,6 +562,8 @@ def sentence_candidates(sdoc: Any, sent: Any, places: list[PlaceMention]
 
 _TAGS = DocMemo()
 _RESOLVED: dict[str, Any] = {}
+# Names whose resolution is kept (the first met): a bound on what a long run holds.
+RESOLVED_NAMES = 20_000
 
 
 def _resolve_name(name: str) -> Any:
@@ -571,7 +573,7 @@ def _resolve_name(name: str) -> Any:
     from dateline.context.places import resolve_place
 
     got = resolve_place(name)
-    if len(_RESOLVED) < 100_000:  # a bound on memory over a long run
+    if len(_RESOLVED) < RESOLVED_NAMES:  # a bound on memory over a long run
         _RESOLVED[name] = got
     return got
 

@@ -77,7 +77,9 @@ _MODAL = frozenset({"will", "would", "could", "may", "might", "should", "must", 
 _WORD_CACHE = 2_000
 
 
-@lru_cache(maxsize=65536)
+# The caches below hold a word each and fill with the corpus's vocabulary: bounded so that a
+# long run of new stories holds at most a few MiB more than a short one (~150 B a stem).
+@lru_cache(maxsize=16_384)
 def _stem(word: str) -> str:
     """A crude suffix stripper: 'arrested' and 'arrests' share 'arrest' (cheap, no lemmatizer)."""
     for suf in _SUFFIXES:
@@ -300,8 +302,9 @@ def _key_verb(words: list[str], s_pos: int, t_pos: int,
     return []
 
 
-@lru_cache(maxsize=65536)
 def _char_ngrams(word: str) -> tuple[str, ...]:
+    # Not cached: ~13 calls a story (the model's word cache answers the rest), and the
+    # n-grams of a word took ~1.3 KB, so a cache of them grew with the corpus by MiBs.
     w = f"<{word}>"
     return tuple(w[i: i + n] for n in (3, 4, 5) for i in range(len(w) - n + 1))
 

@@ -8,10 +8,10 @@ caller's), so nothing was purged until its connection closed: every statement of
 clustering left its freed pages resident and the next one took new pages. Measured on 640
 coded stories replayed into a store (benchmarks/results/scale.md, session 4): clustering
 9,584 mentions +61 MiB over its start, +33 MiB with the pages purged after every
-statement. So the clustering purges at its few phase boundaries (:func:`purge`), and
-every write transaction of the store runs with decay 0 (:func:`eager_release`: every
-free returns its pages at once), which session 4 had measured at ~15 % of the store's CPU
-and session 9 could not tell apart from noise (benchmarks/results/memory9.md).
+statement. So the clustering purges at its few phase boundaries (:func:`purge`) and runs
+with decay 0 (:func:`eager_release`: every free returns its pages at once). Session 4 had
+measured decay 0 for everything at ~15 % of the store's CPU; for the clustering alone
+session 9 could not tell its cost from noise (benchmarks/results/memory9.md).
 
 All of it is process-wide, touches DuckDB's own allocations only (Python, numpy and Arrow
 use their own allocators), and does nothing where DuckDB has no jemalloc (macOS, Windows
@@ -135,11 +135,11 @@ def eager_release() -> Iterator[None]:
     (decay 0, for every arena and for arenas made meanwhile); the settings are restored
     after it.
 
-    A write transaction frees and takes pages statement after statement; with the default
-    decay (1 s) its freed pages stay resident beside the ones the next statement takes. 640
-    coded stories replayed into a store: the writer's peak 273-276 -> 255-256 MiB with
-    every write in such a block (benchmarks/results/memory9.md). Returning pages costs
-    CPU, so only the store's writes run so, not its readers.
+    A clustering frees and takes pages statement after statement; with the default decay
+    (1 s) its freed pages stay resident beside the ones the next statement takes. Returning
+    pages at once costs CPU where statements churn small allocations (every write of a
+    batch in such a block: +7 s over 6,400 stored stories), so only the clustering runs so
+    (benchmarks/results/memory9.md).
     """
     control = mallctl()
     if control is None:

@@ -150,7 +150,6 @@ def eager_release() -> Iterator[None]:
         yield
     finally:
         # an arena made inside the block takes the default it would have had
-        defaults = {d: saved.get(b"arenas." + d) for d in _DECAYS}
-        _swap_decay(control, {name: saved.get(name, defaults[name.rsplit(b".", 1)[1]])
-                              for name in _decay_names(control)
-                              if saved.get(name, defaults[name.rsplit(b".", 1)[1]]) is not None})
+        restore = {name: saved.get(name, saved.get(b"arenas." + name.rsplit(b".", 1)[1]))
+                   for name in _decay_names(control)}
+        _swap_decay(control, {k: v for k, v in restore.items() if v is not None})

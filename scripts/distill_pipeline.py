@@ -10,13 +10,17 @@ the repository):
 
     E="nice -n 10 env OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 .venv/bin/python"
     $E scripts/distill_pipeline.py silver --out /tmp/distill9/silver
-    $E scripts/distill_pipeline.py train --silver /tmp/distill9/silver \\
-        --out /tmp/distill9/w64d2 --width 64 --depth 2 --minutes 45
-    $E scripts/distill_pipeline.py agreement --dev /tmp/distill9/silver/dev.spacy \\
-        /tmp/distill9/w64d2/model
-    $E scripts/distill_pipeline.py speed --rounds 2 /tmp/distill9/w64d2/model
-    $E scripts/distill_pipeline.py coder /tmp/distill9/w64d2/model -- \\
-        benchmarks/e2e_plv.py                      # any script or `-m dateline.cli ...`
+    $E scripts/distill_pipeline.py train --out /tmp/distill9/w64d2 --width 64 --depth 2 \\
+        --eval-frequency 400 --minutes 42
+    $E scripts/distill_pipeline.py train --out /tmp/distill9/w96d2t --width 96 --depth 2 \\
+        --from-teacher --eval-frequency 400 --minutes 32
+    $E scripts/distill_pipeline.py agreement --teacher /tmp/distill9/w64d2/model \\
+        /tmp/distill9/w96d2t/model                 # on /tmp/distill9/silver/dev.spacy
+    $E scripts/distill_pipeline.py speed --coder --rounds 2 --processes 2 \\
+        /tmp/distill9/w64d2/model /tmp/distill9/w96d2t/model
+    $E scripts/distill_pipeline.py coder /tmp/distill9/w64d2/model -- benchmarks/e2e_plv.py
+    $E scripts/distill_pipeline.py coder /tmp/distill9/w64d2/model -- -m dateline.cli \\
+        evaluate --gold ../shared/data/train/cameo_ner_train.txt --format cameo-ner --json
 
 ``coder`` runs a script with the student as the coder's pipeline (``dateline.nlp.PIPELINES``
 patched before the first load; a NER that listens to the shared tok2vec gets the tok2vec run

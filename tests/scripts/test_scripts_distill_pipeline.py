@@ -72,3 +72,13 @@ def test_silver_sources_leave_out_the_evaluation_sets(distill):
     banned = {"PLV_train.tsv", "cameo_class_train.tsv", "cameo_ner_train.txt",
               "insightCrime_dev.tsv", "guardian_sample.jsonl.gz"}
     assert not used & banned
+
+
+def test_only_a_student_from_the_teacher_copies_its_weights(distill, tmp_path):
+    from thinc.api import Config
+
+    plain = Config().from_str(distill.student_config(64, 2, tmp_path))
+    assert plain["initialize"]["after_init"] is None
+    seeded = Config().from_str(distill.student_config(96, 2, tmp_path, from_teacher=True))
+    assert seeded["initialize"]["after_init"] == {
+        "@callbacks": "dateline_distill.teacher_weights.v1"}

@@ -4,6 +4,8 @@ new stories holds no more than a short one; answers are the same kept or not."""
 
 from __future__ import annotations
 
+import pytest
+
 from dateline.context import locator, places
 
 
@@ -18,20 +20,17 @@ def test_the_gazetteer_keeps_at_most_its_bound_of_names(monkeypatch):
     assert first[0] and first[3]
 
 
-def test_capitalised_runs_are_kept_up_to_their_bound(monkeypatch):
-    monkeypatch.setattr(places, "_RUN_NAMES", {})
-    monkeypatch.setattr(places, "RUN_NAMES", 2)
-    runs = ["Mexico City", "New York", "Buenos Aires", "Cape Town"]
-    first = [places._run_names(r) for r in runs]
-    assert list(places._RUN_NAMES) == runs[:2]
-    assert [places._run_names(r) for r in runs] == first
-    assert all(first)
-
-
-def test_resolved_names_are_kept_up_to_their_bound(monkeypatch):
-    monkeypatch.setattr(locator, "_RESOLVED", {})
-    monkeypatch.setattr(locator, "RESOLVED_NAMES", 2)
-    names = ["Kabul", "Lagos", "Quito", "Hanoi"]
-    first = [locator._resolve_name(n) for n in names]
-    assert list(locator._RESOLVED) == names[:2]
-    assert [locator._resolve_name(n) for n in names] == first
+@pytest.mark.parametrize("module, memo, bound, lookup, keys", [
+    (places, "_RUN_NAMES", "RUN_NAMES", places._run_names,
+     ["Mexico City", "New York", "Buenos Aires", "Cape Town"]),
+    (locator, "_RESOLVED", "RESOLVED_NAMES", locator._resolve_name,
+     ["Kabul", "Lagos", "Quito", "Hanoi"]),
+])
+def test_module_memos_keep_the_first_names_up_to_their_bound(monkeypatch, module, memo, bound,
+                                                            lookup, keys):
+    monkeypatch.setattr(module, memo, {})
+    monkeypatch.setattr(module, bound, 2)
+    first = [lookup(k) for k in keys]
+    assert list(getattr(module, memo)) == keys[:2]
+    assert [lookup(k) for k in keys] == first
+    assert any(first)

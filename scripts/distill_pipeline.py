@@ -91,9 +91,13 @@ def event_location_texts(path: Path = EVENT_LOCATION) -> list[str]:
     return ["\n".join(sents[i:i + 20]) for i in range(0, len(sents), 20)]
 
 
-def guardian_texts(path: Path = GUARDIAN) -> list[str]:
+def guardian_rows(path: Path = GUARDIAN) -> list[dict]:
     with gzip.open(path, "rt", encoding="utf-8") as fh:
-        return [json.loads(line)["text"] for line in fh]
+        return [json.loads(line) for line in fh]
+
+
+def guardian_texts(path: Path = GUARDIAN) -> list[str]:
+    return [r["text"] for r in guardian_rows(path)]
 
 
 def silver_docs(texts: list[str], batch: int = 16):
@@ -523,18 +527,14 @@ def _ner_listens(pipeline) -> bool:
     return any(n.name.startswith("tok2vec-listener") for n in ner.model.walk())
 
 
-def _coder_cpu(texts: list[str], start: int, end: int, rounds: int) -> dict:
+def _coder_cpu(stories: list[dict], start: int, end: int, rounds: int) -> dict:
     """The whole coder (``code_document``, as the CLI's workers run it) per story: CPU ms,
     per-story minimum over `rounds`, after one warm-up pass over every story."""
     from dateline.coder import code_document
     from dateline.records import Document
 
-    rows = []
-    with gzip.open(GUARDIAN, "rt", encoding="utf-8") as fh:
-        for line in fh:
-            r = json.loads(line)
-            rows.append(Document(text=r["text"], published=(r.get("date") or "")[:10] or None,
-                                 source=r.get("source")))
+    rows = [Document(text=r["text"], published=(r.get("date") or "")[:10] or None,
+                     source=r.get("source")) for r in stories]
     for doc in rows:
         code_document(doc)
     clock = time.process_time
@@ -563,7 +563,8 @@ def speed_worker(model: str | None, start: int, end: int, rounds: int,
     from dateline import events, inference, nlp
 
     pipeline = nlp.load()
-    texts = guardian_texts()
+    stories = guardian_rows()
+    texts = [r["text"] for r in stories]
     clock = time.process_time
     comp = defaultdict(float)
     tokens = defaultdict(int)
@@ -610,7 +611,7 @@ def speed_worker(model: str | None, start: int, end: int, rounds: int,
               "analysis_words_per_cpu_s": round(tokens["tagger"] * 1.0 / sum(comp.values())),
               "embedding_caches": inference.cache_embeddings(pipeline)}
     if with_coder:  # after the figures above: the coder's parses add to the same counters
-        result.update(_coder_cpu(texts, start, end, rounds))
+        result.update(_coder_cpu(stories, start, end, rounds))
     return result
 
 
@@ -623,11 +624,9 @@ def cmd_speed(args) -> None:
     results: dict[str, list[dict]] = {}
     for rnd in range(args.processes):
         for model in ["teacher", *args.models]:
-            cmd = ["nice", "-n", "10", sys.executable, __file__, "speed", "--worker", "--start",
-                   str(args.start),
+            cmd = ["nice", "-n", "10", sys.executable, __file__, "speed", "--worker",
+                   *(["--coder"] if args.coder else []), "--start", str(args.start),
                    "--end", str(args.end), "--rounds", str(args.rounds), model]
-            if args.coder:
-                cmd.insert(6, "--coder")
             res = subprocess.run(cmd, capture_output=True, text=True, check=True,
                                  env={**os.environ, **THREADS})
             line = json.loads(res.stdout.strip().splitlines()[-1])

@@ -176,6 +176,27 @@ def run_measured(cmd: list[str], env: dict | None = None) -> tuple[float, dict, 
     return wall, summary, proc.returncode
 
 
+# --------------------------------------------------------------------------- machine
+
+
+def machine() -> dict:
+    """What the speed figures depend on: the CPU, its cores, the time and the load.
+
+    This machine's speed moves between runs and between hosts (spaCy alone measured 4,780 to
+    8,746 words per CPU second across sessions), so every result says where it was taken.
+    """
+    model = "unknown"
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as fh:
+            model = next((line.split(":", 1)[1].strip() for line in fh
+                          if line.startswith("model name")), model)
+    except OSError:
+        pass
+    return {"cpu_model": model, "cpu_count": os.cpu_count(),
+            "utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "load_average": [round(x, 2) for x in os.getloadavg()]}
+
+
 # --------------------------------------------------------------------------- corpus
 
 
@@ -366,7 +387,8 @@ def main() -> None:
 
     stories = load_corpus(args.corpus)[: args.limit]
     result: dict = {"corpus": str(args.corpus.name), "unique_stories": len(stories),
-                    "copies": args.copies, "cpu_count": os.cpu_count(), "runs": []}
+                    "copies": args.copies, "machine": machine(), "runs": []}
+    print("machine:", json.dumps(result["machine"]), flush=True)
     with tempfile.TemporaryDirectory(prefix="dl-bench-") as tmp:
         tmp = Path(tmp)
         corpus = tmp / "corpus.jsonl"
@@ -381,11 +403,13 @@ def main() -> None:
                               "--workers", str(w), "--quiet"]
             if args.batch_size:
                 cmd += ["--batch-size", str(args.batch_size)]
+            load_before = round(os.getloadavg()[0], 2)
             wall, mem, rc = run_measured(cmd)
             counts = count_output(out) if out.exists() else {}
             run = {"workers": w, "exit": rc, "seconds": round(wall, 2),
                    "stories_per_s": round(n / wall, 2), "words_per_s": round(words / wall, 1),
-                   "events_per_s": round(counts.get("events", 0) / wall, 2), **counts, **mem}
+                   "events_per_s": round(counts.get("events", 0) / wall, 2), **counts, **mem,
+                   "load_1min_before_after": [load_before, round(os.getloadavg()[0], 2)]}
             run["words_per_cpu_s"] = round(words / run["cpu_s"], 1) if run["cpu_s"] else None
             run["main_cpu_ms_per_story"] = round(1000 * run["main_cpu_s"] / n, 1)
             run["workers_cpu_ms_per_story"] = round(1000 * run["workers_cpu_s"] / n, 1)
